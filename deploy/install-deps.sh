@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages yieldbox needs to build, test and run.
+# Idempotent: installs only what is missing; uses sudo when not root.
+set -euo pipefail
+
+PACKAGES=(
+    # build
+    build-essential cmake ninja-build pkg-config git
+    # contracts (clang --target=wasm32 + wasm-ld) and libFuzzer (compiler-rt)
+    clang lld libclang-rt-14-dev
+    # libraries (see ARCHITECTURE.md for what each is for)
+    libnng-dev libev-dev libcurl4-openssl-dev libcjson-dev libsodium-dev liblmdb-dev
+    # tests: cmocka, and node/npm for near-api-js interop and the engine benchmark's reference
+    libcmocka-dev nodejs npm curl
+    # benchmark reference: wabt's wasm-interp
+    wabt
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+# node and npm may come from elsewhere (nodesource, nvm): a working command is enough.
+filtered=()
+for p in "${missing[@]}"; do
+    case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
+    filtered+=("$p")
+done
+missing=("${filtered[@]}")
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#PACKAGES[@]} packages present"
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
