@@ -20,6 +20,11 @@ int hex_encode(const uint8_t *p, size_t n, char *out, size_t out_cap);
 int hex_decode(const char *s, size_t slen, uint8_t *out, size_t cap, size_t *out_len);
 
 /* ---- base58, Bitcoin alphabet; leading zero bytes map to leading '1's ---- */
+/* Base58 conversion costs O(n^2), so both directions refuse inputs past these caps with
+ * YB_ETOOBIG before doing any work. 1024 characters hold 749 bytes: far above the 64-byte
+ * keys and signatures and 32-byte hashes NEAR writes in base58. */
+#define BASE58_MAX_STR_LEN 1024
+#define BASE58_MAX_BYTES   512
 size_t base58_encoded_max(size_t n); /* an upper bound, including the NUL */
 int base58_encode(const uint8_t *p, size_t n, char *out, size_t out_cap);
 /* Errors: YB_EBASE58 (a character outside the alphabet, empty input), YB_ETOOBIG. */

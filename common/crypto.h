@@ -32,4 +32,7 @@ int crypto_ed25519_verify(const uint8_t pk[ED25519_PK_LEN], const uint8_t *msg, 
 
 void crypto_random(uint8_t *out, size_t n);
 
+/* Zero n bytes in a way the compiler may not optimise away (secret keys before free). */
+void crypto_wipe(void *p, size_t n);
+
 #endif

@@ -1,0 +1,246 @@
+/*
+ * codec.c — hex, base58, base64 and u128 decimal.
+ *
+ * Hex and base64 go through libsodium's constant-time, strict converters (base64 rejects bad
+ * padding and non-zero trailing bits, as the Rust `base64` crate nearcore uses does). Base58 has
+ * no library on Debian, so it is the classic big-number conversion, capped in length because it
+ * is quadratic.
+ */
+#include "codec.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "err.h"
+
+/* ---- hex ---- */
+
+size_t hex_encoded_len(size_t n)
+{
+    return 2 * n + 1;
+}
+
+int hex_encode(const uint8_t *p, size_t n, char *out, size_t out_cap)
+{
+    if (n > (SIZE_MAX - 1) / 2 || out_cap < hex_encoded_len(n)) {
+        return YB_ETOOBIG;
+    }
+    sodium_bin2hex(out, out_cap, p, n);
+    return YB_OK;
+}
+
+int hex_decode(const char *s, size_t slen, uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (slen % 2 != 0) {
+        return YB_EHEX;
+    }
+    if (slen / 2 > cap) {
+        return YB_ETOOBIG;
+    }
+    size_t n = 0;
+    /* hex_end == NULL makes libsodium fail unless every character was a hex digit. */
+    if (sodium_hex2bin(out, cap, s, slen, NULL, &n, NULL) != 0 || n != slen / 2) {
+        return YB_EHEX;
+    }
+    *out_len = n;
+    return YB_OK;
+}
+
+/* ---- base58 ---- */
+
+static const char b58_alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/* Digit value of an alphabet character, or -1; built from b58_alphabet on first use would need
+ * a lock, so it is a literal table (0, O, I and l are the excluded look-alikes). */
+static const int8_t b58_digit[128] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, 0,  1,  2,  3,  4,  5,  6,  7,  8,  -1, -1, -1, -1, -1, -1, -1, 9,
+    10, 11, 12, 13, 14, 15, 16, -1, 17, 18, 19, 20, 21, -1, 22, 23, 24, 25, 26, 27, 28, 29,
+    30, 31, 32, -1, -1, -1, -1, -1, -1, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, -1, 44,
+    45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, -1, -1, -1, -1, -1,
+};
+
+/* log(256)/log(58) < 1.38: digits needed for n bytes. */
+#define B58_DIGITS_FOR(n) ((n)*138 / 100 + 1)
+/* log(58)/log(256) < 0.733: bytes needed for n digits. */
+#define B58_BYTES_FOR(n) ((n)*733 / 1000 + 1)
+
+size_t base58_encoded_max(size_t n)
+{
+    return B58_DIGITS_FOR(n) + 1;
+}
+
+int base58_encode(const uint8_t *p, size_t n, char *out, size_t out_cap)
+{
+    if (n > BASE58_MAX_BYTES) {
+        return YB_ETOOBIG;
+    }
+    size_t zeros = 0;
+    while (zeros < n && p[zeros] == 0) {
+        zeros++;
+    }
+    /* Big-endian base-58 digits of the non-zero part, filled from the right. */
+    uint8_t digits[B58_DIGITS_FOR(BASE58_MAX_BYTES)];
+    size_t size = B58_DIGITS_FOR(n - zeros);
+    memset(digits, 0, size);
+    size_t used = 0; /* digits touched so far, counted from the right */
+    for (size_t i = zeros; i < n; i++) {
+        unsigned carry = p[i];
+        size_t j = 0;
+        for (size_t k = size; k-- > 0 && (carry != 0 || j < used); j++) {
+            carry += 256u * digits[k];
+            digits[k] = (uint8_t)(carry % 58);
+            carry /= 58;
+        }
+        used = j;
+    }
+    size_t start = size - used;
+    size_t len = zeros + used;
+    if (out_cap < len + 1) {
+        return YB_ETOOBIG;
+    }
+    memset(out, '1', zeros);
+    for (size_t k = start; k < size; k++) {
+        out[zeros + k - start] = b58_alphabet[digits[k]];
+    }
+    out[len] = '\0';
+    return YB_OK;
+}
+
+int base58_decode(const char *s, size_t slen, uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (slen == 0) {
+        return YB_EBASE58;
+    }
+    if (slen > BASE58_MAX_STR_LEN) {
+        return YB_ETOOBIG;
+    }
+    size_t ones = 0;
+    while (ones < slen && s[ones] == '1') {
+        ones++;
+    }
+    uint8_t bytes[B58_BYTES_FOR(BASE58_MAX_STR_LEN)];
+    size_t size = B58_BYTES_FOR(slen - ones);
+    memset(bytes, 0, size);
+    size_t used = 0;
+    for (size_t i = ones; i < slen; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 128 || b58_digit[c] < 0) {
+            return YB_EBASE58;
+        }
+        unsigned carry = (unsigned)b58_digit[c];
+        size_t j = 0;
+        for (size_t k = size; k-- > 0 && (carry != 0 || j < used); j++) {
+            carry += 58u * bytes[k];
+            bytes[k] = (uint8_t)(carry & 0xff);
+            carry >>= 8;
+        }
+        used = j;
+    }
+    size_t len = ones + used;
+    if (len > cap) {
+        return YB_ETOOBIG;
+    }
+    memset(out, 0, ones);
+    memcpy(out + ones, bytes + size - used, used);
+    *out_len = len;
+    return YB_OK;
+}
+
+int base58_decode_exact(const char *s, size_t slen, uint8_t *out, size_t n)
+{
+    size_t got = 0;
+    int rc = base58_decode(s, slen, out, n, &got);
+    if (rc == YB_ETOOBIG || (rc == YB_OK && got != n)) {
+        return YB_EBASE58;
+    }
+    return rc;
+}
+
+/* ---- base64 ---- */
+
+size_t base64_encoded_len(size_t n)
+{
+    return (n + 2) / 3 * 4 + 1;
+}
+
+size_t base64_decoded_max(size_t slen)
+{
+    return slen / 4 * 3;
+}
+
+int base64_encode(const uint8_t *p, size_t n, char *out, size_t out_cap)
+{
+    if (n > (SIZE_MAX - 3) / 4 * 3 || out_cap < base64_encoded_len(n)) {
+        return YB_ETOOBIG;
+    }
+    sodium_bin2base64(out, out_cap, p, n, sodium_base64_VARIANT_ORIGINAL);
+    return YB_OK;
+}
+
+int base64_decode(const char *s, size_t slen, uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (slen % 4 != 0) {
+        return YB_EBASE64;
+    }
+    /* The exact size, so a too-small buffer is told apart from bad input. */
+    size_t want = base64_decoded_max(slen);
+    if (slen > 0 && s[slen - 1] == '=') {
+        want--;
+        if (s[slen - 2] == '=') {
+            want--;
+        }
+    }
+    if (want > cap) {
+        return YB_ETOOBIG;
+    }
+    size_t n = 0;
+    if (sodium_base642bin(out, cap, s, slen, NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        n != want) {
+        return YB_EBASE64;
+    }
+    *out_len = n;
+    return YB_OK;
+}
+
+/* ---- u128 ---- */
+
+void u128_to_dec(yb_u128 v, char out[U128_DEC_MAX])
+{
+    char tmp[U128_DEC_MAX];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + (int)(v % 10));
+        v /= 10;
+    } while (v != 0);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = tmp[n - 1 - i];
+    }
+    out[n] = '\0';
+}
+
+int u128_from_dec(const char *s, size_t slen, yb_u128 *out)
+{
+    if (slen == 0) {
+        return YB_ENUMBER;
+    }
+    /* Syntax first, so "99…9x" is a bad number rather than an overflow. */
+    for (size_t i = 0; i < slen; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return YB_ENUMBER;
+        }
+    }
+    const yb_u128 max = ~(yb_u128)0;
+    yb_u128 v = 0;
+    for (size_t i = 0; i < slen; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (max - d) / 10) {
+            return YB_EOVERFLOW;
+        }
+        v = v * 10 + d;
+    }
+    *out = v;
+    return YB_OK;
+}
