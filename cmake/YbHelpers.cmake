@@ -46,7 +46,11 @@ function(yb_fuzz name)
 endfunction()
 
 # yb_wasm(OUTPUT SOURCES... [FLAGS flags...] [EXPORTS names...] [DEPENDS files...])
-# Compiles C to a wasm32 module with clang + wasm-ld (no libc, imports from `env` only).
+# Compiles C to a wasm32 module with clang + wasm-ld: no libc, imports from `env` only, MVP
+# instructions only (-mcpu=mvp: no sign-ext, bulk-memory, multi-value or reference types), so the
+# module loads on every NEAR protocol version and in our own engine. Methods are exported either
+# with EXPORTS or in the source with __attribute__((export_name(...))). The project's warning
+# set applies, as errors.
 function(yb_wasm output)
   cmake_parse_arguments(W "" "" "FLAGS;EXPORTS;DEPENDS" ${ARGN})
   set(srcs "")
@@ -58,9 +62,13 @@ function(yb_wasm output)
   foreach(e ${W_EXPORTS})
     list(APPEND exports -Wl,--export=${e})
   endforeach()
+  get_filename_component(outdir ${output} DIRECTORY)
   add_custom_command(
     OUTPUT ${output}
-    COMMAND ${YB_WASM_CC} --target=wasm32 -O2 -nostdlib -fno-builtin -Wall -Wextra -Werror
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
+    COMMAND ${YB_WASM_CC} --target=wasm32 -mcpu=mvp -O2 -std=c17 -nostdlib -fno-builtin
+            -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes
+            -Wmissing-prototypes
             -Wl,--no-entry -Wl,--allow-undefined -Wl,--strip-all ${W_FLAGS} ${exports}
             -o ${output} ${srcs}
     DEPENDS ${srcs} ${W_DEPENDS}

@@ -1,0 +1,137 @@
+/*
+ * args.c — argument getters over jr (see args.h).
+ */
+#include "args.h"
+
+#include "libc.h"
+
+#include "alloc.h"
+#include "b58.h"
+#include "env.h"
+#include "str.h"
+
+void args_fail(const char *key, const char *what)
+{
+    size_t kn = strlen(key);
+    char *k = alloc_bytes(kn + 3);
+    k[0] = '`';
+    memcpy(k + 1, key, kn);
+    k[kn + 1] = '`';
+    k[kn + 2] = '\0';
+    env_panic3("argument ", k, what);
+}
+
+void args_load(struct args *a)
+{
+    size_t n;
+    uint8_t *in = env_input(&n);
+    if (n > ARGS_MAX_INPUT) {
+        env_panic_z("arguments: input over 65536 bytes");
+    }
+    if (n == 0) {
+        /* near-sdk treats missing arguments like an empty object for methods without any. */
+        in = (uint8_t *)alloc_dup("{}", 2);
+        n = 2;
+    }
+    if (jr_parse((const char *)in, n, &a->root) != YB_OK) {
+        env_panic_z("arguments: not valid JSON");
+    }
+    if (jr_type_of(a->root) != JR_OBJECT) {
+        env_panic_z("arguments: expected a JSON object");
+    }
+}
+
+/* The member or a panic; null counts as missing, as for serde's Option fields. */
+static struct jr_value member(const struct args *a, const char *key)
+{
+    struct jr_value v;
+    int rc = jr_get(a->root, key, &v);
+    if (rc == YB_EJSON) {
+        args_fail(key, ": given twice");
+    }
+    if (rc != YB_OK || jr_type_of(v) == JR_NULL) {
+        args_fail(key, ": missing");
+    }
+    return v;
+}
+
+bool args_has(const struct args *a, const char *key)
+{
+    struct jr_value v;
+    return jr_get(a->root, key, &v) == YB_OK && jr_type_of(v) != JR_NULL;
+}
+
+struct jr_value args_value(const struct args *a, const char *key)
+{
+    return member(a, key);
+}
+
+char *args_string(const struct args *a, const char *key, size_t max, size_t *len)
+{
+    struct jr_value v = member(a, key);
+    char *s;
+    int rc = jr_string_alloc(v, max, &s, len);
+    if (rc == YB_EJSON_TYPE) {
+        args_fail(key, ": expected a string");
+    }
+    if (rc == YB_ETOOBIG) {
+        char dec[STR_U64_MAX];
+        size_t dn = str_from_u64(max, dec);
+        static const char pre[] = ": longer than ";
+        static const char post[] = " bytes";
+        char *what = alloc_bytes(sizeof pre + dn + sizeof post);
+        memcpy(what, pre, sizeof pre - 1);
+        memcpy(what + sizeof pre - 1, dec, dn);
+        memcpy(what + sizeof pre - 1 + dn, post, sizeof post); /* with its NUL */
+        args_fail(key, what);
+    }
+    if (rc != YB_OK) {
+        args_fail(key, ": invalid string");
+    }
+    return s;
+}
+
+uint64_t args_u64(const struct args *a, const char *key)
+{
+    struct jr_value v = member(a, key);
+    uint64_t out;
+    int rc = jr_u64(v, &out);
+    if (rc == YB_EOVERFLOW) {
+        args_fail(key, ": above 18446744073709551615");
+    }
+    if (rc != YB_OK) {
+        args_fail(key, ": expected an unsigned integer");
+    }
+    return out;
+}
+
+uint64_t args_u64_or(const struct args *a, const char *key, uint64_t dflt)
+{
+    return args_has(a, key) ? args_u64(a, key) : dflt;
+}
+
+bool args_bool(const struct args *a, const char *key)
+{
+    bool out;
+    if (jr_bool(member(a, key), &out) != YB_OK) {
+        args_fail(key, ": expected true or false");
+    }
+    return out;
+}
+
+void args_hash32(const struct args *a, const char *key, uint8_t out[32])
+{
+    struct jr_value v = member(a, key);
+    if (jr_type_of(v) == JR_STRING) {
+        char text[B58_MAX_TEXT];
+        size_t n;
+        if (jr_string(v, text, sizeof text, &n) != YB_OK ||
+            b58_decode_exact(text, n, out, 32) != YB_OK) {
+            args_fail(key, ": expected base58 of 32 bytes");
+        }
+        return;
+    }
+    if (jr_hash32(v, out) != YB_OK) {
+        args_fail(key, ": expected an array of 32 numbers 0-255 or a base58 string");
+    }
+}

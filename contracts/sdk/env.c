@@ -1,0 +1,208 @@
+/*
+ * env.c — host-function wrappers (see env.h).
+ */
+#include "env.h"
+
+#include "libc.h"
+
+#include "alloc.h"
+#include "near.h"
+
+uint8_t *env_register(uint64_t reg, size_t *len)
+{
+    uint64_t n = near_register_len(reg);
+    if (n == UINT64_MAX) {
+        *len = 0;
+        return NULL;
+    }
+    uint8_t *p = alloc_bytes((size_t)n + 1);
+    near_read_register(reg, NEAR_PTR(p));
+    p[n] = 0;
+    *len = (size_t)n;
+    return p;
+}
+
+uint8_t *env_input(size_t *len)
+{
+    near_input(ENV_SCRATCH_REGISTER);
+    uint8_t *p = env_register(ENV_SCRATCH_REGISTER, len);
+    return p != NULL ? p : alloc_zeroed(1);
+}
+
+char *env_current_account(size_t *len)
+{
+    near_current_account_id(ENV_SCRATCH_REGISTER);
+    return (char *)env_register(ENV_SCRATCH_REGISTER, len);
+}
+
+char *env_predecessor(size_t *len)
+{
+    near_predecessor_account_id(ENV_SCRATCH_REGISTER);
+    return (char *)env_register(ENV_SCRATCH_REGISTER, len);
+}
+
+char *env_signer(size_t *len)
+{
+    near_signer_account_id(ENV_SCRATCH_REGISTER);
+    return (char *)env_register(ENV_SCRATCH_REGISTER, len);
+}
+
+bool env_is_self_call(void)
+{
+    size_t cn;
+    size_t pn;
+    char *cur = env_current_account(&cn);
+    char *pred = env_predecessor(&pn);
+    return cn == pn && memcmp(cur, pred, cn) == 0;
+}
+
+void env_require_self_call(const char *method)
+{
+    if (!env_is_self_call()) {
+        env_panic3("Method ", method, " is private");
+    }
+}
+
+void env_panic(const char *msg, size_t n)
+{
+    near_panic_utf8(n, NEAR_PTR(msg));
+}
+
+void env_panic_z(const char *msg)
+{
+    env_panic(msg, strlen(msg));
+}
+
+void env_panic3(const char *a, const char *b, const char *c)
+{
+    size_t an = strlen(a);
+    size_t bn = b != NULL ? strlen(b) : 0;
+    size_t cn = c != NULL ? strlen(c) : 0;
+    char *m = alloc_bytes(an + bn + cn);
+    memcpy(m, a, an);
+    if (bn > 0) {
+        memcpy(m + an, b, bn);
+    }
+    if (cn > 0) {
+        memcpy(m + an + bn, c, cn);
+    }
+    env_panic(m, an + bn + cn);
+}
+
+void env_log(const char *s, size_t n)
+{
+    near_log_utf8(n, NEAR_PTR(s));
+}
+
+void env_log_z(const char *s)
+{
+    env_log(s, strlen(s));
+}
+
+/* NEAR's max_total_log_length: one event line can never be longer. */
+#define ENV_LOG_MAX 16384
+
+void env_log_event(const char *standard, const char *version, const char *event, const char *data,
+                   size_t data_len)
+{
+    struct jw w;
+    size_t prefix = sizeof ENV_EVENT_PREFIX - 1;
+    jw_init(&w, ENV_LOG_MAX - prefix);
+    jw_object_begin(&w);
+    jw_key(&w, "standard");
+    jw_string_z(&w, standard);
+    jw_key(&w, "version");
+    jw_string_z(&w, version);
+    jw_key(&w, "event");
+    jw_string_z(&w, event);
+    jw_key(&w, "data");
+    jw_raw(&w, data, data_len);
+    jw_object_end(&w);
+    size_t n;
+    const char *body = env_json_finish(&w, "event log", &n);
+    char *line = alloc_bytes(prefix + n);
+    memcpy(line, ENV_EVENT_PREFIX, prefix);
+    memcpy(line + prefix, body, n);
+    env_log(line, prefix + n);
+}
+
+uint8_t *env_storage_get(const void *key, size_t key_len, size_t *value_len)
+{
+    if (near_storage_read(key_len, NEAR_PTR(key), ENV_SCRATCH_REGISTER) == 0) {
+        *value_len = 0;
+        return NULL;
+    }
+    return env_register(ENV_SCRATCH_REGISTER, value_len);
+}
+
+bool env_storage_set(const void *key, size_t key_len, const void *value, size_t value_len)
+{
+    return near_storage_write(key_len, NEAR_PTR(key), value_len, NEAR_PTR(value),
+                              ENV_SCRATCH_REGISTER) == 1;
+}
+
+bool env_storage_remove(const void *key, size_t key_len)
+{
+    return near_storage_remove(key_len, NEAR_PTR(key), ENV_SCRATCH_REGISTER) == 1;
+}
+
+bool env_storage_has(const void *key, size_t key_len)
+{
+    return near_storage_has_key(key_len, NEAR_PTR(key)) == 1;
+}
+
+uint64_t env_storage_get_u64(const void *key, size_t key_len, uint64_t dflt)
+{
+    size_t n;
+    uint8_t *v = env_storage_get(key, key_len, &n);
+    if (v == NULL) {
+        return dflt;
+    }
+    if (n != 8) {
+        env_panic_z("storage: a u64 value is not 8 bytes");
+    }
+    uint64_t r = 0;
+    for (int i = 7; i >= 0; i--) {
+        r = (r << 8) | v[i];
+    }
+    return r;
+}
+
+void env_storage_set_u64(const void *key, size_t key_len, uint64_t v)
+{
+    uint8_t le[8];
+    for (int i = 0; i < 8; i++) {
+        le[i] = (uint8_t)(v >> (8 * i));
+    }
+    env_storage_set(key, key_len, le, sizeof le);
+}
+
+void env_return(const void *p, size_t n)
+{
+    near_value_return(n, NEAR_PTR(p));
+}
+
+void env_return_z(const char *s)
+{
+    env_return(s, strlen(s));
+}
+
+const char *env_json_finish(struct jw *w, const char *what, size_t *len)
+{
+    const char *out;
+    int rc = jw_finish(w, &out, len);
+    if (rc == YB_ETOOBIG) {
+        env_panic3(what, ": JSON over its size cap", NULL);
+    }
+    if (rc != YB_OK) {
+        env_panic3(what, ": cannot encode JSON", NULL);
+    }
+    return out;
+}
+
+void env_return_json(struct jw *w)
+{
+    size_t n;
+    const char *out = env_json_finish(w, "result", &n);
+    env_return(out, n);
+}

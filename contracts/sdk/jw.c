@@ -1,0 +1,291 @@
+/*
+ * jw.c — JSON writing with sticky errors (see jw.h).
+ */
+#include "jw.h"
+
+#include "libc.h"
+
+#include "alloc.h"
+#include "str.h"
+
+#define JW_INITIAL_CAP 256
+
+void jw_init(struct jw *w, size_t max)
+{
+    memset(w, 0, sizeof *w);
+    w->max = max;
+}
+
+static void fail(struct jw *w, int err)
+{
+    if (w->err == YB_OK) {
+        w->err = err;
+    }
+}
+
+/* Room for n more bytes plus the final NUL. The bump allocator cannot grow in place, so the
+ * buffer doubles and the old copy is abandoned: at most twice the final size is used. */
+static bool reserve(struct jw *w, size_t n)
+{
+    if (w->err != YB_OK) {
+        return false;
+    }
+    if (n > w->max - w->len) {
+        fail(w, YB_ETOOBIG);
+        return false;
+    }
+    size_t need = w->len + n + 1;
+    if (need <= w->cap) {
+        return true;
+    }
+    size_t cap = w->cap == 0 ? JW_INITIAL_CAP : w->cap;
+    while (cap < need) {
+        cap *= 2;
+    }
+    if (cap > w->max + 1) {
+        cap = w->max + 1;
+    }
+    char *nb = alloc_bytes(cap);
+    if (w->len > 0) {
+        memcpy(nb, w->buf, w->len);
+    }
+    w->buf = nb;
+    w->cap = cap;
+    return true;
+}
+
+static void put(struct jw *w, const char *s, size_t n)
+{
+    if (reserve(w, n)) {
+        memcpy(w->buf + w->len, s, n);
+        w->len += n;
+    }
+}
+
+static void put_c(struct jw *w, char c)
+{
+    put(w, &c, 1);
+}
+
+/* Called before every value: a comma if one is due, and a check that values in an object come
+ * after a key. */
+static void before_value(struct jw *w)
+{
+    if (w->err != YB_OK) {
+        return;
+    }
+    if (w->depth > 0) {
+        int d = w->depth - 1;
+        if (w->is_object[d]) {
+            if (!w->after_key) {
+                fail(w, YB_EINVAL);
+                return;
+            }
+            w->after_key = false;
+        } else if (w->has_items[d]) {
+            put_c(w, ',');
+        }
+        w->has_items[d] = true;
+    } else if (w->len > 0) {
+        fail(w, YB_EINVAL); /* a second top-level value */
+    }
+}
+
+static void put_escaped(struct jw *w, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *u = (const uint8_t *)s;
+    if (!str_utf8_valid(s, n)) {
+        fail(w, YB_EUTF8);
+        return;
+    }
+    put_c(w, '"');
+    size_t run = 0; /* start of the pending unescaped run */
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = u[i];
+        const char *esc = NULL;
+        char ubuf[6];
+        size_t esc_n = 2;
+        switch (c) {
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        default:
+            if (c < 0x20) {
+                memcpy(ubuf, "\\u00", 4);
+                ubuf[4] = hex[c >> 4];
+                ubuf[5] = hex[c & 15];
+                esc = ubuf;
+                esc_n = 6;
+            }
+            break;
+        }
+        if (esc != NULL) {
+            put(w, s + run, i - run);
+            put(w, esc, esc_n);
+            run = i + 1;
+        }
+    }
+    put(w, s + run, n - run);
+    put_c(w, '"');
+}
+
+static void open_container(struct jw *w, char c, bool is_object)
+{
+    before_value(w);
+    if (w->err != YB_OK) {
+        return;
+    }
+    if (w->depth >= JW_MAX_DEPTH) {
+        fail(w, YB_EINVAL);
+        return;
+    }
+    put_c(w, c);
+    w->has_items[w->depth] = false;
+    w->is_object[w->depth] = is_object;
+    w->depth++;
+}
+
+static void close_container(struct jw *w, char c, bool is_object)
+{
+    if (w->err != YB_OK) {
+        return;
+    }
+    if (w->depth == 0 || w->is_object[w->depth - 1] != is_object || w->after_key) {
+        fail(w, YB_EINVAL);
+        return;
+    }
+    w->depth--;
+    put_c(w, c);
+}
+
+void jw_object_begin(struct jw *w)
+{
+    open_container(w, '{', true);
+}
+
+void jw_object_end(struct jw *w)
+{
+    close_container(w, '}', true);
+}
+
+void jw_array_begin(struct jw *w)
+{
+    open_container(w, '[', false);
+}
+
+void jw_array_end(struct jw *w)
+{
+    close_container(w, ']', false);
+}
+
+void jw_key(struct jw *w, const char *key)
+{
+    if (w->err != YB_OK) {
+        return;
+    }
+    if (w->depth == 0 || !w->is_object[w->depth - 1] || w->after_key) {
+        fail(w, YB_EINVAL);
+        return;
+    }
+    if (w->has_items[w->depth - 1]) {
+        put_c(w, ',');
+    }
+    put_escaped(w, key, strlen(key));
+    put_c(w, ':');
+    w->after_key = true;
+}
+
+void jw_string(struct jw *w, const char *s, size_t n)
+{
+    before_value(w);
+    if (w->err == YB_OK) {
+        put_escaped(w, s, n);
+    }
+}
+
+void jw_string_z(struct jw *w, const char *s)
+{
+    jw_string(w, s, strlen(s));
+}
+
+void jw_u64(struct jw *w, uint64_t v)
+{
+    char dec[STR_U64_MAX];
+    size_t n = str_from_u64(v, dec);
+    before_value(w);
+    put(w, dec, n);
+}
+
+void jw_u64_string(struct jw *w, uint64_t v)
+{
+    char dec[STR_U64_MAX];
+    size_t n = str_from_u64(v, dec);
+    before_value(w);
+    put_c(w, '"');
+    put(w, dec, n);
+    put_c(w, '"');
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+    before_value(w);
+    put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(struct jw *w)
+{
+    before_value(w);
+    put(w, "null", 4);
+}
+
+void jw_byte_array(struct jw *w, const uint8_t *p, size_t n)
+{
+    jw_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jw_u64(w, p[i]);
+    }
+    jw_array_end(w);
+}
+
+void jw_raw(struct jw *w, const char *json, size_t n)
+{
+    before_value(w);
+    put(w, json, n);
+}
+
+int jw_finish(struct jw *w, const char **out, size_t *out_len)
+{
+    if (w->err == YB_OK && (w->depth != 0 || w->len == 0)) {
+        fail(w, YB_EINVAL);
+    }
+    if (w->err != YB_OK) {
+        return w->err;
+    }
+    w->buf[w->len] = '\0';
+    if (out != NULL) {
+        *out = w->buf;
+    }
+    if (out_len != NULL) {
+        *out_len = w->len;
+    }
+    return YB_OK;
+}

@@ -1,0 +1,64 @@
+/*
+ * jw.h — a JSON writer for contract results, logs and promise arguments.
+ *
+ * Appends to a buffer from the bump allocator (alloc.h), growing it up to a cap fixed at init.
+ * Commas between members and elements are inserted automatically; strings are escaped per RFC
+ * 8259 (", \, control characters) and must be valid UTF-8. Errors are sticky: the first one is
+ * kept, later calls do nothing, and jw_finish() reports it — so building code needs no checks
+ * after every call. Nesting deeper than JW_MAX_DEPTH, a value where a key is due (or the reverse)
+ * and unbalanced ends are YB_EINVAL; going over the cap is YB_ETOOBIG; invalid UTF-8 in a
+ * string is YB_EUTF8. Single-threaded; one writer per document.
+ */
+#ifndef JW_H
+#define JW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define JW_MAX_DEPTH 16
+
+struct jw {
+    char *buf;
+    size_t len;
+    size_t cap;
+    size_t max; /* hard cap on len */
+    int err;
+    int depth;
+    bool after_key;               /* a key was written; its value comes next */
+    bool has_items[JW_MAX_DEPTH]; /* per level: something was written, a comma is due */
+    bool is_object[JW_MAX_DEPTH];
+};
+
+/* Starts an empty document of at most max bytes. w borrowed (caller-owned, e.g. on the stack). */
+void jw_init(struct jw *w, size_t max);
+
+void jw_object_begin(struct jw *w);
+void jw_object_end(struct jw *w);
+void jw_array_begin(struct jw *w);
+void jw_array_end(struct jw *w);
+
+/* A member name inside an object (NUL-terminated, escaped like any string). */
+void jw_key(struct jw *w, const char *key);
+
+/* Values. s borrowed; jw_string takes n bytes (may contain NUL, escaped as \u0000). */
+void jw_string(struct jw *w, const char *s, size_t n);
+void jw_string_z(struct jw *w, const char *s);
+void jw_u64(struct jw *w, uint64_t v);
+/* A u64 as a decimal string ("123"), the form near-sdk uses for U64 to keep JS precision. */
+void jw_u64_string(struct jw *w, uint64_t v);
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+/* Bytes as an array of numbers ([1,2,...]), near-sdk's JSON for CryptoHash. */
+void jw_byte_array(struct jw *w, const uint8_t *p, size_t n);
+/* Text already known to be one valid JSON value (e.g. checked with jr_parse); inserted as is. */
+void jw_raw(struct jw *w, const char *json, size_t n);
+
+/* Ends the document: YB_OK with *out / *out_len set (the text, NUL-terminated, owned by the
+ * bump allocator), or the first error. YB_EINVAL if containers are still open or nothing was
+ * written. out and out_len may be NULL. */
+int jw_finish(struct jw *w, const char **out, size_t *out_len);
+
+#endif

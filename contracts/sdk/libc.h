@@ -1,0 +1,26 @@
+/*
+ * libc.h — the few C library functions a contract needs, for wasm32 builds without libc.
+ *
+ * clang emits calls to memcpy/memset/memmove/memcmp on its own (struct copies, zeroing) even
+ * with -fno-builtin, so every contract links these. They keep the standard names and meanings
+ * (that is what the compiler calls); all pointers are borrowed. Host builds (unit tests) get
+ * the real <string.h> from this header and do not compile libc.c. SDK and contract sources
+ * include "libc.h" instead of <string.h>, which a wasm32 build without a sysroot lacks.
+ * Single-threaded.
+ */
+#ifndef LIBC_H
+#define LIBC_H
+
+#ifndef __wasm__
+#include <string.h>
+#else
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+#endif
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * str.h — small string helpers for contracts: decimal formatting, byte-string equality (account
+ * ids are compared as bytes, as nearcore does), UTF-8 validation. Freestanding; pure functions;
+ * any thread. All pointers are borrowed.
+ */
+#ifndef STR_H
+#define STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bytes needed for any u64 in decimal plus a NUL: "18446744073709551615" is 20 digits. */
+#define STR_U64_MAX 21
+
+/* Writes v in decimal and a NUL to out; returns the number of digits. */
+size_t str_from_u64(uint64_t v, char out[STR_U64_MAX]);
+
+/* Whether a[0..an) and b[0..bn) hold the same bytes. */
+bool str_eq(const void *a, size_t an, const void *b, size_t bn);
+
+/* Whether the NUL-terminated z equals p[0..n). */
+bool str_eq_z(const void *p, size_t n, const char *z);
+
+/* Length of the valid UTF-8 sequence starting at p[i] (i < n), or 0 if it is invalid (overlong
+ * forms, surrogates and code points above U+10FFFF are invalid, as in Rust's str). */
+size_t str_utf8_seq_len(const uint8_t *p, size_t n, size_t i);
+
+/* Whether p[0..n) is entirely valid UTF-8. */
+bool str_utf8_valid(const char *p, size_t n);
+
+#endif
