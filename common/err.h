@@ -73,6 +73,8 @@
     X(YB_EOUT_OF_GAS, "out of gas")                                                                \
     /* runtime (chain/runtime appends here) */                                                     \
     X(YB_ERUNTIME, "runtime error")                                                                \
+    X(YB_ERUNTIME_INVALID_TX, "runtime: invalid transaction")                                      \
+    X(YB_ERUNTIME_NO_CODE, "runtime: account has no contract code")                                \
     /* node, oracle, cli (append here) */                                                          \
     X(YB_ECONFIG, "invalid configuration")
 
