@@ -84,3 +84,24 @@ bool str_utf8_valid(const char *p, size_t n)
     }
     return true;
 }
+
+bool str_account_id_valid(const char *p, size_t n)
+{
+    bool last_sep = true; /* treats the start like a separator: ids cannot begin with one */
+    if (n < STR_ACCOUNT_MIN || n > STR_ACCOUNT_MAX) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        bool sep = c == '.' || c == '-' || c == '_';
+        if (!alnum && !sep) {
+            return false;
+        }
+        if (sep && last_sep) {
+            return false;
+        }
+        last_sep = sep;
+    }
+    return !last_sep;
+}

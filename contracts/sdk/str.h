@@ -22,6 +22,14 @@ bool str_eq(const void *a, size_t an, const void *b, size_t bn);
 /* Whether the NUL-terminated z equals p[0..n). */
 bool str_eq_z(const void *p, size_t n, const char *z);
 
+/* NEAR account id limits (nearcore's AccountId rules). */
+#define STR_ACCOUNT_MIN 2
+#define STR_ACCOUNT_MAX 64
+
+/* Whether p[0..n) is a valid NEAR account id: 2-64 characters of a-z, 0-9 and the separators
+ * '.', '-', '_', starting and ending with a letter or digit, no two separators in a row. */
+bool str_account_id_valid(const char *p, size_t n);
+
 /* Length of the valid UTF-8 sequence starting at p[i] (i < n), or 0 if it is invalid (overlong
  * forms, surrogates and code points above U+10FFFF are invalid, as in Rust's str). */
 size_t str_utf8_seq_len(const uint8_t *p, size_t n, size_t i);
