@@ -23,9 +23,9 @@ static void integers_are_little_endian_fixed_width(void **state)
     assert_int_equal(borsh_write_u128(&b, big), YB_OK);
     assert_int_equal(borsh_write_bool(&b, true), YB_OK);
     static const uint8_t want[] = {
-        0xAB, 0x02, 0x01, 0x04, 0x03, 0x02, 0x01, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
-        0x20, 0x1F, 0x1E, 0x1D, 0x1C, 0x1B, 0x1A, 0x19, 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12,
-        0x11, 0x01,
+        0xAB, 0x02, 0x01, 0x04, 0x03, 0x02, 0x01, 0x08, 0x07, 0x06, 0x05,
+        0x04, 0x03, 0x02, 0x01, 0x20, 0x1F, 0x1E, 0x1D, 0x1C, 0x1B, 0x1A,
+        0x19, 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11, 0x01,
     };
     assert_int_equal(b.len, sizeof want);
     assert_memory_equal(b.data, want, sizeof want);
@@ -65,8 +65,8 @@ static void strings_and_vectors_have_u32_length_prefix(void **state)
     assert_int_equal(borsh_write_option(&b, false), YB_OK);
     assert_int_equal(borsh_write_option(&b, true), YB_OK);
     assert_int_equal(borsh_write_fixed(&b, "xy", 2), YB_OK);
-    static const uint8_t want[] = {6, 0, 0, 0, 'h', 0xC3, 0xA9, 'l', 'l', 'o', 3, 0, 0, 0, 1,
-                                   2, 3, 0, 0, 0, 0, 0, 1, 'x', 'y'};
+    static const uint8_t want[] = {6, 0, 0, 0, 'h', 0xC3, 0xA9, 'l', 'l', 'o', 3,   0,  0,
+                                   0, 1, 2, 3, 0,   0,    0,    0,   0,   1,   'x', 'y'};
     assert_int_equal(b.len, sizeof want);
     assert_memory_equal(b.data, want, sizeof want);
 

@@ -18,7 +18,8 @@
 #define VEC_PK_HEX "917b3d268d4b58f7fec1b150bd68d69be3ee5d4cc39855e341538465bb77860d"
 /* near-api-js serialize.test.ts: a secret key whose public half is 0f56a5f0…. */
 #define VEC_SK_STR                                                                                 \
-    "ed25519:2wyRcSwSuHtRVmkMCGjPwnzZmQLeXLzLLyED1NDMt4BjnKgQL6tF85yBx6Jr26D2dUNeC716RBoTxntVHsegogYw"
+    "ed25519:"                                                                                     \
+    "2wyRcSwSuHtRVmkMCGjPwnzZmQLeXLzLLyED1NDMt4BjnKgQL6tF85yBx6Jr26D2dUNeC716RBoTxntVHsegogYw"
 #define VEC_SK_PK_HEX "0f56a5f028dfc089ec7c39c1183b321b4d8f89ba5bec9e1762803cc2491f6ef8"
 
 static int setup(void **state)
