@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "err.h"
+#include "log.h"
 #include "mem.h"
 
 struct store {
@@ -74,10 +75,10 @@ static int store_err(int rc, const char *where)
     case MDB_MAP_FULL:
         return YB_ESTORE_FULL;
     case MDB_READERS_FULL:
-        fprintf(stderr, "STORE-LMDB %s: %s\n", where, mdb_strerror(rc));
+        log_warn("STORE-LMDB", "%s: %s", where, mdb_strerror(rc));
         return YB_EBUSY;
     default:
-        fprintf(stderr, "STORE-LMDB %s: %s (%d)\n", where, mdb_strerror(rc), rc);
+        log_error("STORE-LMDB", "%s: %s (%d)", where, mdb_strerror(rc), rc);
         return YB_ESTORE;
     }
 }
@@ -103,7 +104,7 @@ static int store_make_dir(const char *dir)
             return YB_OK;
         }
     }
-    fprintf(stderr, "STORE-DIR cannot create %s: %s\n", dir, strerror(errno));
+    log_error("STORE-DIR", "cannot create %s: %s", dir, strerror(errno));
     return YB_EIO;
 }
 
@@ -254,7 +255,7 @@ static void store_grow_locked(struct store *s)
     size_t next = s->map_size > s->max_map_size / 2 ? s->max_map_size : s->map_size * 2;
     int rc = mdb_env_set_mapsize(s->env, next);
     if (rc == MDB_SUCCESS) {
-        fprintf(stderr, "STORE-GROW map size %zu -> %zu bytes\n", s->map_size, next);
+        log_info("STORE-GROW", "map size %zu -> %zu bytes", s->map_size, next);
         s->map_size = next;
         s->grow_pending = false;
     } else {
