@@ -1,0 +1,310 @@
+/*
+ * rpc.c — JSON-RPC 2.0 over HTTP POST with libcurl's easy interface.
+ *
+ * The request/response logic is kept apart from libcurl (rpc_build_request,
+ * rpc_parse_response) so a curl-multi client can share it. CURLcode values are converted to
+ * enum yb_err in one place, curl_to_err().
+ */
+#include "rpc.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "err.h"
+#include "json.h"
+#include "mem.h"
+
+void rpc_error_fini(struct rpc_error *err)
+{
+    if (err == NULL) {
+        return;
+    }
+    cJSON_Delete(err->object);
+    memset(err, 0, sizeof *err);
+}
+
+/* ---- pure layer ---- */
+
+int rpc_build_request(const char *method, const cJSON *params, uint64_t id, char **out)
+{
+    cJSON *root = cJSON_CreateObject();
+    bool ok = root != NULL && cJSON_AddStringToObject(root, "jsonrpc", "2.0") != NULL &&
+              json_add_u64(root, "id", id) == YB_OK &&
+              cJSON_AddStringToObject(root, "method", method) != NULL;
+    if (ok && params != NULL) {
+        /* A reference prints the caller's tree without copying it and without taking it:
+         * deleting root leaves params alone. cJSON's API is not const-correct here. */
+        ok = cJSON_AddItemReferenceToObject(root, "params", (cJSON *)params);
+    } else if (ok) {
+        ok = cJSON_AddArrayToObject(root, "params") != NULL;
+    }
+    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    if (text == NULL) {
+        return YB_ENOMEM;
+    }
+    *out = text;
+    return YB_OK;
+}
+
+/* True when the response's id is ours: the same number, or the same digits as a string. */
+static bool id_matches(const cJSON *v, uint64_t id)
+{
+    uint64_t got = 0;
+    return v != NULL && json_as_u64(v, &got) == YB_OK && got == id;
+}
+
+/* Takes the "error" object out of root into err and picks out NEAR's fields (§10.1). */
+static void take_error(cJSON *root, struct rpc_error *err)
+{
+    cJSON *e = cJSON_DetachItemFromObjectCaseSensitive(root, "error");
+    err->object = e;
+    const char *s = NULL;
+    if (json_get_str(e, "name", &s) == YB_OK) {
+        err->name = s;
+    }
+    if (json_get_str(e, "message", &s) == YB_OK) {
+        err->message = s;
+    }
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
+    if (cJSON_IsNumber(code)) {
+        err->code = (int64_t)code->valuedouble;
+    }
+    err->data = cJSON_GetObjectItemCaseSensitive(e, "data");
+    const cJSON *cause = NULL;
+    if (json_get_object(e, "cause", &cause) == YB_OK) {
+        if (json_get_str(cause, "name", &s) == YB_OK) {
+            err->cause_name = s;
+        }
+        const cJSON *info = NULL;
+        if (json_get_object(cause, "info", &info) == YB_OK) {
+            err->cause_info = info;
+        }
+    }
+}
+
+int rpc_parse_response(long http_status, const char *body, size_t len, size_t max_len, uint64_t id,
+                       cJSON **result, struct rpc_error *err)
+{
+    memset(err, 0, sizeof *err);
+    err->http_status = http_status;
+    /* A non-200 answer is only trusted when it carries a proper JSON-RPC error. */
+    int not_rpc = http_status == 200 ? YB_EMALFORMED : YB_EHTTP;
+    if (max_len == 0) {
+        max_len = RPC_MAX_RESPONSE;
+    }
+    if (len > max_len) {
+        return YB_ETOOBIG;
+    }
+    cJSON *root = NULL;
+    if (json_parse(body, len, max_len, &root, NULL) != YB_OK) {
+        return http_status == 200 ? YB_EJSON : YB_EHTTP;
+    }
+    int rc;
+    const cJSON *id_item = cJSON_GetObjectItemCaseSensitive(root, "id");
+    const cJSON *error = cJSON_GetObjectItemCaseSensitive(root, "error");
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(root, "result");
+    if (!cJSON_IsObject(root)) {
+        rc = not_rpc;
+    } else if (error != NULL && !cJSON_IsNull(error)) {
+        /* JSON-RPC 2.0 lets a server answer a request it could not parse with id null. */
+        if (cJSON_IsObject(error) && (id_matches(id_item, id) || cJSON_IsNull(id_item))) {
+            take_error(root, err);
+            rc = YB_ERPC;
+        } else {
+            rc = not_rpc;
+        }
+    } else if (res == NULL || http_status != 200 || !id_matches(id_item, id)) {
+        rc = not_rpc;
+    } else {
+        *result = cJSON_DetachItemFromObjectCaseSensitive(root, "result");
+        rc = YB_OK;
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* ---- blocking client ---- */
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_OK;
+
+static void global_init_once(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int rpc_global_init(void)
+{
+    pthread_once(&global_once, global_init_once);
+    return global_rc == CURLE_OK ? YB_OK : YB_EINTERNAL;
+}
+
+void rpc_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+/* The one place CURLcode becomes enum yb_err. */
+static int curl_to_err(CURLcode cc, bool body_over_cap)
+{
+    switch (cc) {
+    case CURLE_OK:
+        return YB_OK;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return YB_ECONNECT;
+    case CURLE_OPERATION_TIMEDOUT:
+        return YB_ETIMEDOUT;
+    case CURLE_FILESIZE_EXCEEDED:
+        return YB_ETOOBIG;
+    case CURLE_WRITE_ERROR:
+        return body_over_cap ? YB_ETOOBIG : YB_EIO;
+    case CURLE_OUT_OF_MEMORY:
+        return YB_ENOMEM;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return YB_EINVAL;
+    default:
+        return YB_EIO;
+    }
+}
+
+struct body {
+    struct yb_buf buf;
+    bool over_cap;
+};
+
+/* Returning less than asked makes libcurl stop with CURLE_WRITE_ERROR: that is the cap. */
+static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
+{
+    struct body *b = userdata;
+    size_t n = size * nmemb;
+    if (yb_buf_append(&b->buf, p, n) != YB_OK) {
+        b->over_cap = true;
+        return 0;
+    }
+    return n;
+}
+
+int rpc_client_init(struct rpc_client *c, const char *url, const struct rpc_opts *opts)
+{
+    memset(c, 0, sizeof *c);
+    struct rpc_opts o = {0};
+    if (opts != NULL) {
+        o = *opts;
+    }
+    if (url == NULL || url[0] == '\0' || o.connect_timeout_ms < 0 || o.timeout_ms < 0) {
+        return YB_EINVAL;
+    }
+    o.connect_timeout_ms = o.connect_timeout_ms ? o.connect_timeout_ms : RPC_CONNECT_TIMEOUT_MS;
+    o.timeout_ms = o.timeout_ms ? o.timeout_ms : RPC_TIMEOUT_MS;
+    o.max_response = o.max_response ? o.max_response : RPC_MAX_RESPONSE;
+
+    CURL *curl = curl_easy_init();
+    if (curl == NULL) {
+        return YB_ENOMEM;
+    }
+    struct curl_slist *h = NULL;
+    const char *lines[] = {"Content-Type: application/json", "Accept: application/json",
+                           "Expect:"}; /* no 100-continue round trip for large bodies */
+    for (size_t i = 0; i < 3; i++) {
+        struct curl_slist *next = curl_slist_append(h, lines[i]);
+        if (next == NULL) {
+            curl_slist_free_all(h);
+            curl_easy_cleanup(curl);
+            return YB_ENOMEM;
+        }
+        h = next;
+    }
+    c->url = yb_xstrdup(url);
+    c->curl = curl;
+    c->headers = h;
+    c->next_id = 1;
+    c->opts = o;
+
+    /* Settings that hold for every call. Timeouts are always set: libcurl's default total
+     * timeout is "never" (oracle-anchors.md §5.2). NOSIGNAL keeps it from using SIGALRM. */
+    CURLcode cc = CURLE_OK;
+    cc |= curl_easy_setopt(curl, CURLOPT_URL, c->url);
+    cc |= curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+    cc |= curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    cc |= curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    cc |= curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o.connect_timeout_ms);
+    cc |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o.timeout_ms);
+    cc |= curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o.max_response);
+    cc |= curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    cc |= curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    cc |= curl_easy_setopt(curl, CURLOPT_USERAGENT, "yieldbox/0.1");
+    cc |= curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    if (cc != CURLE_OK) {
+        rpc_client_fini(c);
+        return YB_EINVAL;
+    }
+    return YB_OK;
+}
+
+void rpc_client_fini(struct rpc_client *c)
+{
+    if (c->curl != NULL) {
+        curl_easy_cleanup(c->curl);
+    }
+    curl_slist_free_all(c->headers);
+    free(c->url);
+    memset(c, 0, sizeof *c);
+}
+
+int rpc_call(struct rpc_client *c, const char *method, const cJSON *params, cJSON **result,
+             struct rpc_error *err)
+{
+    struct rpc_error local;
+    if (err == NULL) {
+        err = &local;
+    }
+    memset(err, 0, sizeof *err);
+    uint64_t id = c->next_id++;
+    char *request = NULL;
+    int rc = rpc_build_request(method, params, id, &request);
+    if (rc != YB_OK) {
+        return rc;
+    }
+
+    struct body body = {.over_cap = false};
+    yb_buf_init(&body.buf, c->opts.max_response);
+    char curl_msg[CURL_ERROR_SIZE] = "";
+    CURL *curl = c->curl;
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(request));
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_msg);
+    CURLcode cc = curl_easy_perform(curl);
+    /* Nothing on the handle may point at this frame once we return. */
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    rc = curl_to_err(cc, body.over_cap);
+    if (rc != YB_OK) {
+        err->http_status = status;
+        snprintf(err->detail, sizeof err->detail, "%s",
+                 curl_msg[0] != '\0' ? curl_msg : curl_easy_strerror(cc));
+    } else {
+        const char *text = body.buf.data != NULL ? (const char *)body.buf.data : "";
+        rc = rpc_parse_response(status, text, body.buf.len, c->opts.max_response, id, result, err);
+    }
+    yb_buf_fini(&body.buf);
+    free(request);
+    if (err == &local) {
+        rpc_error_fini(&local);
+    }
+    return rc;
+}

@@ -1,0 +1,111 @@
+/*
+ * rpc.h — a JSON-RPC 2.0 client for NEAR nodes (reference/near-rpc.md §7, §10).
+ *
+ * Two layers:
+ *   - pure functions that build a request body and interpret an HTTP status + body. They do no
+ *     I/O, so the oracle's curl-multi client (under libev) reuses them unchanged;
+ *   - a blocking client over one libcurl easy handle: rpc_client_init / rpc_call / _fini.
+ *
+ * Every call has a connect timeout and a total timeout (never "wait forever", libcurl's
+ * default), and the response body is capped before it is stored.
+ *
+ * Results: on YB_OK, *result is the JSON-RPC "result" value (returned; cJSON_Delete; a JSON
+ * null when the server sent null). On YB_ERPC, the server's error object is in err (see struct
+ * rpc_error). Other failures: YB_ECONNECT (refused, unresolvable), YB_ETIMEDOUT, YB_ETOOBIG (body
+ * over the cap), YB_EHTTP (a non-200 status whose body is not a JSON-RPC error; err->http_status
+ * says which), YB_EJSON (a 200 whose body is not JSON), YB_EMALFORMED (JSON but not a JSON-RPC
+ * response: no result and no error, or the wrong id), YB_EIO (any other transport failure;
+ * err->detail has curl's text).
+ *
+ * Thread rules: pure functions are reentrant. A struct rpc_client belongs to one thread at a
+ * time. rpc_global_init() must have run (once per process, any thread) before the first client.
+ */
+#ifndef YB_RPC_H
+#define YB_RPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+/* Defaults for struct rpc_opts fields left at 0. */
+#define RPC_CONNECT_TIMEOUT_MS 5000
+#define RPC_TIMEOUT_MS         30000
+/* The largest response body accepted: well above a NEAR block or a 4 MiB contract's view. */
+#define RPC_MAX_RESPONSE     (16u << 20)
+#define RPC_ERROR_DETAIL_MAX 256
+
+struct rpc_opts {
+    long connect_timeout_ms; /* 0: RPC_CONNECT_TIMEOUT_MS */
+    long timeout_ms;         /* whole call; 0: RPC_TIMEOUT_MS */
+    size_t max_response;     /* 0: RPC_MAX_RESPONSE */
+};
+
+/*
+ * What went wrong with a call. Fields that do not apply are 0 / NULL. Strings and cJSON pointers
+ * borrow from `object`, which the struct owns: call rpc_error_fini after every rpc_call /
+ * rpc_parse_response (it is safe on a zeroed or successful one).
+ */
+struct rpc_error {
+    long http_status;        /* the HTTP status, when a response arrived */
+    int64_t code;            /* legacy JSON-RPC code: -32000, -32601, -32700 */
+    const char *name;        /* "HANDLER_ERROR", "REQUEST_VALIDATION_ERROR", "INTERNAL_ERROR" */
+    const char *cause_name;  /* cause.name: "UNKNOWN_ACCOUNT", "INVALID_TRANSACTION", ... */
+    const cJSON *cause_info; /* cause.info (object), if any */
+    const char *message;     /* legacy "Server error" */
+    const cJSON *data;       /* legacy data: a string, or for INVALID_TRANSACTION an object */
+    cJSON *object;           /* the whole "error" object; owned */
+    char detail[RPC_ERROR_DETAIL_MAX]; /* transport failures: curl's message */
+};
+
+void rpc_error_fini(struct rpc_error *err);
+
+/* ---- pure layer ---- */
+
+/*
+ * The request body {"jsonrpc":"2.0","id":<id>,"method":...,"params":...}, NUL-terminated; *out
+ * returned (free()). method, params borrowed; params NULL sends []. Errors: YB_ENOMEM.
+ */
+int rpc_build_request(const char *method, const cJSON *params, uint64_t id, char **out);
+
+/*
+ * Interprets one HTTP response to the request with `id`: body[0..len) borrowed, need not be
+ * NUL-terminated. *result returned on YB_OK; err filled (never NULL) on failure. A body over
+ * max_len (0: RPC_MAX_RESPONSE) is YB_ETOOBIG. An id echoed back as a string of the same digits
+ * is accepted (near-api-js sends string ids, so some servers may answer with them).
+ */
+int rpc_parse_response(long http_status, const char *body, size_t len, size_t max_len, uint64_t id,
+                       cJSON **result, struct rpc_error *err);
+
+/* ---- blocking client ---- */
+
+/* curl_global_init, once per process (later calls do nothing). Errors: YB_EINTERNAL. */
+int rpc_global_init(void);
+/* curl_global_cleanup: at exit, after every client is finished. */
+void rpc_global_cleanup(void);
+
+struct rpc_client {
+    char *url;        /* owned */
+    void *curl;       /* CURL *, owned */
+    void *headers;    /* struct curl_slist *, owned */
+    uint64_t next_id; /* the id of the next call; starts at 1 */
+    struct rpc_opts opts;
+};
+
+/*
+ * Caller-owned client for the node at url (borrowed, copied), e.g. "http://127.0.0.1:3030".
+ * opts borrowed, may be NULL (defaults). Only http and https URLs are used; redirects are not
+ * followed. Errors: YB_EINVAL (empty url, negative timeouts), YB_ENOMEM.
+ */
+int rpc_client_init(struct rpc_client *c, const char *url, const struct rpc_opts *opts);
+void rpc_client_fini(struct rpc_client *c);
+
+/*
+ * One blocking call. method and params borrowed (params may be NULL); *result returned on
+ * YB_OK; err may be NULL, else it is reset and filled (call rpc_error_fini afterwards). Each
+ * call uses a new id. Errors: as listed at the top of this file.
+ */
+int rpc_call(struct rpc_client *c, const char *method, const cJSON *params, cJSON **result,
+             struct rpc_error *err);
+
+#endif
