@@ -7,6 +7,7 @@
 
 #include "crypto.h"
 #include "err.h"
+#include "json.h"
 #include "mem.h"
 
 /* Borsh Signature of an ed25519 signature: type byte + 64 bytes. */
@@ -654,25 +655,25 @@ int tx_decode(const uint8_t *p, size_t n, struct tx *out)
     return YB_OK;
 }
 
-int tx_decode_signed(const uint8_t *p, size_t n, struct tx_signed **out)
+/* The whole decode; r is left where it stopped, so a caller can say where and why. */
+static int decode_signed(const uint8_t *p, size_t n, struct borsh_reader *r, struct tx_signed **out)
 {
+    borsh_reader_init(r, p, n);
     if (n > TX_MAX_SIZE) {
         return YB_ETOOBIG;
     }
     if (is_v1(p, n)) {
         return YB_ETX_VERSION;
     }
-    struct borsh_reader r;
-    borsh_reader_init(&r, p, n);
     struct tx_signed *st = yb_xcalloc(1, sizeof *st);
-    int rc = decode_body(&r, &st->tx);
+    int rc = decode_body(r, &st->tx);
     if (rc == YB_OK) {
         /* The hash covers the Transaction bytes only, exactly as they arrived. */
-        crypto_sha256(p, r.off, st->hash);
-        rc = near_signature_decode(&r, &st->signature);
+        crypto_sha256(p, r->off, st->hash);
+        rc = near_signature_decode(r, &st->signature);
     }
     if (rc == YB_OK) {
-        rc = borsh_reader_finish(&r);
+        rc = borsh_reader_finish(r);
     }
     if (rc != YB_OK) {
         tx_signed_free(st);
@@ -681,6 +682,36 @@ int tx_decode_signed(const uint8_t *p, size_t n, struct tx_signed **out)
     st->size = n;
     *out = st;
     return YB_OK;
+}
+
+int tx_decode_signed(const uint8_t *p, size_t n, struct tx_signed **out)
+{
+    struct borsh_reader r;
+    return decode_signed(p, n, &r, out);
+}
+
+int tx_decode_signed_why(const uint8_t *p, size_t n, struct tx_signed **out, char *why,
+                         size_t why_cap)
+{
+    struct borsh_reader r;
+    int rc = decode_signed(p, n, &r, out);
+    if (rc == YB_OK || why == NULL || why_cap == 0) {
+        return rc;
+    }
+    if (rc == YB_ETOOBIG) {
+        snprintf(why, why_cap, "transaction of %zu bytes is over the %u-byte limit", n,
+                 (unsigned)TX_MAX_SIZE);
+    } else if (rc == YB_ETX_VERSION) {
+        snprintf(why, why_cap, "byte 0: %s", yb_err_str(rc));
+    } else if (rc == YB_EACTION && r.off > 0) {
+        /* tx_action_decode stops right after an unsupported tag. */
+        unsigned tag = r.p[r.off - 1];
+        snprintf(why, why_cap, "byte %zu: unsupported action %s (tag %u)", r.off - 1,
+                 tx_action_name(tag), tag);
+    } else {
+        snprintf(why, why_cap, "byte %zu: %s", r.off, yb_err_str(rc));
+    }
+    return rc;
 }
 
 int tx_signed_encode(struct yb_buf *b, const struct tx_signed *st)
@@ -737,24 +768,6 @@ int tx_signed_verify(const struct tx_signed *st)
 
 /* ---- JSON views ---- */
 
-/*
- * u64 values (gas, nonces) go out as raw JSON numbers: a cJSON number is a double and would
- * round anything past 2^53.
- */
-static cJSON *json_u64(uint64_t v)
-{
-    char tmp[24];
-    snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-    return cJSON_CreateRaw(tmp);
-}
-
-static cJSON *json_u128(yb_u128 v)
-{
-    char tmp[U128_DEC_MAX];
-    u128_to_dec(v, tmp);
-    return cJSON_CreateString(tmp);
-}
-
 static cJSON *json_base64(const uint8_t *p, size_t n)
 {
     size_t cap = base64_encoded_len(n);
@@ -777,14 +790,17 @@ static cJSON *json_pubkey(const struct near_pubkey *pk)
 cJSON *tx_access_key_to_json(const struct tx_access_key *ak)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "nonce", json_u64(ak->nonce));
+    json_add_u64(o, "nonce", ak->nonce);
     if (ak->full_access) {
         cJSON_AddStringToObject(o, "permission", "FullAccess");
         return o;
     }
     cJSON *fc = cJSON_CreateObject();
-    cJSON_AddItemToObject(fc, "allowance",
-                          ak->has_allowance ? json_u128(ak->allowance) : cJSON_CreateNull());
+    if (ak->has_allowance) {
+        json_add_u128(fc, "allowance", ak->allowance);
+    } else {
+        cJSON_AddNullToObject(fc, "allowance");
+    }
     cJSON_AddStringToObject(fc, "receiver_id", ak->receiver_id ? ak->receiver_id : "");
     cJSON *names = cJSON_AddArrayToObject(fc, "method_names");
     for (size_t i = 0; i < ak->n_method_names; i++) {
@@ -794,6 +810,90 @@ cJSON *tx_access_key_to_json(const struct tx_access_key *ak)
     cJSON_AddItemToObject(perm, "FunctionCall", fc);
     cJSON_AddItemToObject(o, "permission", perm);
     return o;
+}
+
+/* Method names from JSON: strings under the same caps the Borsh decoder applies. */
+static int method_names_from_json(const cJSON *arr, struct tx_access_key *ak)
+{
+    int count = cJSON_GetArraySize(arr);
+    if (count < 0 || (size_t)count > TX_MAX_METHOD_NAMES) {
+        return YB_ETOOBIG;
+    }
+    ak->method_names = count > 0 ? yb_xcalloc((size_t)count, sizeof(char *)) : NULL;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, arr)
+    {
+        const char *name;
+        int rc = json_as_str(item, &name);
+        if (rc == YB_OK) {
+            rc = strlen(name) > TX_MAX_METHOD_NAME_LEN
+                     ? YB_ETOOBIG
+                     : borsh_check_utf8((const uint8_t *)name, strlen(name));
+        }
+        if (rc != YB_OK) {
+            return rc;
+        }
+        ak->method_names[ak->n_method_names++] = yb_xstrdup(name);
+    }
+    return YB_OK;
+}
+
+int tx_access_key_from_json(const cJSON *j, struct tx_access_key *out)
+{
+    struct tx_access_key ak;
+    memset(&ak, 0, sizeof ak);
+    int rc = json_get_u64(j, "nonce", &ak.nonce);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    const cJSON *perm = cJSON_GetObjectItemCaseSensitive(j, "permission");
+    if (perm == NULL) {
+        return YB_EJSON_MISSING;
+    }
+    if (cJSON_IsString(perm)) {
+        if (strcmp(perm->valuestring, "FullAccess") != 0) {
+            return YB_EMALFORMED;
+        }
+        ak.full_access = true;
+        *out = ak;
+        return YB_OK;
+    }
+    const cJSON *fc;
+    rc = json_get_object(perm, "FunctionCall", &fc);
+    if (rc == YB_EJSON_MISSING) {
+        return YB_EMALFORMED;
+    }
+    if (rc != YB_OK) {
+        return rc;
+    }
+    /* allowance: a decimal string, or null / absent for unlimited. */
+    const cJSON *allowance = cJSON_GetObjectItemCaseSensitive(fc, "allowance");
+    if (allowance != NULL && !cJSON_IsNull(allowance)) {
+        rc = json_as_u128(allowance, &ak.allowance);
+        ak.has_allowance = true;
+    }
+    const char *receiver;
+    if (rc == YB_OK) {
+        rc = json_get_str(fc, "receiver_id", &receiver);
+    }
+    if (rc == YB_OK) {
+        rc = near_account_validate_cstr(receiver);
+    }
+    if (rc != YB_OK) {
+        return rc;
+    }
+    ak.receiver_id = yb_xstrdup(receiver);
+    const cJSON *names;
+    rc = json_opt_array(fc, "method_names", &names);
+    if (rc == YB_OK && names != NULL) {
+        rc = method_names_from_json(names, &ak);
+    }
+    if (rc != YB_OK) {
+        tx_access_key_fini(&ak);
+        return rc;
+    }
+    *out = ak;
+    return YB_OK;
 }
 
 cJSON *tx_action_to_json(const struct tx_action *a)
@@ -816,14 +916,14 @@ cJSON *tx_action_to_json(const struct tx_action *a)
     case TX_ACTION_FUNCTION_CALL:
         cJSON_AddStringToObject(body, "method_name", a->u.call.method_name);
         cJSON_AddItemToObject(body, "args", json_base64(a->u.call.args, a->u.call.args_len));
-        cJSON_AddItemToObject(body, "gas", json_u64(a->u.call.gas));
-        cJSON_AddItemToObject(body, "deposit", json_u128(a->u.call.deposit));
+        json_add_u64(body, "gas", a->u.call.gas);
+        json_add_u128(body, "deposit", a->u.call.deposit);
         break;
     case TX_ACTION_TRANSFER:
-        cJSON_AddItemToObject(body, "deposit", json_u128(a->u.transfer.deposit));
+        json_add_u128(body, "deposit", a->u.transfer.deposit);
         break;
     case TX_ACTION_STAKE:
-        cJSON_AddItemToObject(body, "stake", json_u128(a->u.stake.stake));
+        json_add_u128(body, "stake", a->u.stake.stake);
         cJSON_AddItemToObject(body, "public_key", json_pubkey(&a->u.stake.public_key));
         break;
     case TX_ACTION_ADD_KEY:
@@ -850,7 +950,7 @@ cJSON *tx_signed_to_json(const struct tx_signed *st)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "signer_id", tx->signer_id);
     cJSON_AddItemToObject(o, "public_key", json_pubkey(&tx->public_key));
-    cJSON_AddItemToObject(o, "nonce", json_u64(tx->nonce));
+    json_add_u64(o, "nonce", tx->nonce);
     cJSON_AddStringToObject(o, "receiver_id", tx->receiver_id);
     cJSON *actions = cJSON_AddArrayToObject(o, "actions");
     for (size_t i = 0; i < tx->n_actions; i++) {

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
+#include <cJSON.h>
 
 #include "borsh.h"
 #include "buf.h"
@@ -198,6 +198,13 @@ int tx_decode(const uint8_t *p, size_t n, struct tx *out);
  * YB_EACCOUNT_*, YB_EKEYTYPE, YB_EACTION.
  */
 int tx_decode_signed(const uint8_t *p, size_t n, struct tx_signed **out);
+/*
+ * As tx_decode_signed, and on error also writes a one-line reason into why (borrowed, why_cap
+ * bytes, always NUL-terminated; may be NULL) for RPC error messages, e.g.
+ * "byte 107: unsupported action Delegate (tag 8)". On success why is left untouched.
+ */
+int tx_decode_signed_why(const uint8_t *p, size_t n, struct tx_signed **out, char *why,
+                         size_t why_cap);
 /* borsh(SignedTransaction). Errors: YB_ETOOBIG, YB_EACTION. */
 int tx_signed_encode(struct yb_buf *b, const struct tx_signed *st);
 /* Frees a signed tx (taken; NULL allowed). */
@@ -220,6 +227,15 @@ cJSON *tx_action_to_json(const struct tx_action *a);
 /* {"nonce":N,"permission":"FullAccess" | {"FunctionCall":{allowance,receiver_id,method_names}}}.
  * Returned. */
 cJSON *tx_access_key_to_json(const struct tx_access_key *ak);
+/*
+ * Reads an AccessKey from its JSON view (sandbox_patch_state records, genesis files): "nonce"
+ * (a number or decimal string) and "permission" = "FullAccess" or {"FunctionCall":{"allowance":
+ * "<u128>" | null, "receiver_id", "method_names":[...]}}. j borrowed; out filled (caller-owned,
+ * tx_access_key_fini) only on success.
+ * Errors: YB_EJSON_TYPE, YB_EJSON_MISSING, YB_ENUMBER, YB_EOVERFLOW, YB_EMALFORMED (an unknown
+ * permission), YB_EACCOUNT_*, YB_ETOOBIG (method-name caps), YB_EUTF8.
+ */
+int tx_access_key_from_json(const cJSON *j, struct tx_access_key *out);
 /* {"signer_id","public_key","nonce","receiver_id","actions":[...],"signature","hash"} as the
  * `transaction` field of tx/send_tx results. Returned. */
 cJSON *tx_signed_to_json(const struct tx_signed *st);

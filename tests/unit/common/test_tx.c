@@ -14,6 +14,7 @@
 #include "codec.h"
 #include "crypto.h"
 #include "err.h"
+#include "json.h"
 #include "near.h"
 #include "tx.h"
 
@@ -697,6 +698,104 @@ static void action_json_views_match_nearcore(void **state)
     free(p);
 }
 
+static void decode_errors_say_where_and_why(void **state)
+{
+    size_t n;
+    uint8_t *p = transfer_bytes(&n);
+    struct tx_signed *st = NULL;
+    char why[128];
+    p[TRANSFER_TAG_OFFSET] = TX_ACTION_DELEGATE;
+    assert_int_equal(tx_decode_signed_why(p, n, &st, why, sizeof why), YB_EACTION);
+    assert_string_equal(why, "byte 107: unsupported action Delegate (tag 8)");
+    p[TRANSFER_TAG_OFFSET] = 200;
+    assert_int_equal(tx_decode_signed_why(p, n, &st, why, sizeof why), YB_EACTION);
+    assert_string_equal(why, "byte 107: unsupported action Unknown (tag 200)");
+    p[TRANSFER_TAG_OFFSET] = TX_ACTION_TRANSFER;
+    assert_int_equal(tx_decode_signed_why(p, 50, &st, why, sizeof why), YB_EBORSH_EOF);
+    assert_string_equal(why, "byte 46: borsh: unexpected end of input");
+    p[0] = 1;
+    p[1] = 9;
+    assert_int_equal(tx_decode_signed_why(p, n, &st, why, sizeof why), YB_ETX_VERSION);
+    assert_string_equal(why, "byte 0: transaction version not supported (TransactionV1)");
+    /* A tiny buffer is still terminated; NULL is allowed. */
+    char small[8];
+    assert_int_equal(tx_decode_signed_why(p, n, &st, small, sizeof small), YB_ETX_VERSION);
+    assert_int_equal(strlen(small), 7);
+    assert_int_equal(tx_decode_signed_why(p, n, &st, NULL, 0), YB_ETX_VERSION);
+    assert_null(st);
+    free(p);
+}
+
+static void access_key_json_round_trips(void **state)
+{
+    static const char *const views[] = {
+        "{\"nonce\":0,\"permission\":\"FullAccess\"}",
+        "{\"nonce\":5000000,\"permission\":{\"FunctionCall\":{\"allowance\":"
+        "\"250000000000000000000000\",\"receiver_id\":\"oracle.test.near\","
+        "\"method_names\":[\"respond\",\"get\"]}}}",
+        "{\"nonce\":1,\"permission\":{\"FunctionCall\":{\"allowance\":null,"
+        "\"receiver_id\":\"x.near\",\"method_names\":[]}}}",
+    };
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+        cJSON *j = cJSON_Parse(views[i]);
+        struct tx_access_key ak;
+        assert_int_equal(tx_access_key_from_json(j, &ak), YB_OK);
+        cJSON_Delete(j);
+        expect_json(tx_access_key_to_json(&ak), views[i]);
+        tx_access_key_fini(&ak);
+    }
+    /* Without method_names (any method) and with a string nonce. */
+    cJSON *j = cJSON_Parse("{\"nonce\":\"7\",\"permission\":{\"FunctionCall\":{"
+                           "\"receiver_id\":\"x.near\"}}}");
+    struct tx_access_key ak;
+    assert_int_equal(tx_access_key_from_json(j, &ak), YB_OK);
+    assert_true(ak.nonce == 7);
+    assert_false(ak.has_allowance);
+    assert_int_equal(ak.n_method_names, 0);
+    tx_access_key_fini(&ak);
+    cJSON_Delete(j);
+}
+
+struct json_bad_case {
+    const char *json;
+    int want;
+};
+
+static void access_key_json_errors_are_named(void **state)
+{
+    static const struct json_bad_case cases[] = {
+        {"{\"permission\":\"FullAccess\"}", YB_EJSON_MISSING},
+        {"{\"nonce\":0}", YB_EJSON_MISSING},
+        {"{\"nonce\":-1,\"permission\":\"FullAccess\"}", YB_ENUMBER},
+        {"{\"nonce\":0,\"permission\":\"PartialAccess\"}", YB_EMALFORMED},
+        {"{\"nonce\":0,\"permission\":{\"Other\":{}}}", YB_EMALFORMED},
+        {"{\"nonce\":0,\"permission\":7}", YB_EJSON_TYPE},
+        {"{\"nonce\":0,\"permission\":{\"FunctionCall\":{\"allowance\":5,"
+         "\"receiver_id\":\"x.near\"}}}",
+         YB_EJSON_TYPE},
+        {"{\"nonce\":0,\"permission\":{\"FunctionCall\":{\"allowance\":\"-5\","
+         "\"receiver_id\":\"x.near\"}}}",
+         YB_ENUMBER},
+        {"{\"nonce\":0,\"permission\":{\"FunctionCall\":{}}}", YB_EJSON_MISSING},
+        {"{\"nonce\":0,\"permission\":{\"FunctionCall\":{\"receiver_id\":\"X\"}}}",
+         YB_EACCOUNT_LEN},
+        {"{\"nonce\":0,\"permission\":{\"FunctionCall\":{\"receiver_id\":\"x.near\","
+         "\"method_names\":[1]}}}",
+         YB_EJSON_TYPE},
+        {"{\"nonce\":0,\"permission\":{\"FunctionCall\":{\"receiver_id\":\"x.near\","
+         "\"method_names\":\"get\"}}}",
+         YB_EJSON_TYPE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        print_message("json: %s\n", cases[i].json);
+        cJSON *j = cJSON_Parse(cases[i].json);
+        assert_non_null(j);
+        struct tx_access_key ak;
+        assert_int_equal(tx_access_key_from_json(j, &ak), cases[i].want);
+        cJSON_Delete(j);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -713,6 +812,9 @@ int main(void)
         cmocka_unit_test(unsupported_action_tags_are_named),
         cmocka_unit_test(builders_refuse_bad_input),
         cmocka_unit_test(action_json_views_match_nearcore),
+        cmocka_unit_test(decode_errors_say_where_and_why),
+        cmocka_unit_test(access_key_json_round_trips),
+        cmocka_unit_test(access_key_json_errors_are_named),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
