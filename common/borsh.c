@@ -60,6 +60,9 @@ int borsh_write_fixed(struct yb_buf *b, const void *p, size_t n)
 
 int borsh_write_bytes(struct yb_buf *b, const uint8_t *p, size_t n)
 {
+    if (p == NULL && n > 0) {
+        return YB_EINVAL;
+    }
     if (n > UINT32_MAX) {
         return YB_ETOOBIG;
     }
@@ -85,6 +88,9 @@ int borsh_write_string(struct yb_buf *b, const char *s, size_t n)
 
 int borsh_write_cstr(struct yb_buf *b, const char *s)
 {
+    if (s == NULL) {
+        return YB_EINVAL;
+    }
     return borsh_write_string(b, s, strlen(s));
 }
 

@@ -33,11 +33,12 @@ int borsh_write_u128(struct yb_buf *b, yb_u128 v);
 int borsh_write_bool(struct yb_buf *b, bool v);
 /* [u8; n]: the raw bytes, no length. p borrowed. */
 int borsh_write_fixed(struct yb_buf *b, const void *p, size_t n);
-/* Vec<u8>: u32 length then the bytes. p borrowed. YB_ETOOBIG also when n > UINT32_MAX. */
+/* Vec<u8>: u32 length then the bytes. p borrowed (may be NULL when n is 0; YB_EINVAL otherwise).
+ * YB_ETOOBIG also when n > UINT32_MAX. */
 int borsh_write_bytes(struct yb_buf *b, const uint8_t *p, size_t n);
 /* String: as Vec<u8>, but s must be valid UTF-8 (YB_EUTF8 otherwise, nothing written). */
 int borsh_write_string(struct yb_buf *b, const char *s, size_t n);
-/* String from a NUL-terminated C string. */
+/* String from a NUL-terminated C string (YB_EINVAL for NULL). */
 int borsh_write_cstr(struct yb_buf *b, const char *s);
 /* Option tag: 0x00 for None, 0x01 for Some (the value follows, written by the caller). */
 int borsh_write_option(struct yb_buf *b, bool present);

@@ -269,6 +269,9 @@ static void writer_respects_buffer_cap_without_partial_values(void **state)
     assert_int_equal(borsh_write_bytes(&b, three, 2), YB_OK);
     assert_int_equal(borsh_write_u8(&b, 9), YB_ETOOBIG);
     assert_int_equal(b.len, 6);
+    assert_int_equal(borsh_write_bytes(&b, NULL, 1), YB_EINVAL);
+    assert_int_equal(borsh_write_cstr(&b, NULL), YB_EINVAL);
+    assert_int_equal(b.len, 6);
     yb_buf_fini(&b);
 }
 
