@@ -122,6 +122,10 @@ struct logic_ctx {
     /* Results of the promises this receipt waited on (callbacks), in input_data_ids order. */
     const struct logic_promise_result *promise_results;
     size_t n_promise_results;
+    /* Receivers of this receipt's result (its output_data_receivers' account ids): value_return
+     * pays the data-receipt per-byte fee once per receiver. May be NULL when n is 0. */
+    const char *const *output_data_receivers;
+    size_t n_output_data_receivers;
     /* State access; may be NULL only for code that never touches state (then such a host call
      * fails the call with YB_EINVAL returned from logic_run). */
     const struct logic_ext_ops *ext;
@@ -206,6 +210,7 @@ enum logic_return_kind {
     X(NUMBER_INPUT_DATA_DEPENDENCIES_EXCEEDED, "NumberInputDataDependenciesExceeded") /* a, b */   \
     X(RETURNED_VALUE_LENGTH_EXCEEDED, "ReturnedValueLengthExceeded")        /* a, b */             \
     X(ED25519_VERIFY_INVALID_INPUT, "Ed25519VerifyInvalidInput")            /* msg */              \
+    X(CONTRACT_SIZE_EXCEEDED, "ContractSizeExceeded")                       /* a, b */             \
     X(YIELD_PAYLOAD_LENGTH, "YieldPayloadLength")                           /* a, b */             \
     X(DATA_ID_MALFORMED, "DataIdMalformed")                                                        \
     X(YIELD_ID_MALFORMED, "YieldIdMalformed")

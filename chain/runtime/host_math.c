@@ -1,0 +1,176 @@
+/*
+ * host_math.c — sha256, keccak256, keccak512, ripemd160, ed25519_verify.
+ *
+ * Hashes come from libraries: sha256 and ed25519 from libsodium (common/crypto.h), ripemd160
+ * from nettle. No Debian 12 library offers the original Keccak (libsodium has none, OpenSSL 3.0
+ * only FIPS SHA-3, whose padding differs): we use nettle's Keccak-f[1600] permutation
+ * (sha3_permute) and add only the sponge with Keccak's 0x01 padding, which is what Ethereum and
+ * NEAR mean by keccak256/512. The known-answer tests in tests/unit/runtime_logic pin it.
+ */
+#include <string.h>
+
+#include <nettle/ripemd160.h>
+#include <nettle/sha3.h>
+
+#include "crypto.h"
+#include "err.h"
+#include "logic_int.h"
+
+/* Keccak sponge over nettle's permutation: rate in bytes, original (pre-FIPS) padding. */
+static void keccak(size_t rate, const uint8_t *in, size_t n, uint8_t *out, size_t out_len)
+{
+    struct sha3_state st;
+    memset(&st, 0, sizeof(st));
+    uint8_t block[200];
+    for (;;) {
+        size_t take = n < rate ? n : rate;
+        memset(block, 0, rate);
+        if (take) {
+            memcpy(block, in, take);
+        }
+        bool last = take < rate;
+        if (last) {
+            block[take] ^= 0x01;
+            block[rate - 1] ^= 0x80;
+        }
+        for (size_t i = 0; i < rate / 8; i++) {
+            uint64_t lane = 0;
+            for (int b = 7; b >= 0; b--) {
+                lane = (lane << 8) | block[i * 8 + (size_t)b];
+            }
+            st.a[i] ^= lane;
+        }
+        sha3_permute(&st);
+        if (last) {
+            break;
+        }
+        in += take;
+        n -= take;
+    }
+    /* out_len <= rate for both digests, so one squeeze suffices. */
+    for (size_t i = 0; i < out_len; i++) {
+        out[i] = (uint8_t)(st.a[i / 8] >> (8 * (i % 8)));
+    }
+}
+
+/* A hash host function: base, hash_base, read the value, hash_byte × len, register. */
+static int hash_fn(struct vm_call *call, void *ctx, const union vm_value *a,
+                   enum config_ext_cost base, enum config_ext_cost per_byte, int which)
+{
+    struct logic *l = logic_enter(call, ctx);
+    const uint8_t *p;
+    size_t n;
+    if (logic_pay(l, CONFIG_EXT_BASE) || logic_pay(l, base) ||
+        logic_mem_or_reg(l, a[1].i64, a[0].i64, &p, &n)) {
+        return logic_trap(l);
+    }
+    uint8_t out[64];
+    size_t out_len;
+    int rc;
+    if (which == 160) {
+        /* ripemd160 is charged per 64-byte block of the padded message. */
+        rc = logic_pay_per(l, per_byte, ((uint64_t)n + 9 + 63) / 64);
+    } else {
+        rc = logic_pay_per(l, per_byte, n);
+    }
+    if (rc) {
+        return logic_trap(l);
+    }
+    switch (which) {
+    case 256:
+        crypto_sha256(p, n, out);
+        out_len = 32;
+        break;
+    case 2560:
+        keccak(136, p, n, out, 32);
+        out_len = 32;
+        break;
+    case 5120:
+        keccak(72, p, n, out, 64);
+        out_len = 64;
+        break;
+    default: {
+        struct ripemd160_ctx r;
+        ripemd160_init(&r);
+        ripemd160_update(&r, n, p);
+        ripemd160_digest(&r, RIPEMD160_DIGEST_SIZE, out);
+        out_len = RIPEMD160_DIGEST_SIZE;
+        break;
+    }
+    }
+    if (logic_reg_set(l, a[2].i64, out, out_len)) {
+        return logic_trap(l);
+    }
+    return YB_OK;
+}
+
+static int h_sha256(struct vm_call *call, void *ctx, const union vm_value *a, union vm_value *res)
+{
+    return hash_fn(call, ctx, a, CONFIG_EXT_SHA256_BASE, CONFIG_EXT_SHA256_BYTE, 256);
+}
+
+static int h_keccak256(struct vm_call *call, void *ctx, const union vm_value *a,
+                       union vm_value *res)
+{
+    return hash_fn(call, ctx, a, CONFIG_EXT_KECCAK256_BASE, CONFIG_EXT_KECCAK256_BYTE, 2560);
+}
+
+static int h_keccak512(struct vm_call *call, void *ctx, const union vm_value *a,
+                       union vm_value *res)
+{
+    return hash_fn(call, ctx, a, CONFIG_EXT_KECCAK512_BASE, CONFIG_EXT_KECCAK512_BYTE, 5120);
+}
+
+static int h_ripemd160(struct vm_call *call, void *ctx, const union vm_value *a,
+                       union vm_value *res)
+{
+    return hash_fn(call, ctx, a, CONFIG_EXT_RIPEMD160_BASE, CONFIG_EXT_RIPEMD160_BLOCK, 160);
+}
+
+/* ed25519_verify(sig_len, sig_ptr, msg_len, msg_ptr, pk_len, pk_ptr) -> 1 valid / 0 not. A
+ * signature or key of the wrong length is a host error; a key that is not a curve point is 0. */
+static int h_ed25519_verify(struct vm_call *call, void *ctx, const union vm_value *a,
+                            union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    const uint8_t *p;
+    size_t n;
+    uint8_t sig[ED25519_SIG_LEN], pk[ED25519_PK_LEN];
+    if (logic_pay(l, CONFIG_EXT_ED25519_VERIFY_BASE) || logic_mem_or_reg(l, a[1].i64, a[0].i64, &p, &n)) {
+        return logic_trap(l);
+    }
+    if (n != ED25519_SIG_LEN) {
+        logic_fail(l, LOGIC_ERR_ED25519_VERIFY_INVALID_INPUT, 0, 0, "invalid signature length");
+        return logic_trap(l);
+    }
+    memcpy(sig, p, n);
+    const uint8_t *msg;
+    size_t msg_len;
+    if (logic_mem_or_reg(l, a[3].i64, a[2].i64, &msg, &msg_len) ||
+        logic_pay_per(l, CONFIG_EXT_ED25519_VERIFY_BYTE, msg_len)) {
+        return logic_trap(l);
+    }
+    /* The message may live in a register the key read below could not disturb, but copy the
+     * key out first anyway: both reads borrow. */
+    const uint8_t *kp;
+    size_t kn;
+    if (logic_mem_or_reg(l, a[5].i64, a[4].i64, &kp, &kn)) {
+        return logic_trap(l);
+    }
+    if (kn != ED25519_PK_LEN) {
+        logic_fail(l, LOGIC_ERR_ED25519_VERIFY_INVALID_INPUT, 0, 0, "invalid public key length");
+        return logic_trap(l);
+    }
+    memcpy(pk, kp, kn);
+    res[0].i64 = crypto_ed25519_verify(pk, msg, msg_len, sig) == YB_OK ? 1 : 0;
+    return YB_OK;
+}
+
+const struct logic_host_fn host_math_fns[] = {
+    {"sha256", "III->", h_sha256},
+    {"keccak256", "III->", h_keccak256},
+    {"keccak512", "III->", h_keccak512},
+    {"ripemd160", "III->", h_ripemd160},
+    {"ed25519_verify", "IIIIII->I", h_ed25519_verify},
+    {NULL, NULL, NULL},
+};

@@ -1,0 +1,365 @@
+/*
+ * host_misc.c — logs (log_utf8, log_utf16), panics (panic, panic_utf8, AssemblyScript's abort)
+ * and value_return, with nearcore's limits: at most max_number_logs logs and
+ * max_total_log_length bytes over all of them; strings are UTF-8 (or UTF-16) and a length of
+ * u64::MAX means "NUL-terminated".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "borsh.h"
+#include "err.h"
+#include "logic_int.h"
+#include "mem.h"
+
+static uint64_t log_room(const struct logic *l)
+{
+    uint64_t max = l->cfg->limits.max_total_log_length;
+    return l->total_log_len >= max ? 0 : max - l->total_log_len;
+}
+
+static int total_log_exceeded(struct logic *l, uint64_t add)
+{
+    return logic_fail(l, LOGIC_ERR_TOTAL_LOG_LENGTH_EXCEEDED, l->total_log_len + add,
+                      l->cfg->limits.max_total_log_length, NULL);
+}
+
+/* nearcore's get_utf8_string: *out returned (NUL-terminated, free()). */
+static int read_utf8(struct logic *l, uint64_t len, uint64_t ptr, char **out, size_t *out_len)
+{
+    if (logic_pay(l, CONFIG_EXT_UTF8_DECODING_BASE)) {
+        return LOGIC_ABORT;
+    }
+    uint64_t room = log_room(l);
+    const uint8_t *p;
+    size_t n = 0;
+    if (len != UINT64_MAX) {
+        if (len > room) {
+            return total_log_exceeded(l, len);
+        }
+        if (logic_mem_view(l, ptr, len, &p)) {
+            return LOGIC_ABORT;
+        }
+        n = (size_t)len;
+    } else {
+        /* NUL-terminated: read byte by byte as nearcore does (each byte is a memory read). */
+        for (uint64_t i = 0;; i++) {
+            const uint8_t *c;
+            if (logic_mem_view(l, ptr + i, 1, &c)) {
+                return LOGIC_ABORT;
+            }
+            if (*c == 0) {
+                break;
+            }
+            if (i == room) {
+                return total_log_exceeded(l, room + 1);
+            }
+            n++;
+        }
+        /* Every byte was bounds-checked (and paid for) above. */
+        p = vm_memory_data(vm_call_memory(l->call)) + ptr;
+    }
+    if (logic_pay_per(l, CONFIG_EXT_UTF8_DECODING_BYTE, n)) {
+        return LOGIC_ABORT;
+    }
+    if (borsh_check_utf8(p, n) != YB_OK) {
+        return logic_fail(l, LOGIC_ERR_BAD_UTF8, 0, 0, NULL);
+    }
+    *out = yb_xstrndup((const char *)p, n);
+    *out_len = n;
+    return 0;
+}
+
+/* Appends code point cp as UTF-8. */
+static size_t put_utf8(uint8_t *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (uint8_t)(0xC0 | (cp >> 6));
+        o[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (uint8_t)(0xE0 | (cp >> 12));
+        o[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (uint8_t)(0xF0 | (cp >> 18));
+    o[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* UTF-16LE units → UTF-8 (Rust's String::from_utf16: unpaired surrogates are errors). */
+static int utf16_to_utf8(const uint16_t *u, size_t n, char **out, size_t *out_len)
+{
+    uint8_t *o = yb_xmalloc(n * 3 + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cp = u[i];
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (i + 1 >= n || u[i + 1] < 0xDC00 || u[i + 1] > 0xDFFF) {
+                free(o);
+                return YB_EUTF8;
+            }
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (u[i + 1] - 0xDC00);
+            i++;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            free(o);
+            return YB_EUTF8;
+        }
+        k += put_utf8(o + k, cp);
+    }
+    o[k] = '\0';
+    *out = (char *)o;
+    *out_len = k;
+    return YB_OK;
+}
+
+/* nearcore's get_utf16_string: len is in bytes (u64::MAX: until a 0 unit). */
+static int read_utf16(struct logic *l, uint64_t len, uint64_t ptr, char **out, size_t *out_len)
+{
+    if (logic_pay(l, CONFIG_EXT_UTF16_DECODING_BASE)) {
+        return LOGIC_ABORT;
+    }
+    uint64_t room = log_room(l);
+    uint16_t *units = NULL;
+    size_t n = 0;
+    if (len != UINT64_MAX) {
+        const uint8_t *p;
+        if (len % 2 != 0) {
+            return logic_fail(l, LOGIC_ERR_BAD_UTF16, 0, 0, NULL);
+        }
+        if (len > room) {
+            return total_log_exceeded(l, len);
+        }
+        if (logic_mem_view(l, ptr, len, &p)) {
+            return LOGIC_ABORT;
+        }
+        n = (size_t)(len / 2);
+        units = yb_xmalloc((n ? n : 1) * sizeof(*units));
+        for (size_t i = 0; i < n; i++) {
+            units[i] = (uint16_t)(p[2 * i] | (p[2 * i + 1] << 8));
+        }
+    } else {
+        size_t cap = 0;
+        for (uint64_t i = 0;; i++) {
+            const uint8_t *c;
+            if (logic_mem_view(l, ptr + 2 * i, 2, &c)) {
+                free(units);
+                return LOGIC_ABORT;
+            }
+            uint16_t u = (uint16_t)(c[0] | (c[1] << 8));
+            if (u == 0) {
+                break;
+            }
+            if (2 * i >= room) {
+                free(units);
+                return total_log_exceeded(l, 2 * i + 2);
+            }
+            logic_grow((void **)&units, &cap, n, sizeof(*units));
+            units[n++] = u;
+        }
+    }
+    int rc = logic_pay_per(l, CONFIG_EXT_UTF16_DECODING_BYTE, (uint64_t)n * 2);
+    if (!rc && utf16_to_utf8(units, n, out, out_len) != YB_OK) {
+        rc = logic_fail(l, LOGIC_ERR_BAD_UTF16, 0, 0, NULL);
+    }
+    free(units);
+    return rc;
+}
+
+static int can_add_log(struct logic *l)
+{
+    if (l->out->n_logs >= l->cfg->limits.max_number_logs) {
+        return logic_fail(l, LOGIC_ERR_NUMBER_OF_LOGS_EXCEEDED, 0, l->cfg->limits.max_number_logs,
+                          NULL);
+    }
+    return 0;
+}
+
+/* Charges log_base + log_byte × len and stores msg (taken). */
+static int push_log(struct logic *l, char *msg, size_t len)
+{
+    if (logic_pay(l, CONFIG_EXT_LOG_BASE) || logic_pay_per(l, CONFIG_EXT_LOG_BYTE, len)) {
+        free(msg);
+        return LOGIC_ABORT;
+    }
+    l->total_log_len += len;
+    if (l->total_log_len > l->cfg->limits.max_total_log_length) {
+        free(msg);
+        return logic_fail(l, LOGIC_ERR_TOTAL_LOG_LENGTH_EXCEEDED, l->total_log_len,
+                          l->cfg->limits.max_total_log_length, NULL);
+    }
+    logic_grow((void **)&l->out->logs, &l->cap_logs, l->out->n_logs, sizeof(char *));
+    l->out->logs[l->out->n_logs++] = msg;
+    return 0;
+}
+
+static int h_log_utf8(struct vm_call *call, void *ctx, const union vm_value *a,
+                      union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    char *msg;
+    size_t n;
+    if (logic_pay(l, CONFIG_EXT_BASE) || can_add_log(l) || read_utf8(l, a[0].i64, a[1].i64, &msg, &n) ||
+        push_log(l, msg, n)) {
+        return logic_trap(l);
+    }
+    return YB_OK;
+}
+
+static int h_log_utf16(struct vm_call *call, void *ctx, const union vm_value *a,
+                       union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    char *msg;
+    size_t n;
+    if (logic_pay(l, CONFIG_EXT_BASE) || can_add_log(l) ||
+        read_utf16(l, a[0].i64, a[1].i64, &msg, &n) || push_log(l, msg, n)) {
+        return logic_trap(l);
+    }
+    return YB_OK;
+}
+
+static int h_panic(struct vm_call *call, void *ctx, const union vm_value *a, union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    if (!logic_pay(l, CONFIG_EXT_BASE)) {
+        logic_fail(l, LOGIC_ERR_GUEST_PANIC, 0, 0, "explicit guest panic");
+    }
+    return logic_trap(l);
+}
+
+static int h_panic_utf8(struct vm_call *call, void *ctx, const union vm_value *a,
+                        union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    char *msg;
+    size_t n;
+    if (!logic_pay(l, CONFIG_EXT_BASE) && !read_utf8(l, a[0].i64, a[1].i64, &msg, &n)) {
+        logic_fail(l, LOGIC_ERR_GUEST_PANIC, 0, 0, msg);
+        free(msg);
+    }
+    return logic_trap(l);
+}
+
+/* AssemblyScript strings are UTF-16 with their byte length in the u32 before them. */
+static int read_as_string(struct logic *l, uint32_t ptr, char **out, size_t *n)
+{
+    const uint8_t *p;
+    if (logic_mem_view(l, (uint64_t)ptr - 4, 4, &p)) {
+        return LOGIC_ABORT;
+    }
+    uint32_t len = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+                   ((uint32_t)p[3] << 24);
+    return read_utf16(l, len, ptr, out, n);
+}
+
+static int h_abort(struct vm_call *call, void *ctx, const union vm_value *a, union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    uint32_t msg_ptr = a[0].i32, file_ptr = a[1].i32, line = a[2].i32, col = a[3].i32;
+    if (logic_pay(l, CONFIG_EXT_BASE)) {
+        return logic_trap(l);
+    }
+    if (msg_ptr < 4 || file_ptr < 4) {
+        logic_fail(l, LOGIC_ERR_BAD_UTF16, 0, 0, NULL);
+        return logic_trap(l);
+    }
+    if (can_add_log(l)) {
+        return logic_trap(l);
+    }
+    char *msg = NULL, *file = NULL;
+    size_t mn, fn;
+    if (read_as_string(l, msg_ptr, &msg, &mn) || read_as_string(l, file_ptr, &file, &fn)) {
+        free(msg);
+        return logic_trap(l);
+    }
+    struct yb_buf b;
+    yb_buf_init(&b, SIZE_MAX);
+    yb_buf_printf(&b, "%s, filename: \"%s\" line: %u col: %u", msg, file, line, col);
+    free(msg);
+    free(file);
+    size_t len = 0;
+    char *text = (char *)yb_buf_steal(&b, &len);
+    /* The log is "ABORT: " + message, but log_byte is charged on the message alone. */
+    if (logic_pay(l, CONFIG_EXT_LOG_BASE) || logic_pay_per(l, CONFIG_EXT_LOG_BYTE, len)) {
+        free(text);
+        return logic_trap(l);
+    }
+    struct yb_buf lb;
+    yb_buf_init(&lb, SIZE_MAX);
+    yb_buf_printf(&lb, "ABORT: %s", text);
+    size_t log_len = 0;
+    char *log = (char *)yb_buf_steal(&lb, &log_len);
+    l->total_log_len += log_len;
+    if (l->total_log_len > l->cfg->limits.max_total_log_length) {
+        free(log);
+        logic_fail(l, LOGIC_ERR_TOTAL_LOG_LENGTH_EXCEEDED, l->total_log_len,
+                   l->cfg->limits.max_total_log_length, NULL);
+    } else {
+        logic_grow((void **)&l->out->logs, &l->cap_logs, l->out->n_logs, sizeof(char *));
+        l->out->logs[l->out->n_logs++] = log;
+        logic_fail(l, LOGIC_ERR_GUEST_PANIC, 0, 0, text);
+    }
+    free(text);
+    return logic_trap(l);
+}
+
+static int h_value_return(struct vm_call *call, void *ctx, const union vm_value *a,
+                          union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    const uint8_t *p;
+    size_t n;
+    if (logic_pay(l, CONFIG_EXT_BASE) || logic_mem_or_reg(l, a[1].i64, a[0].i64, &p, &n)) {
+        return logic_trap(l);
+    }
+    uint64_t limit = l->cfg->limits.max_length_returned_data;
+    if (n > limit) {
+        logic_fail(l, LOGIC_ERR_RETURNED_VALUE_LENGTH_EXCEEDED, n, limit, NULL);
+        return logic_trap(l);
+    }
+    /* Each receiver of this receipt's result will get the value in a data receipt. */
+    unsigned __int128 burn = 0;
+    for (size_t i = 0; i < l->ctx->n_output_data_receivers; i++) {
+        bool sir = strcmp(l->ctx->output_data_receivers[i], l->ctx->current_account_id) == 0;
+        uint64_t per = config_fee_send(l->cfg, CONFIG_FEE_DATA_RECEIPT_CREATION_PER_BYTE, sir) +
+                       config_fee_exec(l->cfg, CONFIG_FEE_DATA_RECEIPT_CREATION_PER_BYTE);
+        burn += (unsigned __int128)per * n;
+    }
+    if (burn > UINT64_MAX) {
+        logic_fail(l, LOGIC_ERR_INTEGER_OVERFLOW, 0, 0, NULL);
+        return logic_trap(l);
+    }
+    if (logic_gas(l, (uint64_t)burn, (uint64_t)burn)) {
+        return logic_trap(l);
+    }
+    /* The last value_return or promise_return wins. */
+    uint8_t *copy = n ? yb_xmalloc(n) : NULL;
+    if (n) {
+        memcpy(copy, p, n);
+    }
+    free(l->out->return_data);
+    l->out->return_data = copy;
+    l->out->return_len = n;
+    l->out->return_kind = LOGIC_RETURN_VALUE;
+    return YB_OK;
+}
+
+const struct logic_host_fn host_misc_fns[] = {
+    {"log_utf8", "II->", h_log_utf8},
+    {"log_utf16", "II->", h_log_utf16},
+    {"panic", "->", h_panic},
+    {"panic_utf8", "II->", h_panic_utf8},
+    {"abort", "iiii->", h_abort},
+    {"value_return", "II->", h_value_return},
+    {NULL, NULL, NULL},
+};

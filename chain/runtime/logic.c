@@ -1,0 +1,679 @@
+/*
+ * logic.c — one function call: gas accounting, binding the `env` imports to the engine,
+ * running the method, turning traps into nearcore's error kinds, gas-weight distribution, and
+ * the outcome's life cycle. The host functions themselves live in host_*.c.
+ */
+#include "logic.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "err.h"
+#include "logic_int.h"
+#include "mem.h"
+
+/* Every host function table; logic_vm_resolve searches them in this order. */
+static const struct logic_host_fn *const host_tables[] = {
+    host_registers_fns, host_context_fns, host_storage_fns, host_misc_fns,
+    host_math_fns,      host_promise_fns, host_yield_fns,
+};
+
+/* The functions only available from CONFIG_PV_YIELD_WITH_ID on. */
+static bool needs_yield_with_id(const char *name)
+{
+    return strcmp(name, "promise_yield_create_with_id") == 0 ||
+           strcmp(name, "promise_yield_resume_with_yield_id") == 0;
+}
+
+void logic_grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap) {
+        return;
+    }
+    size_t ncap = *cap ? *cap * 2 : 4;
+    *arr = yb_xrealloc(*arr, ncap * elem);
+    *cap = ncap;
+}
+
+/* ---- errors ---- */
+
+int logic_fail(struct logic *l, enum logic_error_kind kind, uint64_t a, uint64_t b,
+               const char *msg)
+{
+    struct logic_error *e = &l->out->error;
+    if (e->kind == LOGIC_ERR_NONE) {
+        e->kind = kind;
+        e->a = a;
+        e->b = b;
+        e->msg = msg ? yb_xstrdup(msg) : NULL;
+    }
+    return LOGIC_ABORT;
+}
+
+int logic_fail_internal(struct logic *l, int err)
+{
+    if (l->internal == 0) {
+        l->internal = err ? err : YB_EINTERNAL;
+    }
+    return LOGIC_ABORT;
+}
+
+int logic_trap(struct logic *l)
+{
+    /* Running out of gas is reported as the engine's own out-of-gas trap, so the engine stops
+     * exactly as it would for wasm code; the precise kind is already in l->out->error. */
+    if (l->out->error.kind == LOGIC_ERR_GAS_EXCEEDED ||
+        l->out->error.kind == LOGIC_ERR_GAS_LIMIT_EXCEEDED) {
+        return YB_EOUT_OF_GAS;
+    }
+    return vm_call_trap(l->call, YB_ERUNTIME, NULL, "%s",
+                        logic_error_name(l->out->error.kind));
+}
+
+struct logic *logic_enter(struct vm_call *call, void *ctx)
+{
+    struct logic *l = ctx;
+    l->call = call;
+    return l;
+}
+
+/* ---- gas ---- */
+
+uint64_t logic_used_gas(const struct logic *l)
+{
+    return l->pre_burnt + vm_store_gas_used(l->store);
+}
+
+uint64_t logic_burnt_gas(const struct logic *l)
+{
+    return logic_used_gas(l) - l->promises_gas;
+}
+
+/* The out-of-gas kind nearcore reports: the burnt limit is checked before the prepaid one. */
+static int fail_gas(struct logic *l, uint64_t new_burnt)
+{
+    if (new_burnt > l->cfg->limits.max_gas_burnt) {
+        return logic_fail(l, LOGIC_ERR_GAS_LIMIT_EXCEEDED, 0, 0, NULL);
+    }
+    return logic_fail(l, LOGIC_ERR_GAS_EXCEEDED, 0, 0, NULL);
+}
+
+int logic_gas(struct logic *l, uint64_t burn, uint64_t use)
+{
+    uint64_t burnt = logic_burnt_gas(l);
+    uint64_t new_burnt = burnt + burn;
+    if (new_burnt < burnt) {
+        return logic_fail(l, LOGIC_ERR_INTEGER_OVERFLOW, 0, 0, NULL);
+    }
+    if (vm_call_charge_gas(l->call, use) != YB_OK) {
+        return fail_gas(l, new_burnt);
+    }
+    l->promises_gas += use - burn;
+    return 0;
+}
+
+int logic_pay(struct logic *l, enum config_ext_cost c)
+{
+    uint64_t g = l->cfg->ext[c];
+    return logic_gas(l, g, g);
+}
+
+int logic_pay_per(struct logic *l, enum config_ext_cost c, uint64_t n)
+{
+    uint64_t g;
+    if (__builtin_mul_overflow(l->cfg->ext[c], n, &g)) {
+        return logic_fail(l, LOGIC_ERR_INTEGER_OVERFLOW, 0, 0, NULL);
+    }
+    return logic_gas(l, g, g);
+}
+
+int logic_check_not_view(struct logic *l, const char *name)
+{
+    if (l->ctx->is_view) {
+        return logic_fail(l, LOGIC_ERR_PROHIBITED_IN_VIEW, 0, 0, name);
+    }
+    return 0;
+}
+
+void logic_new_data_id(struct logic *l, uint8_t out[LOGIC_HASH_LEN])
+{
+    uint8_t buf[LOGIC_HASH_LEN + 16];
+    memcpy(buf, l->ctx->action_hash, LOGIC_HASH_LEN);
+    for (int i = 0; i < 8; i++) {
+        buf[LOGIC_HASH_LEN + i] = (uint8_t)(l->ctx->block_height >> (8 * i));
+        buf[LOGIC_HASH_LEN + 8 + i] = (uint8_t)(l->data_count >> (8 * i));
+    }
+    crypto_sha256(buf, sizeof(buf), out);
+    l->data_count++;
+}
+
+/* ---- binding ---- */
+
+struct resolve_ctx {
+    struct logic *l;
+    char missing[160]; /* the first import we could not bind */
+    bool foreign;      /* an import from a module other than env */
+};
+
+static int sig_to_type(const char *sig, uint8_t *params, uint8_t *results, struct vm_functype *t)
+{
+    uint32_t np = 0, nr = 0;
+    bool res = false;
+    for (const char *p = sig; *p; p++) {
+        if (*p == '-' || *p == '>') {
+            res = true;
+            continue;
+        }
+        uint8_t v = *p == 'I' ? VM_I64 : VM_I32;
+        if (res) {
+            results[nr++] = v;
+        } else {
+            params[np++] = v;
+        }
+    }
+    t->nparams = np;
+    t->nresults = nr;
+    t->params = params;
+    t->results = results;
+    return 0;
+}
+
+static const struct logic_host_fn *find_host_fn(const struct logic *l, const char *name)
+{
+    if (needs_yield_with_id(name) && l->cfg->protocol_version < CONFIG_PV_YIELD_WITH_ID) {
+        return NULL;
+    }
+    for (size_t t = 0; t < sizeof(host_tables) / sizeof(host_tables[0]); t++) {
+        for (const struct logic_host_fn *f = host_tables[t]; f->name; f++) {
+            if (strcmp(f->name, name) == 0) {
+                return f;
+            }
+        }
+    }
+    return NULL;
+}
+
+static int resolve(void *vctx, struct vm_store *s, const char *module_name, const char *name,
+                   const struct vm_externtype *type, struct vm_extern *out)
+{
+    struct resolve_ctx *rc = vctx;
+    const struct logic_host_fn *f = NULL;
+    if (strcmp(module_name, "env") != 0) {
+        rc->foreign = true;
+    } else if (type->kind == VM_EXTERN_FUNC) {
+        f = find_host_fn(rc->l, name);
+    }
+    if (!f) {
+        if (rc->missing[0] == '\0') {
+            snprintf(rc->missing, sizeof(rc->missing), "%s.%s", module_name, name);
+        }
+        return YB_ENOTFOUND;
+    }
+    uint8_t params[16], results[2];
+    struct vm_functype ft;
+    sig_to_type(f->sig, params, results, &ft);
+    out->kind = VM_EXTERN_FUNC;
+    return vm_func_new_host(s, &ft, f->fn, rc->l, &out->u.func);
+}
+
+void logic_vm_config(const struct config_runtime *cfg, struct vm_config *out)
+{
+    vm_config_near(out);
+    out->op_cost = cfg->regular_op_cost;
+    out->grow_page_cost = cfg->grow_mem_cost;
+    out->override_initial_pages = (uint32_t)cfg->limits.initial_memory_pages;
+    out->override_max_pages = (uint32_t)cfg->limits.max_memory_pages;
+    out->max_stack_bytes = (uint32_t)cfg->limits.max_stack_height;
+    out->max_functions = (uint32_t)cfg->limits.max_functions_number_per_contract;
+}
+
+/* ---- the run ---- */
+
+static enum logic_error_kind gas_kind_at_exhaustion(const struct logic *l)
+{
+    /* The engine stopped at gas_limit = min(prepaid, max_gas_burnt). It is the burnt limit
+     * that was hit when that limit is max_gas_burnt and nothing was prepaid to receipts. */
+    if (l->promises_gas == 0 && l->ctx->prepaid_gas >= l->cfg->limits.max_gas_burnt) {
+        return LOGIC_ERR_GAS_LIMIT_EXCEEDED;
+    }
+    return LOGIC_ERR_GAS_EXCEEDED;
+}
+
+static void set_trap_error(struct logic *l, int rc, const struct vm_trap *trap)
+{
+    struct logic_error *e = &l->out->error;
+    if (e->kind != LOGIC_ERR_NONE) {
+        return; /* a host function already said why */
+    }
+    if (rc == YB_EOUT_OF_GAS || trap->kind == VM_TRAP_OUT_OF_GAS) {
+        e->kind = gas_kind_at_exhaustion(l);
+        return;
+    }
+    e->kind = LOGIC_ERR_WASM_TRAP;
+    e->trap = trap->kind;
+}
+
+/* §5.4: unused gas goes to weighted FunctionCall actions; the last gets the remainder. */
+static void distribute_gas(struct logic *l)
+{
+    uint64_t used = logic_used_gas(l);
+    if (l->n_weights == 0 || used >= l->ctx->prepaid_gas) {
+        return;
+    }
+    uint64_t unused = l->ctx->prepaid_gas - used;
+    unsigned __int128 sum = 0;
+    for (size_t i = 0; i < l->n_weights; i++) {
+        sum += l->weights[i].weight;
+    }
+    uint64_t given = 0;
+    for (size_t i = 0; i < l->n_weights; i++) {
+        const struct logic_weighted *w = &l->weights[i];
+        uint64_t share = (uint64_t)((unsigned __int128)unused * w->weight / sum);
+        if (i + 1 == l->n_weights) {
+            share += unused - given - share;
+        }
+        l->out->receipts[w->receipt].actions[w->action].u.call.gas += share;
+        given += share;
+    }
+    l->promises_gas += unused;
+}
+
+static void drop_effects(struct logic_outcome *o)
+{
+    for (size_t i = 0; i < o->n_receipts; i++) {
+        struct logic_receipt_draft *r = &o->receipts[i];
+        free(r->receiver_id);
+        tx_actions_free(r->actions, r->n_actions);
+        free(r->gas_weights);
+        free(r->input_data_ids);
+        for (size_t j = 0; j < r->n_output_data_receivers; j++) {
+            free(r->output_data_receivers[j].receiver_id);
+        }
+        free(r->output_data_receivers);
+        free(r->refund_to);
+    }
+    free(o->receipts);
+    o->receipts = NULL;
+    o->n_receipts = 0;
+    for (size_t i = 0; i < o->n_resumes; i++) {
+        free(o->resumes[i].payload);
+    }
+    free(o->resumes);
+    o->resumes = NULL;
+    o->n_resumes = 0;
+    free(o->yields);
+    o->yields = NULL;
+    o->n_yields = 0;
+    free(o->return_data);
+    o->return_data = NULL;
+    o->return_len = 0;
+    o->return_kind = LOGIC_RETURN_NONE;
+}
+
+static void logic_free(struct logic *l)
+{
+    logic_regs_free(l);
+    for (size_t i = 0; i < l->n_promises; i++) {
+        free(l->promises[i].deps);
+    }
+    free(l->promises);
+    free(l->weights);
+    vm_store_free(l->store);
+}
+
+/* Instantiates and calls; leaves either out->error or a clean return. */
+static int run_method(struct logic *l, struct vm_module *module, const char *method)
+{
+    struct vm_config vcfg;
+    logic_vm_config(l->cfg, &vcfg);
+    int rc = vm_store_new(&vcfg, &l->store);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    vm_store_set_gas(l->store, l->gas_limit - l->pre_burnt);
+
+    struct resolve_ctx rctx = {.l = l};
+    struct vm_instance *inst = NULL;
+    struct vm_error verr = {0};
+    struct vm_trap trap = {0};
+    rc = vm_instance_new(l->store, module, resolve, &rctx, &inst, &verr, &trap);
+    if (rc == YB_EWASM_LINK || rc == YB_ENOTFOUND) {
+        if (rctx.foreign) {
+            /* NEAR's preparation refuses imports from anything but env. */
+            logic_fail(l, LOGIC_ERR_COMPILATION, 0, 0, "Instantiate");
+            return YB_OK;
+        }
+        char msg[VM_MSG_MAX + 64];
+        if (rctx.missing[0]) {
+            snprintf(msg, sizeof(msg), "unknown import: %s is not a host function of this runtime",
+                     rctx.missing);
+        } else {
+            snprintf(msg, sizeof(msg), "%s", verr.msg);
+        }
+        logic_fail(l, LOGIC_ERR_LINK, 0, 0, msg);
+        return YB_OK;
+    }
+    if (rc == YB_EWASM_TRAP || rc == YB_EOUT_OF_GAS) {
+        set_trap_error(l, rc, &trap);
+        return l->internal;
+    }
+    if (rc != YB_OK) {
+        logic_fail(l, LOGIC_ERR_COMPILATION, 0, 0, "Instantiate");
+        return YB_OK;
+    }
+
+    struct vm_extern ex;
+    if (vm_instance_export(inst, method, &ex) != YB_OK || ex.kind != VM_EXTERN_FUNC) {
+        logic_fail(l, LOGIC_ERR_METHOD_NOT_FOUND, 0, 0, NULL);
+        return YB_OK;
+    }
+    struct vm_functype ft;
+    vm_func_type(ex.u.func, &ft);
+    if (ft.nparams != 0 || ft.nresults != 0) {
+        logic_fail(l, LOGIC_ERR_METHOD_INVALID_SIGNATURE, 0, 0, NULL);
+        return YB_OK;
+    }
+    rc = vm_func_call(l->store, ex.u.func, NULL, 0, NULL, 0, &trap);
+    l->call = NULL;
+    if (l->internal) {
+        return l->internal;
+    }
+    if (rc != YB_OK) {
+        set_trap_error(l, rc, &trap);
+    }
+    return YB_OK;
+}
+
+int logic_run(const struct logic_ctx *ctx, struct vm_module *module, size_t code_len,
+              const char *method, struct logic_outcome *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!ctx || !ctx->config || !module || !method || !ctx->current_account_id) {
+        return YB_EINVAL;
+    }
+    struct logic l = {
+        .ctx = ctx,
+        .cfg = ctx->config,
+        .out = out,
+        .balance = ctx->account_balance,
+        .storage_usage = ctx->storage_usage,
+    };
+    out->balance = ctx->account_balance;
+    out->storage_usage = ctx->storage_usage;
+    if (method[0] == '\0') {
+        out->error.kind = LOGIC_ERR_METHOD_EMPTY_NAME;
+        return YB_OK;
+    }
+
+    l.gas_limit = ctx->prepaid_gas < l.cfg->limits.max_gas_burnt ? ctx->prepaid_gas
+                                                                  : l.cfg->limits.max_gas_burnt;
+    /* Loading the contract is paid before anything runs (nearcore's contract_loading_*). */
+    unsigned __int128 loading = (unsigned __int128)l.cfg->ext[CONFIG_EXT_CONTRACT_LOADING_BYTES] *
+                                    code_len +
+                                l.cfg->ext[CONFIG_EXT_CONTRACT_LOADING_BASE];
+    int rc = YB_OK;
+    if (loading > l.gas_limit) {
+        l.pre_burnt = l.gas_limit;
+        out->error.kind = gas_kind_at_exhaustion(&l);
+    } else {
+        l.pre_burnt = (uint64_t)loading;
+        rc = run_method(&l, module, method);
+    }
+
+    if (l.store) {
+        out->used_gas = logic_used_gas(&l);
+        out->burnt_gas = logic_burnt_gas(&l);
+    } else {
+        out->used_gas = out->burnt_gas = l.pre_burnt;
+    }
+    if (rc == YB_OK && out->error.kind == LOGIC_ERR_NONE && !ctx->is_view) {
+        distribute_gas(&l);
+        out->used_gas = logic_used_gas(&l);
+    }
+    if (rc != YB_OK || out->error.kind != LOGIC_ERR_NONE) {
+        drop_effects(out);
+        out->balance = ctx->account_balance;
+        out->storage_usage = ctx->storage_usage;
+    } else {
+        out->balance = l.balance;
+        out->storage_usage = l.storage_usage;
+    }
+    logic_free(&l);
+    return rc;
+}
+
+int logic_run_code(const struct logic_ctx *ctx, struct vm_cache *cache, const uint8_t *code,
+                   size_t code_len, const char *method, struct logic_outcome *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!ctx || !cache || !code) {
+        return YB_EINVAL;
+    }
+    struct vm_module *m = NULL;
+    struct vm_error verr = {0};
+    int rc = vm_cache_get(cache, code, code_len, &m, &verr);
+    if (rc != YB_OK) {
+        if (rc == YB_ENOMEM || rc == YB_EINTERNAL) {
+            return rc;
+        }
+        out->balance = ctx->account_balance;
+        out->storage_usage = ctx->storage_usage;
+        out->error.kind = LOGIC_ERR_COMPILATION;
+        out->error.msg = yb_xstrdup(rc == YB_EWASM_LIMIT ? "TooManyFunctions" : "Deserialization");
+        return YB_OK;
+    }
+    rc = logic_run(ctx, m, code_len, method, out);
+    vm_module_release(m);
+    return rc;
+}
+
+void logic_outcome_fini(struct logic_outcome *out)
+{
+    if (!out) {
+        return;
+    }
+    drop_effects(out);
+    for (size_t i = 0; i < out->n_logs; i++) {
+        free(out->logs[i]);
+    }
+    free(out->logs);
+    free(out->error.msg);
+    memset(out, 0, sizeof(*out));
+}
+
+/* ---- error names and texts ---- */
+
+static const char *const error_names[LOGIC_ERR__COUNT] = {
+#define X(name, str) [LOGIC_ERR_##name] = str,
+    LOGIC_ERROR_LIST
+#undef X
+};
+
+const char *logic_error_name(enum logic_error_kind kind)
+{
+    if ((unsigned)kind >= LOGIC_ERR__COUNT) {
+        return "?";
+    }
+    return error_names[kind];
+}
+
+/* nearcore's WasmTrap variant for an engine trap kind. */
+static const char *wasm_trap_name(enum vm_trap_kind k)
+{
+    switch (k) {
+    case VM_TRAP_UNREACHABLE:
+        return "Unreachable";
+    case VM_TRAP_MEMORY_OOB:
+        return "MemoryOutOfBounds";
+    case VM_TRAP_TABLE_OOB:
+    case VM_TRAP_UNDEFINED_ELEMENT:
+        return "CallIndirectOOB";
+    case VM_TRAP_DIV_ZERO:
+    case VM_TRAP_INT_OVERFLOW:
+    case VM_TRAP_INVALID_CONVERSION:
+        return "IllegalArithmetic";
+    case VM_TRAP_INDIRECT_MISMATCH:
+        return "IncorrectCallIndirectSignature";
+    case VM_TRAP_UNINITIALIZED_ELEMENT:
+    case VM_TRAP_NULL_REFERENCE:
+        return "IndirectCallToNull";
+    case VM_TRAP_STACK_EXHAUSTED:
+        return "StackOverflow";
+    default:
+        return "GenericTrap";
+    }
+}
+
+static const char *wasm_trap_text(enum vm_trap_kind k)
+{
+    const char *n = wasm_trap_name(k);
+    if (strcmp(n, "Unreachable") == 0) {
+        return "An `unreachable` opcode was executed.";
+    }
+    if (strcmp(n, "MemoryOutOfBounds") == 0) {
+        return "Memory out of bounds trap.";
+    }
+    if (strcmp(n, "CallIndirectOOB") == 0) {
+        return "Call indirect out of bounds trap.";
+    }
+    if (strcmp(n, "IllegalArithmetic") == 0) {
+        return "An arithmetic exception, e.g. divided by zero.";
+    }
+    if (strcmp(n, "IncorrectCallIndirectSignature") == 0) {
+        return "Call indirect incorrect signature trap.";
+    }
+    if (strcmp(n, "IndirectCallToNull") == 0) {
+        return "Indirect call to null.";
+    }
+    if (strcmp(n, "StackOverflow") == 0) {
+        return "Stack overflow.";
+    }
+    return "Generic trap.";
+}
+
+int logic_error_format(const struct logic_error *e, struct yb_buf *b)
+{
+    const char *m = e->msg ? e->msg : "";
+    unsigned long long a = e->a, lim = e->b;
+    switch (e->kind) {
+    case LOGIC_ERR_NONE:
+        return yb_buf_append_str(b, "");
+    case LOGIC_ERR_COMPILATION:
+        return yb_buf_printf(b, "CompilationError(PrepareError(%s))", m);
+    case LOGIC_ERR_LINK:
+        return yb_buf_printf(b, "LinkError: %s", m);
+    case LOGIC_ERR_METHOD_EMPTY_NAME:
+    case LOGIC_ERR_METHOD_NOT_FOUND:
+    case LOGIC_ERR_METHOD_INVALID_SIGNATURE:
+        return yb_buf_append_str(b, logic_error_name(e->kind));
+    case LOGIC_ERR_WASM_TRAP:
+        return yb_buf_printf(b, "WebAssembly trap: %s", wasm_trap_text(e->trap));
+    case LOGIC_ERR_BAD_UTF16:
+        return yb_buf_append_str(b, "String encoding is bad UTF-16 sequence.");
+    case LOGIC_ERR_BAD_UTF8:
+        return yb_buf_append_str(b, "String encoding is bad UTF-8 sequence.");
+    case LOGIC_ERR_GAS_EXCEEDED:
+        return yb_buf_append_str(b, "Exceeded the prepaid gas.");
+    case LOGIC_ERR_GAS_LIMIT_EXCEEDED:
+        return yb_buf_append_str(b,
+                                 "Exceeded the maximum amount of gas allowed to burn per contract.");
+    case LOGIC_ERR_BALANCE_EXCEEDED:
+        return yb_buf_append_str(b, "Exceeded the account balance.");
+    case LOGIC_ERR_EMPTY_METHOD_NAME:
+        return yb_buf_append_str(b, "Tried to call an empty method name.");
+    case LOGIC_ERR_GUEST_PANIC:
+        return yb_buf_printf(b, "Smart contract panicked: %s", m);
+    case LOGIC_ERR_INTEGER_OVERFLOW:
+        return yb_buf_append_str(b, "Integer overflow.");
+    case LOGIC_ERR_INVALID_PROMISE_INDEX:
+        return yb_buf_printf(b, "%llu does not correspond to existing promises", a);
+    case LOGIC_ERR_CANNOT_APPEND_ACTION_TO_JOINT_PROMISE:
+        return yb_buf_append_str(b, "Actions can only be appended to non-joint promise.");
+    case LOGIC_ERR_CANNOT_RETURN_JOINT_PROMISE:
+        return yb_buf_append_str(b, "Returning joint promise is currently prohibited.");
+    case LOGIC_ERR_INVALID_PROMISE_RESULT_INDEX:
+        return yb_buf_printf(b, "Accessed invalid promise result index: %llu", a);
+    case LOGIC_ERR_INVALID_REGISTER_ID:
+        return yb_buf_printf(b, "Accessed invalid register id: %llu", a);
+    case LOGIC_ERR_MEMORY_ACCESS_VIOLATION:
+        return yb_buf_append_str(b, "Accessed memory outside the bounds.");
+    case LOGIC_ERR_INVALID_ACCOUNT_ID:
+        return yb_buf_append_str(b, "VM Logic returned an invalid account id");
+    case LOGIC_ERR_INVALID_METHOD_NAME:
+        return yb_buf_append_str(b, "VM Logic returned an invalid method name");
+    case LOGIC_ERR_INVALID_PUBLIC_KEY:
+        return yb_buf_append_str(b, "VM Logic provided an invalid public key");
+    case LOGIC_ERR_PROHIBITED_IN_VIEW:
+        return yb_buf_printf(b, "%s is not allowed in view calls", m);
+    case LOGIC_ERR_NUMBER_OF_LOGS_EXCEEDED:
+        return yb_buf_printf(b, "The number of logs will exceed the limit %llu", lim);
+    case LOGIC_ERR_KEY_LENGTH_EXCEEDED:
+        return yb_buf_printf(b, "The length of a storage key %llu exceeds the limit %llu", a, lim);
+    case LOGIC_ERR_VALUE_LENGTH_EXCEEDED:
+        return yb_buf_printf(b, "The length of a storage value %llu exceeds the limit %llu", a,
+                             lim);
+    case LOGIC_ERR_TOTAL_LOG_LENGTH_EXCEEDED:
+        return yb_buf_printf(b, "The length of a log message %llu exceeds the limit %llu", a, lim);
+    case LOGIC_ERR_NUMBER_PROMISES_EXCEEDED:
+        return yb_buf_printf(b,
+                             "The number of promises within a FunctionCall %llu exceeds the limit %llu",
+                             a, lim);
+    case LOGIC_ERR_NUMBER_INPUT_DATA_DEPENDENCIES_EXCEEDED:
+        return yb_buf_printf(b, "The number of input data dependencies %llu exceeds the limit %llu",
+                             a, lim);
+    case LOGIC_ERR_RETURNED_VALUE_LENGTH_EXCEEDED:
+        return yb_buf_printf(b, "The length of a returned value %llu exceeds the limit %llu", a,
+                             lim);
+    case LOGIC_ERR_ED25519_VERIFY_INVALID_INPUT:
+        return yb_buf_printf(b, "ED25519 signature verification error: %s", m);
+    case LOGIC_ERR_CONTRACT_SIZE_EXCEEDED:
+        return yb_buf_printf(
+            b, "The size of a contract code in DeployContract action %llu exceeds the limit %llu",
+            a, lim);
+    case LOGIC_ERR_YIELD_PAYLOAD_LENGTH:
+        return yb_buf_printf(b, "Yield resume payload length %llu exceeds the limit %llu", a, lim);
+    case LOGIC_ERR_DATA_ID_MALFORMED:
+        return yb_buf_append_str(b, "Data id given to promise_yield_resume is malformed");
+    case LOGIC_ERR_YIELD_ID_MALFORMED:
+        return yb_buf_append_str(b, "Yield id is malformed");
+    default:
+        return yb_buf_append_str(b, logic_error_name(e->kind));
+    }
+}
+
+cJSON *logic_error_to_json(const struct logic_error *e)
+{
+    if (e->kind == LOGIC_ERR_NONE) {
+        return NULL;
+    }
+    cJSON *o = cJSON_CreateObject();
+    switch (e->kind) {
+    case LOGIC_ERR_COMPILATION: {
+        cJSON *c = cJSON_AddObjectToObject(o, "CompilationError");
+        cJSON_AddStringToObject(c, "PrepareError", e->msg ? e->msg : "Deserialization");
+        return o;
+    }
+    case LOGIC_ERR_LINK: {
+        cJSON *c = cJSON_AddObjectToObject(o, "LinkError");
+        cJSON_AddStringToObject(c, "msg", e->msg ? e->msg : "");
+        return o;
+    }
+    case LOGIC_ERR_METHOD_EMPTY_NAME:
+    case LOGIC_ERR_METHOD_NOT_FOUND:
+    case LOGIC_ERR_METHOD_INVALID_SIGNATURE:
+        cJSON_AddStringToObject(o, "MethodResolveError", logic_error_name(e->kind));
+        return o;
+    default: {
+        /* Host errors and wasm traps reach RPC as their Display text (near-rpc.md §8.9). */
+        struct yb_buf b;
+        yb_buf_init(&b, 1 << 16);
+        logic_error_format(e, &b);
+        cJSON_AddStringToObject(o, "ExecutionError", b.data ? (const char *)b.data : "");
+        yb_buf_fini(&b);
+        return o;
+    }
+    }
+}
