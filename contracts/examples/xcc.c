@@ -3,18 +3,20 @@
  * calls into one callback that reads every result (reference/nep519.md §5).
  *
  * Methods (JSON arguments):
- *   call({"account_id","method","args"?,"gas"?})  one call, then on_results; returns the
- *                                                 callback's result (promise_return)
+ *   call({"account_id","method","args"?,"gas"?})  promise_create, then promise_then to
+ *                                                 on_results (static gas XCC_CALLBACK_GAS); returns
+ *                                                 the callback's result (promise_return)
  *   join({"calls":[{"account_id","method","args"?,"gas"?},...]})  up to XCC_MAX_CALLS calls
- *                                                 joined with promise_and, then on_results
- *   on_results()                                  private callback: reads promise_results_count
+ *                                                 joined with promise_and, then on_results attached
+ *                                                 with promise_batch_then + a weight-1 function
+ * call on_results()                                  private callback: reads promise_results_count
  *                                                 and every promise_result, returns
  *     [{"index":0,"status":"success","value":<JSON>|"value_text":"..."|"value_len":N},
  *      {"index":1,"status":"failed"}, ...]
  *   echo({"value"})                               returns value (a call target for demos)
  *   fail({"message"?})                            panics (a failing call target)
  * "args" is any JSON value; its text is sent as the call's argument bytes (none: empty input).
- * The callback's static gas is XCC_CALLBACK_GAS with weight 1, so leftover gas flows into it.
+ * join's callback has weight 1, so the call's leftover gas flows into it.
  */
 #include "alloc.h"
 #include "args.h"
@@ -62,7 +64,7 @@ static uint64_t start_call(struct jr_value call)
 
 /* Attaches on_results (a batch receipt to ourselves with one weighted function call) after
  * promise `after`, and makes it the method's result. */
-static void then_callback(uint64_t after)
+static void then_weighted_callback(uint64_t after)
 {
     size_t self_len;
     uint8_t zero[16] = {0};
@@ -77,8 +79,15 @@ static void then_callback(uint64_t after)
 NEAR_METHOD(call)
 {
     struct args a;
+    size_t self_len;
+    uint8_t zero[16] = {0};
     args_load(&a);
-    then_callback(start_call(a.root));
+    uint64_t first = start_call(a.root);
+    char *self = env_current_account(&self_len);
+    uint64_t cb = near_promise_then(first, self_len, NEAR_PTR(self), sizeof XCC_CALLBACK - 1,
+                                    NEAR_PTR(XCC_CALLBACK), 0, NEAR_PTR(""), NEAR_PTR(zero),
+                                    XCC_CALLBACK_GAS);
+    near_promise_return(cb);
 }
 
 NEAR_METHOD(join)
@@ -105,7 +114,7 @@ NEAR_METHOD(join)
     /* promise_and reads the indices from memory as u64 little-endian, which is how wasm32
      * stores a uint64_t array. */
     uint64_t joint = near_promise_and(NEAR_PTR(promises), count);
-    then_callback(joint);
+    then_weighted_callback(joint);
 }
 
 NEAR_METHOD(on_results)

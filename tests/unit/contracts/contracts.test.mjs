@@ -274,7 +274,7 @@ test('xcc: promise_then to one call, callback reads the result', () => {
   assert.equal(then.kind, 'then');
   assert.equal(then.after, 0n);
   assert.equal(then.account, 'xcc.test');
-  assert.deepEqual(then.actions.map((a) => [a.method, a.weight]), [['on_results', 1n]]);
+  assert.deepEqual(then.actions.map((a) => [a.method, a.gas]), [['on_results', 10_000_000_000_000n]]);
   assert.equal(out.promiseReturn, 1);
   const cb = host.call('on_results', '', {
     predecessor: 'xcc.test',
@@ -296,6 +296,7 @@ test('xcc: promise_and joins calls; the callback reports successes and failures 
   const and = out.promises[3];
   assert.deepEqual(and, { kind: 'and', deps: [0n, 1n, 2n] });
   assert.equal(out.promises[4].after, 3n);
+  assert.deepEqual(out.promises[4].actions.map((a) => [a.method, a.weight]), [['on_results', 1n]]);
   const cb = host.call('on_results', '', {
     predecessor: 'xcc.test',
     promiseResults: [{ status: 1, value: Buffer.from('"x"') }, { status: 2 }, { status: 1, value: Buffer.from('plain text') }],

@@ -250,6 +250,18 @@ export class NearHost {
           gas,
         });
       },
+      promise_then(after, alen, aptr, mlen, mptr, glen, gptr, amountPtr, gas) {
+        notInView('promise_then');
+        if (after >= BigInt(ctx.promises.length)) {
+          throw new HostError('InvalidPromiseIndex');
+        }
+        return newPromise({
+          kind: 'then',
+          after,
+          account: utf8(bytesArg(alen, aptr)),
+          actions: [{ method: utf8(bytesArg(mlen, mptr)), args: bytesArg(glen, gptr).toString('utf8'), gas, weight: 0n }],
+        });
+      },
       promise_and(ptr, count) {
         notInView('promise_and');
         const raw = read(ptr, count * 8n);
