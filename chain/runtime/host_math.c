@@ -2,56 +2,17 @@
  * host_math.c — sha256, keccak256, keccak512, ripemd160, ed25519_verify.
  *
  * Hashes come from libraries: sha256 and ed25519 from libsodium (common/crypto.h), ripemd160
- * from nettle. No Debian 12 library offers the original Keccak (libsodium has none, OpenSSL 3.0
- * only FIPS SHA-3, whose padding differs): we use nettle's Keccak-f[1600] permutation
- * (sha3_permute) and add only the sponge with Keccak's 0x01 padding, which is what Ethereum and
- * NEAR mean by keccak256/512. The known-answer tests in tests/unit/runtime_logic pin it.
+ * from nettle, Keccak from nettle's permutation (keccak.h explains why that one needs a sponge
+ * of our own).
  */
 #include <string.h>
 
 #include <nettle/ripemd160.h>
-#include <nettle/sha3.h>
 
 #include "crypto.h"
 #include "err.h"
+#include "keccak.h"
 #include "logic_int.h"
-
-/* Keccak sponge over nettle's permutation: rate in bytes, original (pre-FIPS) padding. */
-static void keccak(size_t rate, const uint8_t *in, size_t n, uint8_t *out, size_t out_len)
-{
-    struct sha3_state st;
-    memset(&st, 0, sizeof(st));
-    uint8_t block[200];
-    for (;;) {
-        size_t take = n < rate ? n : rate;
-        memset(block, 0, rate);
-        if (take) {
-            memcpy(block, in, take);
-        }
-        bool last = take < rate;
-        if (last) {
-            block[take] ^= 0x01;
-            block[rate - 1] ^= 0x80;
-        }
-        for (size_t i = 0; i < rate / 8; i++) {
-            uint64_t lane = 0;
-            for (int b = 7; b >= 0; b--) {
-                lane = (lane << 8) | block[i * 8 + (size_t)b];
-            }
-            st.a[i] ^= lane;
-        }
-        sha3_permute(&st);
-        if (last) {
-            break;
-        }
-        in += take;
-        n -= take;
-    }
-    /* out_len <= rate for both digests, so one squeeze suffices. */
-    for (size_t i = 0; i < out_len; i++) {
-        out[i] = (uint8_t)(st.a[i / 8] >> (8 * (i % 8)));
-    }
-}
 
 /* A hash host function: base, hash_base, read the value, hash_byte × len, register. */
 static int hash_fn(struct vm_call *call, void *ctx, const union vm_value *a,
@@ -82,11 +43,11 @@ static int hash_fn(struct vm_call *call, void *ctx, const union vm_value *a,
         out_len = 32;
         break;
     case 2560:
-        keccak(136, p, n, out, 32);
+        keccak_256(p, n, out);
         out_len = 32;
         break;
     case 5120:
-        keccak(72, p, n, out, 64);
+        keccak_512(p, n, out);
         out_len = 64;
         break;
     default: {
