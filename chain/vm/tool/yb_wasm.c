@@ -550,6 +550,8 @@ static void run_script_isolated(const char *path, bool verbose, struct spec_coun
     if (pid == 0) {
         struct spec_options opt = {.out = stdout, .verbose = verbose};
         close(fds[0]);
+        /* Line-buffered, so the failures printed before a crash are not lost with it. */
+        setvbuf(stdout, NULL, _IOLBF, 0);
         alarm(SPEC_SCRIPT_SECONDS);
         spec_run_file(path, &opt, &c);
         fflush(stdout);
@@ -567,8 +569,10 @@ static void run_script_isolated(const char *path, bool verbose, struct spec_coun
         memset(&c, 0, sizeof(c));
     }
     if (WIFSIGNALED(status)) {
-        printf("%s: CRASHED (%s)%s\n", base, strsignal(WTERMSIG(status)),
-               WTERMSIG(status) == SIGALRM ? ": over the time limit" : "");
+        printf("%s: CRASHED (%s)%s; with `yb-wasm spec -v %s` it is the command after the last "
+               "line printed\n",
+               base, strsignal(WTERMSIG(status)),
+               WTERMSIG(status) == SIGALRM ? ": over the time limit" : "", path);
         c.failed++;
     } else if (WEXITSTATUS(status) != 0) {
         printf("%s: process exited with status %d (a sanitizer report above?)\n", base,
