@@ -49,8 +49,9 @@ endfunction()
 # Compiles C to a wasm32 module with clang + wasm-ld: no libc, imports from `env` only, MVP
 # instructions only (-mcpu=mvp: no sign-ext, bulk-memory, multi-value or reference types), so the
 # module loads on every NEAR protocol version and in our own engine. Methods are exported either
-# with EXPORTS or in the source with __attribute__((export_name(...))). The project's warning
-# set applies, as errors.
+# with EXPORTS or in the source with __attribute__((export_name(...))). The stack is placed first
+# (--stack-first, as Rust's wasm32 target does): it grows down towards address 0, so an overflow
+# traps instead of silently overwriting static data. The project's warning set applies, as errors.
 function(yb_wasm output)
   cmake_parse_arguments(W "" "" "FLAGS;EXPORTS;DEPENDS" ${ARGN})
   set(srcs "")
@@ -69,7 +70,8 @@ function(yb_wasm output)
     COMMAND ${YB_WASM_CC} --target=wasm32 -mcpu=mvp -O2 -std=c17 -nostdlib -fno-builtin
             -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes
             -Wmissing-prototypes
-            -Wl,--no-entry -Wl,--allow-undefined -Wl,--strip-all ${W_FLAGS} ${exports}
+            -Wl,--no-entry -Wl,--allow-undefined -Wl,--strip-all -Wl,--stack-first
+            ${W_FLAGS} ${exports}
             -o ${output} ${srcs}
     DEPENDS ${srcs} ${W_DEPENDS}
     COMMENT "wasm32: ${output}"
