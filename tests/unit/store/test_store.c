@@ -11,9 +11,11 @@
 
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -584,6 +586,74 @@ static void map_grows_after_full(void **state)
     f->s = open_fast(f->dir);
 }
 
+/* The chain's crash rule: after kill -9 the store holds every committed block and nothing of
+ * the block being written. A child commits blocks 1..N with sync on, reports each commit on a
+ * pipe, and is killed in the middle of writing block N+1. */
+static void kill_9_keeps_exactly_the_committed_blocks(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        alarm(30); /* never outlive a parent that failed before killing us */
+        struct store *s = NULL;
+        if (store_open(f->dir, NULL, &s)) { /* defaults: sync on */
+            _exit(1);
+        }
+        for (uint32_t height = 1;; height++) {
+            struct store_txn *t = NULL;
+            if (store_write_begin(s, &t)) {
+                _exit(1);
+            }
+            char key[32];
+            int kn = snprintf(key, sizeof key, "block/%08u", (unsigned)height);
+            store_put(t, 0, key, (size_t)kn, &height, sizeof height);
+            store_put(t, 0, "head", 4, &height, sizeof height);
+            if (height > 20) {
+                /* Block 21 stays open forever, half written, until the parent kills us. */
+                if (write(fds[1], &height, sizeof height) != sizeof height) {
+                    _exit(1);
+                }
+                pause();
+            }
+            if (store_commit(t) || write(fds[1], &height, sizeof height) != sizeof height) {
+                _exit(1);
+            }
+        }
+    }
+    close(fds[1]);
+    uint32_t last = 0, h = 0;
+    while (read(fds[0], &h, sizeof h) == sizeof h && h <= 20) {
+        last = h;
+    }
+    assert_int_equal(h, 21); /* the child is inside block 21 */
+    kill(pid, SIGKILL);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFSIGNALED(st));
+    close(fds[0]);
+
+    f->s = open_fast(f->dir);
+    struct store_txn *snap = NULL;
+    struct store_slice v;
+    uint32_t head = 0;
+    uint64_t n = 0;
+    assert_int_equal(store_snapshot_begin(f->s, &snap), YB_OK);
+    assert_int_equal(store_get(snap, 0, "head", 4, &v), YB_OK);
+    memcpy(&head, v.data, sizeof head);
+    assert_int_equal(head, last);
+    assert_int_equal(last, 20);
+    assert_int_equal(store_count(snap, 0, "block/", 6, &n), YB_OK);
+    assert_int_equal(n, 20);
+    assert_int_equal(store_get(snap, 0, "block/00000021", 14, &v), YB_ENOTFOUND);
+    store_snapshot_end(snap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -607,6 +677,7 @@ int main(void)
         T(named_columns_and_bad_options),
         T(map_full_is_reported),
         T(map_grows_after_full),
+        T(kill_9_keeps_exactly_the_committed_blocks),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
