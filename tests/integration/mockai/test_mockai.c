@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ai.h"
 #include "buf.h"
 #include "codec.h"
 #include "crypto.h"
@@ -529,6 +530,73 @@ static void flags_error_rate_and_rate_limit(void **state)
     stop_server(&s);
 }
 
+/* The oracle's own openai backend (oracle/ai.h) against yb-mockai: the request it builds is
+ * accepted, and each injected fault lands in the class the oracle acts on. */
+static void oracle_backend_classifies_mockai_answers(void **state)
+{
+    const struct server *s = *state;
+    const struct ai_config cfg = {.backend = "openai",
+                                  .base_url = s->base,
+                                  .model = "yb-mock-1",
+                                  .system_prompt = "Answer briefly.",
+                                  .temperature = 0,
+                                  .max_tokens = 64};
+    static const struct {
+        const char *prompt;
+        enum ai_class want;
+        const char *text;
+        uint32_t retry_ms;
+    } cases[] = {
+        {"What is 6 * 7?", AI_OK, "42", 0},
+        {"[mock:429,retry-after=2] What is 6 * 7?", AI_RETRY_LATER, NULL, 2000},
+        {"[mock:503] hi", AI_RETRY_LATER, NULL, 1000},
+        {"[mock:500] hi", AI_RETRY_LATER, NULL, 0},
+        {"[mock:quota] hi", AI_PERMANENT_BACKEND, NULL, 0},
+        {"[mock:401] hi", AI_PERMANENT_BACKEND, NULL, 0},
+        {"[mock:400] hi", AI_PERMANENT_REQUEST, NULL, 0},
+        {"[mock:malformed] hi", AI_BAD_RESPONSE, NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ai_request req;
+        assert_int_equal(ai_build_request(&cfg, cases[i].prompt, &req), YB_OK);
+        struct resp r;
+        memset(&r, 0, sizeof r);
+        yb_buf_init(&r.body, 1u << 20);
+        struct curl_slist *hdrs = NULL;
+        for (size_t h = 0; h < req.n_headers; h++) {
+            hdrs = curl_slist_append(hdrs, req.headers[h]);
+        }
+        CURL *c = curl_easy_init();
+        curl_easy_setopt(c, CURLOPT_URL, req.url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req.body_len);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+        assert_int_equal(curl_easy_perform(c), CURLE_OK);
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+        struct ai_result res;
+        ai_parse_response(&cfg, r.status, r.retry_after[0] ? r.retry_after : NULL, time(NULL),
+                          (const char *)r.body.data, r.body.len, &res);
+        if (res.cls != cases[i].want) {
+            fail_msg("%s: %s (%s), want %s", cases[i].prompt, ai_class_name(res.cls), res.message,
+                     ai_class_name(cases[i].want));
+        }
+        if (cases[i].text) {
+            assert_string_equal(res.text, cases[i].text);
+        }
+        assert_int_equal(res.retry_after_ms, cases[i].retry_ms);
+        ai_result_fini(&res);
+        curl_easy_cleanup(c);
+        curl_slist_free_all(hdrs);
+        resp_fini(&r);
+        ai_request_fini(&req);
+    }
+}
+
 int main(int argc, char **argv)
 {
     binary = argc > 1 ? argv[1] : getenv("YB_MOCKAI");
@@ -552,6 +620,7 @@ int main(int argc, char **argv)
         T(bad_requests_get_400),
         T(content_parts_and_models_and_health),
         T(request_log_counts_prompts),
+        T(oracle_backend_classifies_mockai_answers),
         cmocka_unit_test(flags_error_rate_and_rate_limit),
 #undef T
     };
