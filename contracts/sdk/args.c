@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "b58.h"
 #include "env.h"
+#include "near.h"
 #include "str.h"
 
 void args_fail(const char *key, const char *what)
@@ -24,11 +25,12 @@ void args_fail(const char *key, const char *what)
 void args_load(struct args *a)
 {
     size_t n;
-    uint8_t *in = env_input(&n);
-    if (n > ARGS_MAX_INPUT) {
+    near_input(ENV_SCRATCH_REGISTER);
+    uint8_t *in = env_register_max(ENV_SCRATCH_REGISTER, ARGS_MAX_INPUT, &n);
+    if (in == NULL && n > ARGS_MAX_INPUT) {
         env_panic_z("arguments: input over 65536 bytes");
     }
-    if (n == 0) {
+    if (in == NULL || n == 0) {
         /* near-sdk treats missing arguments like an empty object for methods without any. */
         in = (uint8_t *)alloc_dup("{}", 2);
         n = 2;

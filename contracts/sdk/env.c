@@ -22,6 +22,16 @@ uint8_t *env_register(uint64_t reg, size_t *len)
     return p;
 }
 
+uint8_t *env_register_max(uint64_t reg, size_t max, size_t *len)
+{
+    uint64_t n = near_register_len(reg);
+    if (n != UINT64_MAX && n > max) {
+        *len = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
+        return NULL;
+    }
+    return env_register(reg, len);
+}
+
 uint8_t *env_input(size_t *len)
 {
     near_input(ENV_SCRATCH_REGISTER);

@@ -23,6 +23,10 @@
  * NULL if the register is unused. Returned. */
 uint8_t *env_register(uint64_t reg, size_t *len);
 
+/* Like env_register, but refuses (NULL, *len = the register's length) a register longer than
+ * max before allocating anything: for sizes another party controls. */
+uint8_t *env_register_max(uint64_t reg, size_t max, size_t *len);
+
 /* The call's argument bytes (possibly empty, never NULL). Returned. */
 uint8_t *env_input(size_t *len);
 

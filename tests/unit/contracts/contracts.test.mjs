@@ -246,6 +246,9 @@ test('assistant: bad arguments fail with the argument named', () => {
   assert.match(host.call('request', '{"prompt": 5}', { predecessor: USER }).error, /argument `prompt`: expected a string/);
   assert.match(host.call('request', 'not json', { predecessor: USER }).error, /not valid JSON/);
   assert.match(host.call('request', '{}', { predecessor: USER }).error, /argument `prompt`: missing/);
+  const huge = JSON.stringify({ prompt: 'x', pad: 'y'.repeat(70000) });
+  assert.match(host.call('request', huge, { predecessor: USER }).error, /input over 65536 bytes/);
+  assert.match(host.call('request', '{"prompt":"a","prompt":"b"}', { predecessor: USER }).error, /given twice/);
   assert.match(host.call('respond', { yield_id: [1, 2, 3], response: 'x' }, { predecessor: ORACLE }).error,
     /argument `yield_id`: expected an array of 32 numbers/);
 });
@@ -305,6 +308,14 @@ test('xcc: promise_and joins calls; the callback reports successes and failures 
     { index: 0, status: 'success', value: 'x' },
     { index: 1, status: 'failed' },
     { index: 2, status: 'success', value_text: 'plain text' },
+  ]);
+  const big = host.call('on_results', '', {
+    predecessor: 'xcc.test',
+    promiseResults: [{ status: 1, value: Buffer.alloc(65537, 0x41) }, { status: 1, value: Buffer.from([0xff]) }],
+  });
+  assert.deepEqual(big.json, [
+    { index: 0, status: 'success', value_len: 65537 },
+    { index: 1, status: 'success', value_len: 1 },
   ]);
   assert.match(host.call('fail', { message: 'boom' }).error, /GuestPanic: boom/);
   assert.equal(host.call('echo', { value: { k: [1] } }).text, '{"k":[1]}');
