@@ -102,3 +102,12 @@ bool vm_type_equal(const struct vm_type *a, const struct vm_type *b)
     return a->hash == b->hash && a->nparams == b->nparams && a->nresults == b->nresults &&
            memcmp(a->vals, b->vals, a->nparams + a->nresults) == 0;
 }
+
+uint64_t vm_type_hash(const struct vm_type *t)
+{
+    uint64_t h = 1469598103934665603ull ^ ((uint64_t)t->nparams << 32 | t->nresults);
+    for (uint32_t i = 0; i < t->nparams + t->nresults; i++) {
+        h = (h ^ t->vals[i]) * 1099511628211ull;
+    }
+    return h;
+}

@@ -195,6 +195,7 @@ struct vm_module {
 
     vm_cell *code;
     uint32_t ncode;
+    uint32_t code_cap;
     uint32_t *code_offsets; /* per cell: byte offset in module of the source instruction */
 };
 
@@ -261,6 +262,7 @@ struct vm_frame {
     const vm_cell *pc;
     vm_slot *fp;
     struct vm_instance *inst;
+    uint32_t stack_bytes; /* the callee's finite-wasm charge, given back on return */
 };
 
 struct vm_store {
@@ -274,6 +276,8 @@ struct vm_store {
     uint64_t gas_limit;
     uint64_t gas_left;
     struct vm_trap trap;
+    union vm_value *host_args;    /* VM_MAX_FUNC_VALUES each: host call arguments */
+    union vm_value *host_results; /* and results */
 };
 
 /* The context handed to a host function. */
@@ -284,6 +288,8 @@ struct vm_call {
 
 /* The shared function-type test (pointer equality or structural). */
 bool vm_type_equal(const struct vm_type *a, const struct vm_type *b);
+/* The structural hash stored in vm_type.hash. */
+uint64_t vm_type_hash(const struct vm_type *t);
 
 /* Register o with fini in the store (the store frees it). */
 void vm_store_adopt(struct vm_store *s, struct vm_obj *o, void (*fini)(struct vm_obj *o));
