@@ -400,6 +400,11 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
      * the caller refunds it to the predecessor. */
     es->account.amount += a->u.call.deposit;
 
+    /* value_return pays the data-receipt byte fee once per receiver of this receipt */
+    const char **receivers = r->n_outputs ? yb_xcalloc(r->n_outputs, sizeof *receivers) : NULL;
+    for (size_t i = 0; i < r->n_outputs; i++) {
+        receivers[i] = r->outputs[i].receiver_id;
+    }
     struct ext ext;
     ext_init(&ext, es->txn, acc);
     struct logic_ctx ctx = {
@@ -421,6 +426,8 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
         .is_view = false,
         .promise_results = es->results,
         .n_promise_results = es->n_results,
+        .output_data_receivers = (const char *const *)receivers,
+        .n_output_data_receivers = r->n_outputs,
         .ext = &ext_ops,
         .ext_ctx = &ext,
     };
@@ -434,6 +441,7 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
     struct logic_outcome out;
     rc = logic_run_code(&ctx, ac->rt->cache, code, code_len, a->u.call.method_name, &out);
     free(code);
+    free(receivers);
     ext_fini(&ext);
     if (rc != YB_OK) {
         logic_outcome_fini(&out);

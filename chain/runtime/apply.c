@@ -623,12 +623,11 @@ void runtime_block_result_fini(struct runtime_block_result *res)
     memset(res, 0, sizeof *res);
 }
 
-static int run_delayed(struct apply_ctx *ac)
+/* Runs the queued receipts with index below end: those earlier blocks queued. */
+static int run_delayed(struct apply_ctx *ac, uint64_t end)
 {
     struct state_queue_indices q;
     int rc = state_queue_indices(ac->txn, STATE_COL_DELAYED, &q);
-    /* Only what earlier blocks queued runs now; receipts queued from here on wait. */
-    uint64_t end = q.next;
     for (uint64_t i = q.first; rc == YB_OK && i < end; i++) {
         uint8_t *v = NULL;
         size_t n = 0;
@@ -670,6 +669,12 @@ int runtime_apply_block(struct runtime *rt, struct store_txn *txn, const struct 
         return rc;
     }
     struct apply_ctx ac = {.rt = rt, .txn = txn, .blk = blk, .res = res};
+    /* Only what earlier blocks queued runs in this one; receipts queued from here on wait. */
+    struct state_queue_indices queued;
+    rc = state_queue_indices(txn, STATE_COL_DELAYED, &queued);
+    if (rc != YB_OK) {
+        return rc;
+    }
 
     /* (0) transactions become receipts; (1) local receipts run at once */
     struct receipt *local = blk->n_txs ? yb_xcalloc(blk->n_txs, sizeof *local) : NULL;
@@ -702,7 +707,7 @@ int runtime_apply_block(struct runtime *rt, struct store_txn *txn, const struct 
 
     /* (2)+(3) receipts queued by earlier blocks */
     if (rc == YB_OK) {
-        rc = run_delayed(&ac);
+        rc = run_delayed(&ac, queued.next);
     }
     /* (4) timeouts, last */
     if (rc == YB_OK) {
