@@ -525,6 +525,52 @@ int store_del(struct store_txn *txn, unsigned col, const void *key, size_t key_l
     return err ? store_write_failed(txn, err) : YB_OK;
 }
 
+int store_del_prefix(struct store_txn *txn, unsigned col, const void *prefix, size_t prefix_len,
+                     uint64_t *removed)
+{
+    if (txn->snapshot) {
+        return YB_EPERM;
+    }
+    int err = store_check_key(txn, col, prefix, prefix_len);
+    if (err) {
+        return err;
+    }
+    if (txn->failed) {
+        return txn->failed;
+    }
+    MDB_cursor *cur = NULL;
+    err = store_err(mdb_cursor_open(txn->txn, txn->s->dbi[col], &cur), "cursor_open");
+    if (err) {
+        return err;
+    }
+    uint64_t n = 0;
+    for (;;) {
+        /* Seek afresh after every delete: LMDB's cursor position after mdb_cursor_del is
+         * subtle, and a seek costs only a tree descent. */
+        MDB_val k = {.mv_size = prefix_len, .mv_data = (void *)prefix};
+        MDB_val v;
+        int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        if (rc == MDB_NOTFOUND || (rc == MDB_SUCCESS && (k.mv_size < prefix_len ||
+                                                         memcmp(k.mv_data, prefix, prefix_len)))) {
+            break;
+        }
+        if (rc == MDB_SUCCESS) {
+            rc = mdb_cursor_del(cur, 0);
+        }
+        err = store_err(rc, "del_prefix");
+        if (err) {
+            store_write_failed(txn, err);
+            break;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (removed) {
+        *removed = n;
+    }
+    return err;
+}
+
 int store_iter_begin(struct store_txn *txn, unsigned col, const void *prefix, size_t prefix_len,
                      const void *start, size_t start_len, struct store_iter **out)
 {

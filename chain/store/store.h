@@ -160,6 +160,16 @@ int store_put(struct store_txn *txn, unsigned col, const void *key, size_t key_l
 int store_del(struct store_txn *txn, unsigned col, const void *key, size_t key_len);
 
 /*
+ * Delete every key of column `col` that starts with `prefix` (borrowed; prefix_len >= 1: use a
+ * fresh store directory to wipe a column) in one pass; *removed (may be NULL) receives the
+ * count. Open iterators of txn must not be used afterwards. Errors: YB_EPERM (snapshot),
+ * YB_EINVAL (empty prefix, bad col), YB_ETOOBIG, YB_EBUSY (open child), YB_ESTORE_FULL,
+ * YB_ESTORE.
+ */
+int store_del_prefix(struct store_txn *txn, unsigned col, const void *prefix, size_t prefix_len,
+                     uint64_t *removed);
+
+/*
  * Iterate, in ascending key order, over the keys of column `col` that start with `prefix`
  * (borrowed, may be empty = whole column), beginning at the first key >= `start` (borrowed,
  * optional: NULL/0 = from the first key with the prefix; a start below the prefix is treated

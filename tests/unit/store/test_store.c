@@ -473,6 +473,43 @@ static void count_whole_column_and_prefix(void **state)
     assert_int_equal(store_commit(t), YB_OK);
 }
 
+static void del_prefix_removes_only_the_prefix(void **state)
+{
+    struct fixture *f = *state;
+    struct store_txn *t = NULL, *r = NULL, *snap = NULL;
+    uint64_t n = 0;
+    assert_int_equal(store_write_begin(f->s, &t), YB_OK);
+    const char *keys[] = {"alice",   "alice.near/a", "alice/1", "alice/2",
+                          "alice/3", "alicf",        "bob/1"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        put_str(t, 6, keys[i], "v");
+    }
+    put_str(t, 7, "alice/1", "other column");
+    assert_int_equal(store_commit(t), YB_OK);
+
+    assert_int_equal(store_write_begin(f->s, &t), YB_OK);
+    assert_int_equal(store_nested_begin(t, &r), YB_OK);
+    assert_int_equal(store_del_prefix(r, 6, "alice/", 6, &n), YB_OK);
+    assert_int_equal(n, 3);
+    store_abort(r); /* a rolled-back receipt takes its deletes with it */
+    assert_int_equal(store_count(t, 6, "alice/", 6, &n), YB_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(store_del_prefix(t, 6, "alice/", 6, &n), YB_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(store_del_prefix(t, 6, "zzz", 3, &n), YB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_del_prefix(t, 6, "", 0, &n), YB_EINVAL);
+    assert_int_equal(store_commit(t), YB_OK);
+
+    char got[256];
+    assert_int_equal(store_snapshot_begin(f->s, &snap), YB_OK);
+    collect(snap, 6, NULL, 0, NULL, 0, got, sizeof got);
+    assert_string_equal(got, "alice,alice.near/a,alicf,bob/1");
+    assert_value(snap, 7, "alice/1", "other column");
+    assert_int_equal(store_del_prefix(snap, 6, "a", 1, &n), YB_EPERM);
+    store_snapshot_end(snap);
+}
+
 static void named_columns_and_bad_options(void **state)
 {
     struct fixture *f = *state;
@@ -674,6 +711,7 @@ int main(void)
         T(iteration_in_snapshot_and_fifo_queue),
         T(iterator_left_open_is_closed_with_its_txn),
         T(count_whole_column_and_prefix),
+        T(del_prefix_removes_only_the_prefix),
         T(named_columns_and_bad_options),
         T(map_full_is_reported),
         T(map_grows_after_full),
