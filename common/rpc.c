@@ -73,7 +73,9 @@ static void take_error(cJSON *root, struct rpc_error *err)
         err->message = s;
     }
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
-    if (cJSON_IsNumber(code)) {
+    /* The range test comes first: converting an out-of-range double is undefined
+     * (fuzz_rpc_response found {"code":1e300}). */
+    if (cJSON_IsNumber(code) && code->valuedouble >= -9.0e15 && code->valuedouble <= 9.0e15) {
         err->code = (int64_t)code->valuedouble;
     }
     err->data = cJSON_GetObjectItemCaseSensitive(e, "data");

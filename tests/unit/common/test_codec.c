@@ -46,9 +46,9 @@ static void hex_rejects_malformed_input(void **state)
         const char *in;
         int err;
     } cases[] = {
-        {"0", YB_EHEX},     {"abc", YB_EHEX},       {"0g", YB_EHEX},   {"g0", YB_EHEX},
-        {" 00", YB_EHEX},   {"00 ", YB_EHEX},       {"0x00", YB_EHEX}, {"-1", YB_EHEX},
-        {"00:11", YB_EHEX}, {"000000", YB_ETOOBIG}, /* 3 bytes into a 2-byte buffer */
+        {"0", YB_EHEX},     {"abc", YB_EHEX},      {"0g", YB_EHEX},        {"g0", YB_EHEX},
+        {" 00", YB_EHEX},   {"00 ", YB_EHEX},      {"0x00", YB_EHEX},      {"-1", YB_EHEX},
+        {"00:11", YB_EHEX}, {"\xc1\xb0", YB_EHEX}, {"000000", YB_ETOOBIG}, /* 3 bytes into 2 */
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         uint8_t out[2];
@@ -294,6 +294,8 @@ static void base64_rejects_malformed_input(void **state)
         {"Zm9v!A==", YB_EBASE64}, /* bad character */
         {"Zm9 v", YB_EBASE64},    /* space */
         {"Zm-_", YB_EBASE64},     /* url-safe alphabet is not standard */
+        {"Zm9\xf6", YB_EBASE64},  /* non-ASCII (libsodium 1.0.18 accepted it; fuzz_codec) */
+        {"Zm9v\x80\x80\x80\x80", YB_EBASE64},
         {"Zm9vYmFy", YB_ETOOBIG}, /* 6 bytes into a 4-byte buffer */
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {

@@ -87,6 +87,7 @@ static const struct {
     {"no id", 200, "{\"jsonrpc\":\"2.0\",\"result\":1}", YB_EMALFORMED},
     {"error on another id", 200, "{\"jsonrpc\":\"2.0\",\"id\":8,\"error\":" NEAR_ERROR "}",
      YB_EMALFORMED},
+    {"huge code", 200, "{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":1e300}}", YB_ERPC},
     {"error not an object", 200, "{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":\"boom\"}",
      YB_EMALFORMED},
     {"batch array", 200, "[{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":1}]", YB_EMALFORMED},
