@@ -329,6 +329,9 @@ int vm_instance_new(struct vm_store *s, struct vm_module *m, vm_resolve_fn resol
 
 /* An export by name. YB_ENOTFOUND if absent. */
 int vm_instance_export(struct vm_instance *inst, const char *name, struct vm_extern *out);
+/* The same for a name given as bytes (export names may contain NUL). name borrowed. */
+int vm_instance_export_n(struct vm_instance *inst, const char *name, size_t len,
+                         struct vm_extern *out);
 /* The instance's memory 0 (NULL if it has none). */
 struct vm_memory *vm_instance_memory(struct vm_instance *inst);
 const struct vm_module *vm_instance_module(const struct vm_instance *inst);

@@ -35,7 +35,8 @@ enum { C_FUNC, C_BLOCK, C_LOOP, C_IF, C_ELSE };
 
 struct ctl {
     uint8_t kind;
-    bool unreachable;
+    bool unreachable; /* polymorphic stack after unreachable/br/return (validation) */
+    bool dead;        /* the whole block is unreachable code: nothing is emitted */
     bool branched; /* a branch targets the end of this block */
     uint32_t height;
     uint32_t nparams, nresults;
@@ -119,7 +120,8 @@ static bool is_ref(uint8_t t)
 
 static bool live(const struct compiler *c)
 {
-    return !c->ctls[c->nctl - 1].unreachable;
+    const struct ctl *x = &c->ctls[c->nctl - 1];
+    return !x->unreachable && !x->dead;
 }
 
 static void grow_code(struct vm_module *m, uint32_t need)
@@ -179,12 +181,17 @@ static void gas_begin(struct compiler *c)
 
 /* ---- the operand stack ---- */
 
-static void push_entry(struct compiler *c, uint8_t type, uint8_t kind, uint32_t local, uint64_t v)
+static void ensure_stack(struct compiler *c)
 {
-    if (c->sp == c->stack_cap) {
+    if (c->sp >= c->stack_cap) {
         c->stack_cap = c->stack_cap ? c->stack_cap * 2 : 64;
         c->stack = yb_xrealloc(c->stack, c->stack_cap * sizeof(*c->stack));
     }
+}
+
+static void push_entry(struct compiler *c, uint8_t type, uint8_t kind, uint32_t local, uint64_t v)
+{
+    ensure_stack(c);
     c->stack[c->sp++] = (struct entry){.type = type, .kind = kind, .local = local, .cval = v};
     if (kind != K_SLOT) {
         c->npending++;
@@ -332,7 +339,7 @@ static int push_ctl(struct compiler *c, uint8_t kind, const uint8_t *params, uin
     x->nresults = nr;
     x->fixups = NONE;
     x->else_fix = NONE;
-    x->unreachable = c->nctl > 1 && c->ctls[c->nctl - 2].unreachable;
+    x->dead = c->nctl > 1 && (c->ctls[c->nctl - 2].unreachable || c->ctls[c->nctl - 2].dead);
     return YB_OK;
 }
 
@@ -929,9 +936,10 @@ static int op_end(struct compiler *c, bool *done)
     }
     /* Put the results back and into their home slots. */
     for (uint32_t k = 0; k < x->nresults; k++) {
+        ensure_stack(c);
         c->sp++;
         struct entry *e = &c->stack[c->sp - 1];
-        if (x->unreachable || e->type == T_UNKNOWN) {
+        if (x->unreachable || x->dead || e->type == T_UNKNOWN) {
             *e = (struct entry){.type = x->results[k], .kind = K_SLOT};
         }
         if (e->kind != K_SLOT) {
@@ -949,7 +957,7 @@ static int op_end(struct compiler *c, bool *done)
             }
         }
     }
-    if (!x->unreachable) {
+    if (!x->unreachable && !x->dead) {
         materialize_all(c);
     }
     if (x->kind == C_FUNC) {
@@ -961,7 +969,7 @@ static int op_end(struct compiler *c, bool *done)
         c->nctl--;
         return YB_OK;
     }
-    bool was_unreachable = x->unreachable;
+    bool was_unreachable = x->unreachable || x->dead;
     uint32_t here = c->m->ncode;
     if (x->else_fix != NONE) {
         c->m->code[x->else_fix].s = (int64_t)here - (int64_t)x->else_ins;
@@ -969,8 +977,7 @@ static int op_end(struct compiler *c, bool *done)
     bool join = x->branched || x->else_fix != NONE || x->kind == C_ELSE;
     resolve_fixups(c, x, here);
     c->nctl--;
-    struct ctl *outer = &c->ctls[c->nctl - 1];
-    if (!outer->unreachable && (join || was_unreachable)) {
+    if (live(c) && (join || was_unreachable)) {
         /* Control may arrive from elsewhere: a new metered block. */
         gas_begin(c);
     }
@@ -994,10 +1001,11 @@ static int op_else(struct compiler *c)
     if (c->sp != x->height) {
         return invalid(c, "type mismatch");
     }
-    bool then_live = !x->unreachable;
+    bool then_live = !x->unreachable && !x->dead;
     if (then_live) {
         /* The then-branch's results go to the label's slots; jump over the else-branch. */
         for (uint32_t k = 0; k < x->nresults; k++) {
+            ensure_stack(c);
             c->sp++;
             if (c->stack[c->sp - 1].kind != K_SLOT) {
                 c->npending++;
@@ -1012,7 +1020,7 @@ static int op_else(struct compiler *c)
         }
     }
     x->kind = C_ELSE;
-    x->unreachable = c->nctl > 1 && c->ctls[c->nctl - 2].unreachable;
+    x->unreachable = false;
     uint32_t here = c->m->ncode;
     if (x->else_fix != NONE) {
         c->m->code[x->else_fix].s = (int64_t)here - (int64_t)x->else_ins;
@@ -1021,7 +1029,7 @@ static int op_else(struct compiler *c)
     for (uint32_t k = 0; k < x->nparams; k++) {
         push(c, x->params[k]);
     }
-    if (!x->unreachable) {
+    if (live(c)) {
         gas_begin(c);
     }
     return YB_OK;
@@ -1037,6 +1045,19 @@ static int op_br_if(struct compiler *c, uint32_t depth)
     }
     if (rc == YB_OK) {
         rc = check_label_values(c, x);
+    }
+    if (rc == YB_OK && !live(c)) {
+        /* br_if leaves the label's values typed as the label says, even on a polymorphic
+         * stack. */
+        uint32_t n = label_arity(x);
+        const uint8_t *t = label_types(x);
+        for (uint32_t k = n; k-- > 0 && rc == YB_OK;) {
+            uint32_t pos;
+            rc = pop(c, t[k], &pos);
+        }
+        for (uint32_t k = 0; k < n && rc == YB_OK; k++) {
+            push(c, t[k]);
+        }
     }
     if (rc || !live(c)) {
         return rc;

@@ -242,10 +242,16 @@ int vm_instance_new(struct vm_store *s, struct vm_module *m, vm_resolve_fn resol
 
 int vm_instance_export(struct vm_instance *inst, const char *name, struct vm_extern *out)
 {
+    return vm_instance_export_n(inst, name, strlen(name), out);
+}
+
+int vm_instance_export_n(struct vm_instance *inst, const char *name, size_t len,
+                         struct vm_extern *out)
+{
     const struct vm_module *m = inst->mod;
     for (uint32_t i = 0; i < m->nexports; i++) {
         const struct vm_export *e = &m->exports[i];
-        if (strcmp(e->name, name) != 0) {
+        if (len != e->name_len || memcmp(e->name, name, len) != 0) {
             continue;
         }
         out->kind = e->kind;

@@ -107,7 +107,8 @@ struct vm_import {
 };
 
 struct vm_export {
-    char *name;
+    char *name; /* NUL-terminated; may contain NUL bytes (name_len is exact) */
+    uint32_t name_len;
     uint8_t kind;
     uint32_t index;
 };

@@ -479,11 +479,23 @@ static int section_exports(struct vm_module *m, struct vm_reader *r)
     m->exports = yb_xcalloc(n ? n : 1, sizeof(*m->exports));
     for (uint32_t i = 0; i < n; i++) {
         struct vm_export *e = &m->exports[i];
+        const uint8_t *name_start = r->p;
         rc = read_name(r, &e->name);
         if (rc) {
             return rc;
         }
         m->nexports = i + 1;
+        {
+            /* Names may contain NUL: keep the exact bytes for comparisons. */
+            struct vm_reader nr = {.p = name_start, .end = r->end, .base = r->base, .err = r->err};
+            const uint8_t *bytes;
+            vm_read_u32(&nr, &e->name_len);
+            vm_read_bytes(&nr, e->name_len, &bytes);
+            free(e->name);
+            e->name = yb_xmalloc(e->name_len + 1);
+            memcpy(e->name, bytes, e->name_len);
+            e->name[e->name_len] = '\0';
+        }
         rc = vm_read_u8(r, &e->kind);
         if (rc == YB_OK) {
             rc = vm_read_u32(r, &e->index);
@@ -516,7 +528,8 @@ static int section_exports(struct vm_module *m, struct vm_reader *r)
             m->func_refs[e->index] = true;
         }
         for (uint32_t k = 0; k < i; k++) {
-            if (strcmp(m->exports[k].name, e->name) == 0) {
+            if (m->exports[k].name_len == e->name_len &&
+                memcmp(m->exports[k].name, e->name, e->name_len) == 0) {
                 return vm_fail(r->err, YB_EWASM_INVALID, "duplicate export name");
             }
         }
@@ -585,7 +598,7 @@ static int section_elems(struct vm_module *m, struct vm_reader *r)
             }
             rc = check_table(m, r, e->table);
             if (rc == YB_OK) {
-                rc = vm_compile_constexpr(m, r, VM_I32, m->nglobals, &e->offset);
+                rc = vm_compile_constexpr(m, r, VM_I32, m->nglobal_imports, &e->offset);
             }
             if (rc) {
                 return rc;
@@ -613,7 +626,7 @@ static int section_elems(struct vm_module *m, struct vm_reader *r)
         e->count = count;
         for (uint32_t k = 0; k < count; k++) {
             if (exprs) {
-                rc = vm_compile_constexpr(m, r, e->elemtype, m->nglobals, &e->items[k]);
+                rc = vm_compile_constexpr(m, r, e->elemtype, m->nglobal_imports, &e->items[k]);
             } else {
                 e->items[k].op = 0xd2;
                 uint32_t fi;
@@ -675,7 +688,7 @@ static int section_datas(struct vm_module *m, struct vm_reader *r)
             if (d->memory >= m->nmems) {
                 return vm_fail(r->err, YB_EWASM_INVALID, "unknown memory %u", d->memory);
             }
-            rc = vm_compile_constexpr(m, r, VM_I32, m->nglobals, &d->offset);
+            rc = vm_compile_constexpr(m, r, VM_I32, m->nglobal_imports, &d->offset);
             if (rc) {
                 return rc;
             }
