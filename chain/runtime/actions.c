@@ -233,8 +233,8 @@ static int action_transfer(struct exec_state *es, size_t index, const struct tx_
     const char *acc = es->r->receiver_id;
     if (!es->account_exists) {
         /* NEAR-implicit account: the id is the hex of its ed25519 key (near-rpc.md §9) */
-        struct tx_access_key ak = {.nonce = (es->ac->blk->height - 1) *
-                                            RUNTIME_NONCE_RANGE_MULTIPLIER,
+        struct tx_access_key ak = {.nonce =
+                                       (es->ac->blk->height - 1) * RUNTIME_NONCE_RANGE_MULTIPLIER,
                                    .full_access = true};
         struct near_pubkey pk = {.type = NEAR_KEY_ED25519};
         size_t got = 0;

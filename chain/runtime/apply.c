@@ -321,9 +321,9 @@ static int execute_action_receipt(struct apply_ctx *ac, const struct receipt *r)
         struct state_account a;
         rc = state_account_get(ac->txn, r->receiver_id, &a);
         if (rc == YB_OK) {
-            yb_u128 reward = (yb_u128)(es.wasm_burnt / cfg->burnt_gas_reward_den *
-                                       cfg->burnt_gas_reward_num) *
-                             r->gas_price;
+            yb_u128 reward =
+                (yb_u128)(es.wasm_burnt / cfg->burnt_gas_reward_den * cfg->burnt_gas_reward_num) *
+                r->gas_price;
             a.amount += reward;
             rc = state_account_set(ac->txn, r->receiver_id, &a);
         } else if (rc == YB_ENOTFOUND) {
@@ -351,8 +351,7 @@ static int execute_action_receipt(struct apply_ctx *ac, const struct receipt *r)
         uint64_t spent = es.failure ? es.gas_burnt : es.gas_used;
         if (prepaid > spent && r->gas_price > 0) {
             struct receipt t;
-            make_refund(&t, r->signer_id, (yb_u128)(prepaid - spent) * r->gas_price,
-                        &r->signer_pk);
+            make_refund(&t, r->signer_id, (yb_u128)(prepaid - spent) * r->gas_price, &r->signer_pk);
             exec_add_receipt(&es, &t, false);
         }
     } else {

@@ -127,8 +127,8 @@ static int yield_id_put(void *ctx, const char *account, const uint8_t yield_id[L
                         const uint8_t data_id[LOGIC_HASH_LEN])
 {
     struct ext *e = ctx;
-    int rc = state_id_set(e->txn, STATE_COL_YIELD_TO_DATA, account, yield_id, data_id,
-                          LOGIC_HASH_LEN);
+    int rc =
+        state_id_set(e->txn, STATE_COL_YIELD_TO_DATA, account, yield_id, data_id, LOGIC_HASH_LEN);
     if (rc == YB_OK) {
         rc = state_id_set(e->txn, STATE_COL_DATA_TO_YIELD, account, data_id, yield_id,
                           LOGIC_HASH_LEN);

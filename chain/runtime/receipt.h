@@ -33,10 +33,10 @@ enum receipt_kind {
 #define RECEIPT_SYSTEM_ACCOUNT "system"
 
 /* Caps applied when decoding stored or received receipts. */
-#define RECEIPT_MAX_OUTPUTS     1024u /* output data receivers of one receipt */
-#define RECEIPT_MAX_INPUTS      128u  /* max_number_input_data_dependencies */
-#define RECEIPT_MAX_DATA        (4u << 20) /* max_length_returned_data */
-#define RECEIPT_MAX_ENCODED     (64u << 20) /* one whole encoded receipt */
+#define RECEIPT_MAX_OUTPUTS 1024u       /* output data receivers of one receipt */
+#define RECEIPT_MAX_INPUTS  128u        /* max_number_input_data_dependencies */
+#define RECEIPT_MAX_DATA    (4u << 20)  /* max_length_returned_data */
+#define RECEIPT_MAX_ENCODED (64u << 20) /* one whole encoded receipt */
 
 struct receipt_data_receiver {
     uint8_t data_id[NEAR_HASH_LEN];
@@ -63,8 +63,8 @@ struct receipt {
 
     /* RECEIPT_DATA / RECEIPT_PROMISE_RESUME */
     uint8_t data_id[NEAR_HASH_LEN];
-    bool has_data;  /* false: the promise failed (or timed out) */
-    uint8_t *data;  /* owned; may be NULL when data_len is 0 */
+    bool has_data; /* false: the promise failed (or timed out) */
+    uint8_t *data; /* owned; may be NULL when data_len is 0 */
     size_t data_len;
 };
 

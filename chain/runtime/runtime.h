@@ -79,9 +79,9 @@ struct runtime_block_result {
     struct outcome_list outcomes; /* in execution order: txs first, then receipts */
     uint64_t gas_burnt;           /* over all outcomes */
     yb_u128 tokens_burnt;
-    size_t n_receipts;            /* action receipts executed */
-    size_t n_timeouts;            /* yield timeouts detected in this block */
-    size_t n_queued;              /* receipts left queued for the next block */
+    size_t n_receipts; /* action receipts executed */
+    size_t n_timeouts; /* yield timeouts detected in this block */
+    size_t n_queued;   /* receipts left queued for the next block */
 };
 
 void runtime_block_result_init(struct runtime_block_result *res);
@@ -114,7 +114,7 @@ struct runtime_view_result {
     size_t value_len;
     char **logs; /* owned */
     size_t n_logs;
-    cJSON *error; /* owned FunctionCallError JSON when the call failed, else NULL */
+    cJSON *error;     /* owned FunctionCallError JSON when the call failed, else NULL */
     char *error_text; /* owned: nearcore's "wasm execution failed with error: ..." text */
 };
 void runtime_view_result_fini(struct runtime_view_result *v);

@@ -37,10 +37,10 @@ struct exec_state {
     struct store_txn *txn; /* nested txn of this receipt */
     struct state_account account;
     bool account_exists;
-    const char *actor_id;   /* predecessor, or the receiver once CreateAccount ran */
-    uint64_t gas_burnt;     /* exec fees and wasm gas */
-    uint64_t gas_used;      /* burnt + gas prepaid to new receipts */
-    uint64_t wasm_burnt;    /* burnt inside function calls (the contract's 30% reward base) */
+    const char *actor_id; /* predecessor, or the receiver once CreateAccount ran */
+    uint64_t gas_burnt;   /* exec fees and wasm gas */
+    uint64_t gas_used;    /* burnt + gas prepaid to new receipts */
+    uint64_t wasm_burnt;  /* burnt inside function calls (the contract's 30% reward base) */
     const struct logic_promise_result *results; /* of the receipt's input data */
     size_t n_results;
 

@@ -285,8 +285,7 @@ int state_access_key_remove(struct store_txn *txn, const char *acc, const struct
     return store_del(txn, STATE_COL_ACCESS_KEY, k.b, k.n);
 }
 
-int state_access_key_each(struct store_txn *txn, const char *acc, state_access_key_fn fn,
-                          void *ctx)
+int state_access_key_each(struct store_txn *txn, const char *acc, state_access_key_fn fn, void *ctx)
 {
     struct key prefix;
     int rc = key_account(&prefix, acc);
@@ -539,8 +538,8 @@ int state_received_data_get(struct store_txn *txn, const char *acc,
 }
 
 int state_received_data_set(struct store_txn *txn, const char *acc,
-                            const uint8_t data_id[NEAR_HASH_LEN], bool present,
-                            const uint8_t *data, size_t len)
+                            const uint8_t data_id[NEAR_HASH_LEN], bool present, const uint8_t *data,
+                            size_t len)
 {
     uint8_t *v = yb_xmalloc(len + 1);
     v[0] = present ? 1 : 0;

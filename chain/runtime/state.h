@@ -27,21 +27,21 @@
 #include "store.h"
 
 enum state_col {
-    STATE_COL_ACCOUNT = 0,          /* acc -> struct state_account (nearcore col 0) */
-    STATE_COL_CODE = 1,             /* acc -> wasm bytes (col 1) */
-    STATE_COL_ACCESS_KEY = 2,       /* acc,pk(borsh) -> borsh AccessKey (col 2) */
-    STATE_COL_RECEIVED_DATA = 3,    /* acc,data_id -> Option<bytes> (col 3) */
-    STATE_COL_POSTPONED_ID = 4,     /* acc,data_id -> receipt_id (col 4) */
-    STATE_COL_PENDING_COUNT = 5,    /* acc,receipt_id -> u32 (col 5) */
-    STATE_COL_POSTPONED = 6,        /* acc,receipt_id -> receipt (col 6) */
-    STATE_COL_DELAYED = 7,          /* FIFO of receipts waiting for a block (col 7) */
-    STATE_COL_DATA = 8,             /* acc,key -> contract value (col 9) */
-    STATE_COL_YIELD_QUEUE = 9,      /* FIFO of yield timeouts (cols 10 and 11) */
-    STATE_COL_YIELD_RECEIPT = 10,   /* acc,data_id -> parked yield receipt (col 12) */
-    STATE_COL_YIELD_STATUS = 11,    /* acc,data_id -> u8 enum state_yield_status (col 20) */
-    STATE_COL_YIELD_TO_DATA = 12,   /* acc,yield_id -> data_id (col 22) */
-    STATE_COL_DATA_TO_YIELD = 13,   /* acc,data_id -> yield_id (col 23) */
-    STATE_COL_META = 14,            /* runtime bookkeeping: last applied height */
+    STATE_COL_ACCOUNT = 0,        /* acc -> struct state_account (nearcore col 0) */
+    STATE_COL_CODE = 1,           /* acc -> wasm bytes (col 1) */
+    STATE_COL_ACCESS_KEY = 2,     /* acc,pk(borsh) -> borsh AccessKey (col 2) */
+    STATE_COL_RECEIVED_DATA = 3,  /* acc,data_id -> Option<bytes> (col 3) */
+    STATE_COL_POSTPONED_ID = 4,   /* acc,data_id -> receipt_id (col 4) */
+    STATE_COL_PENDING_COUNT = 5,  /* acc,receipt_id -> u32 (col 5) */
+    STATE_COL_POSTPONED = 6,      /* acc,receipt_id -> receipt (col 6) */
+    STATE_COL_DELAYED = 7,        /* FIFO of receipts waiting for a block (col 7) */
+    STATE_COL_DATA = 8,           /* acc,key -> contract value (col 9) */
+    STATE_COL_YIELD_QUEUE = 9,    /* FIFO of yield timeouts (cols 10 and 11) */
+    STATE_COL_YIELD_RECEIPT = 10, /* acc,data_id -> parked yield receipt (col 12) */
+    STATE_COL_YIELD_STATUS = 11,  /* acc,data_id -> u8 enum state_yield_status (col 20) */
+    STATE_COL_YIELD_TO_DATA = 12, /* acc,yield_id -> data_id (col 22) */
+    STATE_COL_DATA_TO_YIELD = 13, /* acc,data_id -> yield_id (col 23) */
+    STATE_COL_META = 14,          /* runtime bookkeeping: last applied height */
     STATE_COL__COUNT = 15
 };
 
@@ -122,8 +122,8 @@ int state_received_data_get(struct store_txn *txn, const char *acc,
                             const uint8_t data_id[NEAR_HASH_LEN], bool *present, uint8_t **data,
                             size_t *len);
 int state_received_data_set(struct store_txn *txn, const char *acc,
-                            const uint8_t data_id[NEAR_HASH_LEN], bool present,
-                            const uint8_t *data, size_t len);
+                            const uint8_t data_id[NEAR_HASH_LEN], bool present, const uint8_t *data,
+                            size_t len);
 
 /* Pending data count of a postponed receipt. */
 int state_pending_count_get(struct store_txn *txn, const char *acc,

@@ -74,7 +74,8 @@ static int validate_actions(const struct config_runtime *cfg, const struct tx *t
     for (size_t i = 0; i < tx->n_actions; i++) {
         const struct tx_action *a = &tx->actions[i];
         if (a->type == TX_ACTION_DELETE_ACCOUNT && i + 1 != tx->n_actions) {
-            return invalid(err, name, outcome_err_actions_validation("DeleteActionMustBeFinal", NULL),
+            return invalid(err, name,
+                           outcome_err_actions_validation("DeleteActionMustBeFinal", NULL),
                            "DeleteActionMustBeFinal");
         }
         if (a->type == TX_ACTION_FUNCTION_CALL) {
@@ -88,19 +89,19 @@ static int validate_actions(const struct config_runtime *cfg, const struct tx *t
                 cJSON *f = cJSON_CreateObject();
                 outcome_json_u64(f, "length", ml);
                 outcome_json_u64(f, "limit", l->max_length_method_name);
-                return invalid(err, name,
-                               outcome_err_actions_validation(
-                                   "FunctionCallMethodNameLengthExceeded", f),
-                               "FunctionCallMethodNameLengthExceeded");
+                return invalid(
+                    err, name,
+                    outcome_err_actions_validation("FunctionCallMethodNameLengthExceeded", f),
+                    "FunctionCallMethodNameLengthExceeded");
             }
             if (a->u.call.args_len > l->max_arguments_length) {
                 cJSON *f = cJSON_CreateObject();
                 outcome_json_u64(f, "length", a->u.call.args_len);
                 outcome_json_u64(f, "limit", l->max_arguments_length);
-                return invalid(err, name,
-                               outcome_err_actions_validation(
-                                   "FunctionCallArgumentsLengthExceeded", f),
-                               "FunctionCallArgumentsLengthExceeded");
+                return invalid(
+                    err, name,
+                    outcome_err_actions_validation("FunctionCallArgumentsLengthExceeded", f),
+                    "FunctionCallArgumentsLengthExceeded");
             }
             if (total_gas + a->u.call.gas < total_gas) {
                 return invalid(err, name, outcome_err_actions_validation("IntegerOverflow", NULL),
@@ -190,8 +191,7 @@ int verify_tx(struct runtime *rt, struct store_txn *txn, const struct tx_signed 
         uint64_t bh = 0;
         rc = lookup(lookup_ctx, tx->block_hash, &bh);
         if (rc == YB_ENOTFOUND) {
-            return invalid(err, name, outcome_err_invalid_tx("InvalidChain", NULL),
-                           "InvalidChain");
+            return invalid(err, name, outcome_err_invalid_tx("InvalidChain", NULL), "InvalidChain");
         }
         if (rc != YB_OK) {
             return rc;

@@ -109,8 +109,8 @@ int yield_park(struct store_txn *txn, const struct receipt *r)
     yb_buf_init(&b, RECEIPT_MAX_ENCODED);
     int rc = receipt_encode(&b, r);
     if (rc == YB_OK) {
-        rc = state_id_set(txn, STATE_COL_YIELD_RECEIPT, r->receiver_id, r->inputs[0], b.data,
-                          b.len);
+        rc =
+            state_id_set(txn, STATE_COL_YIELD_RECEIPT, r->receiver_id, r->inputs[0], b.data, b.len);
     }
     yb_buf_fini(&b);
     return rc;

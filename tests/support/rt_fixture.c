@@ -108,8 +108,8 @@ static struct rt_fixture_account *find_account(struct rt_fixture *f, const char 
     return a;
 }
 
-static int with_write(struct rt_fixture *f, int (*fn)(struct rt_fixture *, struct store_txn *,
-                                                      const void *),
+static int with_write(struct rt_fixture *f,
+                      int (*fn)(struct rt_fixture *, struct store_txn *, const void *),
                       const void *arg)
 {
     struct store_txn *txn = NULL;
