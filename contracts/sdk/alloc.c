@@ -107,3 +107,8 @@ size_t alloc_used(void)
 {
     return (size_t)(heap_next - heap_start);
 }
+
+void alloc_reset(void)
+{
+    heap_next = heap_start;
+}

@@ -24,4 +24,8 @@ char *alloc_dup(const void *p, size_t n);
 /* Bytes handed out so far (for tests and diagnostics). */
 size_t alloc_used(void);
 
+/* Forgets every allocation: earlier pointers become invalid. For long-running host programs
+ * (fuzz targets) that would otherwise exhaust the arena; a contract call never needs it. */
+void alloc_reset(void);
+
 #endif
