@@ -77,7 +77,7 @@ struct compiler {
     uint32_t last_dst_pos;
     uint32_t last_ins;   /* cell of the last emitted instruction */
     uint32_t cmp_ins;    /* last instruction if it is a compare that can fuse with a branch */
-    uint8_t cmp_iop;
+    uint16_t cmp_iop;
 };
 
 static int fail(struct compiler *c, int code, const char *msg)
@@ -651,8 +651,8 @@ static const struct numop numops[256] = {
     [0x74] = {I, I, I, IOP_I32_SHL, IOP_I32_SHL_I},
     [0x75] = {I, I, I, IOP_I32_SHR_S, IOP_I32_SHR_S_I},
     [0x76] = {I, I, I, IOP_I32_SHR_U, IOP_I32_SHR_U_I},
-    [0x77] = {I, I, I, IOP_I32_ROTL, 0},
-    [0x78] = {I, I, I, IOP_I32_ROTR, 0},
+    [0x77] = {I, I, I, IOP_I32_ROTL, IOP_I32_ROTL_I},
+    [0x78] = {I, I, I, IOP_I32_ROTR, IOP_I32_ROTR_I},
     [0x79] = {L, 0, L, IOP_I64_CLZ, 0},
     [0x7a] = {L, 0, L, IOP_I64_CTZ, 0},
     [0x7b] = {L, 0, L, IOP_I64_POPCNT, 0},
@@ -669,8 +669,8 @@ static const struct numop numops[256] = {
     [0x86] = {L, L, L, IOP_I64_SHL, IOP_I64_SHL_I},
     [0x87] = {L, L, L, IOP_I64_SHR_S, IOP_I64_SHR_S_I},
     [0x88] = {L, L, L, IOP_I64_SHR_U, IOP_I64_SHR_U_I},
-    [0x89] = {L, L, L, IOP_I64_ROTL, 0},
-    [0x8a] = {L, L, L, IOP_I64_ROTR, 0},
+    [0x89] = {L, L, L, IOP_I64_ROTL, IOP_I64_ROTL_I},
+    [0x8a] = {L, L, L, IOP_I64_ROTR, IOP_I64_ROTR_I},
     [0x8b] = {F, 0, F, IOP_F32_ABS, 0},
     [0x8c] = {F, 0, F, IOP_F32_NEG, 0},
     [0x8d] = {F, 0, F, IOP_F32_CEIL, 0},
@@ -759,6 +759,16 @@ static int fused_branch(uint16_t cmp, bool negate)
         {IOP_I32_LE_U, IOP_BR_IF_I32_LE_U, IOP_BR_IF_I32_GT_U},
         {IOP_I32_GE_S, IOP_BR_IF_I32_GE_S, IOP_BR_IF_I32_LT_S},
         {IOP_I32_GE_U, IOP_BR_IF_I32_GE_U, IOP_BR_IF_I32_LT_U},
+        {IOP_I32_EQ_I, IOP_BR_IF_I32_EQ_I, IOP_BR_IF_I32_NE_I},
+        {IOP_I32_NE_I, IOP_BR_IF_I32_NE_I, IOP_BR_IF_I32_EQ_I},
+        {IOP_I32_LT_S_I, IOP_BR_IF_I32_LT_S_I, IOP_BR_IF_I32_GE_S_I},
+        {IOP_I32_LT_U_I, IOP_BR_IF_I32_LT_U_I, IOP_BR_IF_I32_GE_U_I},
+        {IOP_I32_GT_S_I, IOP_BR_IF_I32_GT_S_I, IOP_BR_IF_I32_LE_S_I},
+        {IOP_I32_GT_U_I, IOP_BR_IF_I32_GT_U_I, IOP_BR_IF_I32_LE_U_I},
+        {IOP_I32_LE_S_I, IOP_BR_IF_I32_LE_S_I, IOP_BR_IF_I32_GT_S_I},
+        {IOP_I32_LE_U_I, IOP_BR_IF_I32_LE_U_I, IOP_BR_IF_I32_GT_U_I},
+        {IOP_I32_GE_S_I, IOP_BR_IF_I32_GE_S_I, IOP_BR_IF_I32_LT_S_I},
+        {IOP_I32_GE_U_I, IOP_BR_IF_I32_GE_U_I, IOP_BR_IF_I32_LT_U_I},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (map[i].cmp == cmp) {
@@ -800,11 +810,15 @@ static int numeric(struct compiler *c, const struct numop *op)
     if (op->in2 && op->iop_imm && pb != NONE && c->stack[pb].kind == K_CONST) {
         uint64_t imm = c->stack[pb].cval;
         uint32_t a = src(c, pa);
-        emit_op(c, op->iop_imm);
+        uint32_t ins = emit_op(c, op->iop_imm);
         emit(c, a);
         emit(c, imm);
         uint32_t d = push(c, op->out);
         note_dst(c, emit(c, d));
+        if (fused_branch(op->iop_imm, false) >= 0) {
+            c->cmp_ins = ins;
+            c->cmp_iop = op->iop_imm;
+        }
         return YB_OK;
     }
     uint32_t a = src(c, pa);
@@ -818,7 +832,7 @@ static int numeric(struct compiler *c, const struct numop *op)
     note_dst(c, emit(c, d));
     if (fused_branch(op->iop, false) >= 0) {
         c->cmp_ins = ins;
-        c->cmp_iop = (uint8_t)(op->iop - IOP_I32_EQZ);
+        c->cmp_iop = op->iop;
     }
     return YB_OK;
 }
@@ -1065,13 +1079,13 @@ static int op_br_if(struct compiler *c, uint32_t depth)
     charge(c, c->m->cfg.op_cost);
     bool moves = branch_needs_moves(c, x);
     if (!moves && c->cmp_ins != NONE && c->last_dst_pos == pc && pc != NONE &&
-        c->last_dst == c->cmp_ins + (c->cmp_iop == 0 ? 2 : 3)) {
+        c->last_dst == c->cmp_ins + (c->cmp_iop == IOP_I32_EQZ ? 2 : 3)) {
         /* compare + br_if: one instruction. */
         vm_cell *code = c->m->code;
         uint32_t ins = c->cmp_ins;
         uint64_t a = code[ins + 1].u, b = code[ins + 2].u;
-        int fused = fused_branch((uint16_t)(IOP_I32_EQZ + c->cmp_iop), false);
-        bool unary = c->cmp_iop == 0;
+        int fused = fused_branch(c->cmp_iop, false);
+        bool unary = c->cmp_iop == IOP_I32_EQZ;
         c->m->ncode = ins;
         emit_op(c, (enum vm_iop)fused);
         emit(c, a);
@@ -1512,12 +1526,12 @@ static int body(struct compiler *c)
             bool unary = false;
             if (op == 0x04 && was_live) {
                 fuse = c->cmp_ins != NONE && pcond != NONE && c->last_dst_pos == pcond &&
-                       c->last_dst == c->cmp_ins + (c->cmp_iop == 0 ? 2 : 3);
+                       c->last_dst == c->cmp_ins + (c->cmp_iop == IOP_I32_EQZ ? 2 : 3);
                 if (fuse) {
                     fa = m->code[c->cmp_ins + 1].u;
                     fb = m->code[c->cmp_ins + 2].u;
-                    unary = c->cmp_iop == 0;
-                    fused = fused_branch((uint16_t)(IOP_I32_EQZ + c->cmp_iop), true);
+                    unary = c->cmp_iop == IOP_I32_EQZ;
+                    fused = fused_branch(c->cmp_iop, true);
                     m->ncode = c->cmp_ins;
                     c->cmp_ins = NONE;
                 } else {

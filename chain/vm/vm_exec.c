@@ -177,6 +177,14 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
         }                                                                                          \
         NEXT(4);                                                                                   \
     }
+#define BRCMP_I(NAME, F, EXPR)                                                                     \
+    L_BR_IF_##NAME##_I : {                                                                         \
+        __typeof__(fp->F) a = R(1).F, b = (__typeof__(fp->F))U(2);                                 \
+        if (EXPR) {                                                                                \
+            NEXT(pc[3].s);                                                                         \
+        }                                                                                          \
+        NEXT(4);                                                                                   \
+    }
 #define LOAD(NAME, T, G, N)                                                                        \
     L_##NAME : {                                                                                   \
         uint64_t ea = (uint64_t)R(1).i32 + U(2);                                                   \
@@ -301,6 +309,16 @@ L_BR_IF_I32_NEZ:
     BRCMP(I32_LE_U, i32, a <= b)
     BRCMP(I32_GE_S, s32, a >= b)
     BRCMP(I32_GE_U, i32, a >= b)
+    BRCMP_I(I32_EQ, i32, a == b)
+    BRCMP_I(I32_NE, i32, a != b)
+    BRCMP_I(I32_LT_S, s32, a < b)
+    BRCMP_I(I32_LT_U, i32, a < b)
+    BRCMP_I(I32_GT_S, s32, a > b)
+    BRCMP_I(I32_GT_U, i32, a > b)
+    BRCMP_I(I32_LE_S, s32, a <= b)
+    BRCMP_I(I32_LE_U, i32, a <= b)
+    BRCMP_I(I32_GE_S, s32, a >= b)
+    BRCMP_I(I32_GE_U, i32, a >= b)
 
 L_RET:
     if (fr == s->frames) {
@@ -652,6 +670,8 @@ L_REF_FUNC: /* [func index][dst] */
     BINOP_I(I32_SHL, i32, a << (b & 31))
     BINOP_I(I32_SHR_S, s32, a >> (b & 31))
     BINOP_I(I32_SHR_U, i32, a >> (b & 31))
+    BINOP_I(I32_ROTL, i32, (a << (b & 31)) | (a >> ((32 - b) & 31)))
+    BINOP_I(I32_ROTR, i32, (a >> (b & 31)) | (a << ((32 - b) & 31)))
 L_I32_DIV_S: {
     int32_t a = R(1).s32, b = R(2).s32;
     if (b == 0) {
@@ -710,6 +730,8 @@ L_I32_REM_U: {
     BINOP_I(I64_SHL, i64, a << (b & 63))
     BINOP_I(I64_SHR_S, s64, a >> (b & 63))
     BINOP_I(I64_SHR_U, i64, a >> (b & 63))
+    BINOP_I(I64_ROTL, i64, (a << (b & 63)) | (a >> ((64 - b) & 63)))
+    BINOP_I(I64_ROTR, i64, (a >> (b & 63)) | (a << ((64 - b) & 63)))
 L_I64_DIV_S: {
     int64_t a = R(1).s64, b = R(2).s64;
     if (b == 0) {

@@ -76,7 +76,11 @@ typedef union vm_cell {
     X(I64_GT_S_I) X(I64_GT_U_I) X(I64_LE_S_I) X(I64_LE_U_I) X(I64_GE_S_I) X(I64_GE_U_I)           \
     X(BR_IF_I32_EQZ) X(BR_IF_I32_NEZ) X(BR_IF_I32_EQ) X(BR_IF_I32_NE) X(BR_IF_I32_LT_S)           \
     X(BR_IF_I32_LT_U) X(BR_IF_I32_GT_S) X(BR_IF_I32_GT_U) X(BR_IF_I32_LE_S) X(BR_IF_I32_LE_U)     \
-    X(BR_IF_I32_GE_S) X(BR_IF_I32_GE_U)
+    X(BR_IF_I32_GE_S) X(BR_IF_I32_GE_U)                                                            \
+    X(BR_IF_I32_EQ_I) X(BR_IF_I32_NE_I) X(BR_IF_I32_LT_S_I) X(BR_IF_I32_LT_U_I)                    \
+    X(BR_IF_I32_GT_S_I) X(BR_IF_I32_GT_U_I) X(BR_IF_I32_LE_S_I) X(BR_IF_I32_LE_U_I)                \
+    X(BR_IF_I32_GE_S_I) X(BR_IF_I32_GE_U_I) X(I32_ROTL_I) X(I32_ROTR_I) X(I64_ROTL_I)              \
+    X(I64_ROTR_I)
 
 enum vm_iop {
 #define X(n) IOP_##n,
