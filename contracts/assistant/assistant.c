@@ -362,6 +362,7 @@ NEAR_METHOD(init)
         env_panic_z("assistant: already initialized");
     }
     env_require_self_call("init");
+    env_require_no_deposit("init");
     args_load(&a);
     if (args_has(&a, "owner_id")) {
         own = account_arg(&a, "owner_id", &owner_len);
@@ -398,12 +399,13 @@ NEAR_METHOD(init)
 }
 
 /* request / ask_assistant: stores the request, yields, logs request_created, returns the yield. */
-static void request_impl(void)
+static void request_impl(const char *method)
 {
     struct args a;
     size_t prompt_len;
     size_t requester_len;
     require_initialized();
+    env_require_no_deposit(method);
     args_load(&a);
     char *prompt = args_string(&a, "prompt", ASSISTANT_PROMPT_MAX, &prompt_len);
     if (prompt_len == 0) {
@@ -495,12 +497,12 @@ static void request_impl(void)
 
 NEAR_METHOD(request)
 {
-    request_impl();
+    request_impl("request");
 }
 
 NEAR_METHOD(ask_assistant)
 {
-    request_impl();
+    request_impl("ask_assistant");
 }
 
 /* Walks the pending list from its head, skipping from_index entries; calls emit for at most
@@ -613,6 +615,7 @@ NEAR_METHOD(respond)
     size_t caller_len;
     size_t answer_len;
     require_initialized();
+    env_require_no_deposit("respond");
     char *caller = env_predecessor(&caller_len);
     if (!is_oracle(caller, caller_len)) {
         env_panic3("respond: ", caller, " is not an oracle of this contract");
@@ -731,6 +734,7 @@ NEAR_METHOD(add_oracle)
     struct args a;
     size_t n;
     require_owner("add_oracle");
+    env_require_no_deposit("add_oracle");
     args_load(&a);
     char *id = account_arg(&a, "account_id", &n);
     bool added = !is_oracle(id, n);
@@ -745,6 +749,7 @@ NEAR_METHOD(remove_oracle)
     struct args a;
     size_t n;
     require_owner("remove_oracle");
+    env_require_no_deposit("remove_oracle");
     args_load(&a);
     char *id = account_arg(&a, "account_id", &n);
     bool removed = is_oracle(id, n);

@@ -73,6 +73,17 @@ void env_require_self_call(const char *method)
     }
 }
 
+void env_require_no_deposit(const char *method)
+{
+    uint8_t deposit[16];
+    near_attached_deposit(NEAR_PTR(deposit));
+    for (size_t i = 0; i < sizeof deposit; i++) {
+        if (deposit[i] != 0) {
+            env_panic3("Method ", method, " doesn't accept deposit");
+        }
+    }
+}
+
 void env_panic(const char *msg, size_t n)
 {
     near_panic_utf8(n, NEAR_PTR(msg));

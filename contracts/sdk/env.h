@@ -40,6 +40,10 @@ bool env_is_self_call(void);
 /* Panics "Method <method> is private" unless env_is_self_call(). */
 void env_require_self_call(const char *method);
 
+/* Panics "Method <method> doesn't accept deposit" (near-sdk's wording for non-payable methods)
+ * if the call carries an attached deposit. */
+void env_require_no_deposit(const char *method);
+
 /* Stops the call with a message (the receipt fails and rolls back). msg borrowed. */
 __attribute__((noreturn)) void env_panic(const char *msg, size_t n);
 __attribute__((noreturn)) void env_panic_z(const char *msg);

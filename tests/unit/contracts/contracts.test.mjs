@@ -78,6 +78,16 @@ test('assistant: request yields to return_external_response and logs request_cre
   assert.deepEqual(JSON.parse(host.yields.get(dataId).args), { request_id: 1 });
 });
 
+test('assistant: call methods refuse attached deposits, like near-sdk non-payable methods', () => {
+  const host = deployAssistant();
+  const r = host.call('request', { prompt: 'x' }, { predecessor: USER, deposit: 1 });
+  assert.match(r.error, /Method request doesn't accept deposit/);
+  const big = host.call('ask_assistant', { prompt: 'x' }, { predecessor: USER, deposit: 1n << 100n });
+  assert.match(big.error, /Method ask_assistant doesn't accept deposit/);
+  assert.match(host.call('add_oracle', { account_id: 'x.test' }, { predecessor: OWNER, deposit: 5 }).error,
+    /doesn't accept deposit/);
+});
+
 test('assistant: ask_assistant is the same method', () => {
   const host = deployAssistant();
   const out = host.call('ask_assistant', { prompt: 'hi' }, { predecessor: USER });

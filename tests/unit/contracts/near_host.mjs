@@ -36,6 +36,7 @@ export class NearHost {
       signer: opts.signer ?? opts.predecessor ?? 'user.test',
       view: opts.view ?? false,
       results: opts.promiseResults ?? [], // [{status:1, value:Buffer} | {status:2}]
+      deposit: BigInt(opts.deposit ?? 0),
       registers: new Map(),
       logs: [],
       logBytes: 0,
@@ -183,6 +184,12 @@ export class NearHost {
       signer_account_id(id) {
         notInView('signer_account_id');
         setReg(id, Buffer.from(ctx.signer));
+      },
+      attached_deposit(ptr) {
+        const le = Buffer.alloc(16);
+        le.writeBigUInt64LE(ctx.deposit & 0xffffffffffffffffn, 0);
+        le.writeBigUInt64LE(ctx.deposit >> 64n, 8);
+        write(ptr, le);
       },
       block_index() {
         return BigInt(host.height);
