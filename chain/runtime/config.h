@@ -95,8 +95,8 @@ enum config_ext_cost {
       108059500000ULL)                                                                             \
     X(DATA_RECEIPT_CREATION_BASE, "data_receipt_creation_base", 36486732312ULL, 36486732312ULL,    \
       36486732312ULL)                                                                              \
-    X(DATA_RECEIPT_CREATION_PER_BYTE, "data_receipt_creation_per_byte", 17212011ULL,               \
-      47683715ULL, 17212011ULL)                                                                    \
+    X(DATA_RECEIPT_CREATION_PER_BYTE, "data_receipt_creation_per_byte", 17212011ULL, 47683715ULL,  \
+      17212011ULL)                                                                                 \
     X(CREATE_ACCOUNT, "action_create_account", 3850000000000ULL, 3850000000000ULL,                 \
       3850000000000ULL)                                                                            \
     X(DELETE_ACCOUNT, "action_delete_account", 147489000000ULL, 147489000000ULL, 147489000000ULL)  \
@@ -105,8 +105,7 @@ enum config_ext_cost {
     X(DEPLOY_CONTRACT_PER_BYTE, "action_deploy_contract_per_byte", 6812999ULL, 6812999ULL,         \
       64572944ULL)                                                                                 \
     X(FUNCTION_CALL, "action_function_call", 200000000000ULL, 200000000000ULL, 780000000000ULL)    \
-    X(FUNCTION_CALL_PER_BYTE, "action_function_call_per_byte", 2235934ULL, 2235934ULL,             \
-      2235934ULL)                                                                                  \
+    X(FUNCTION_CALL_PER_BYTE, "action_function_call_per_byte", 2235934ULL, 2235934ULL, 2235934ULL) \
     X(TRANSFER, "action_transfer", 115123062500ULL, 115123062500ULL, 115123062500ULL)              \
     X(STAKE, "action_stake", 141715687500ULL, 141715687500ULL, 102217625000ULL)                    \
     X(ADD_FULL_ACCESS_KEY, "action_add_full_access_key", 101765125000ULL, 101765125000ULL,         \
@@ -132,15 +131,15 @@ struct config_fee {
 
 /* Limits of one function call and of contracts (nearcore's LimitConfig). */
 struct config_limits {
-    uint64_t max_gas_burnt;                  /* per function call */
-    uint64_t max_total_prepaid_gas;          /* per transaction */
-    uint64_t max_register_size;              /* bytes in one register */
+    uint64_t max_gas_burnt;         /* per function call */
+    uint64_t max_total_prepaid_gas; /* per transaction */
+    uint64_t max_register_size;     /* bytes in one register */
     uint64_t max_number_registers;
-    uint64_t registers_memory_limit;         /* all registers, each counting 8 bytes extra */
+    uint64_t registers_memory_limit; /* all registers, each counting 8 bytes extra */
     uint64_t max_number_logs;
-    uint64_t max_total_log_length;           /* bytes over all logs of one call */
+    uint64_t max_total_log_length; /* bytes over all logs of one call */
     uint64_t max_actions_per_receipt;
-    uint64_t max_number_bytes_method_names;  /* function-call access keys */
+    uint64_t max_number_bytes_method_names; /* function-call access keys */
     uint64_t max_length_method_name;
     uint64_t max_arguments_length;
     uint64_t max_length_returned_data;
@@ -154,15 +153,15 @@ struct config_limits {
     uint64_t yield_timeout_length_in_blocks; /* expires_at = height of the creating chunk + this */
     uint64_t initial_memory_pages;           /* 64 KiB pages every contract starts with */
     uint64_t max_memory_pages;
-    uint64_t max_stack_height;               /* bytes, finite-wasm's count */
+    uint64_t max_stack_height; /* bytes, finite-wasm's count */
     uint64_t max_functions_number_per_contract;
     uint64_t max_locals_per_contract;
 };
 
 struct config_runtime {
-    uint32_t protocol_version;  /* host functions are gated by it (see CONFIG_PV_*) */
-    uint64_t regular_op_cost;   /* gas per wasm instruction */
-    uint64_t grow_mem_cost;     /* gas per page grown */
+    uint32_t protocol_version; /* host functions are gated by it (see CONFIG_PV_*) */
+    uint64_t regular_op_cost;  /* gas per wasm instruction */
+    uint64_t grow_mem_cost;    /* gas per page grown */
     uint64_t ext[CONFIG_EXT__COUNT];
     struct config_fee fees[CONFIG_FEE__COUNT];
     struct config_limits limits;
@@ -171,7 +170,7 @@ struct config_runtime {
     uint64_t storage_num_extra_bytes_record; /* added per data record and per access key */
     uint64_t burnt_gas_reward_num;           /* share of burnt gas credited to the contract */
     uint64_t burnt_gas_reward_den;
-    yb_u128 gas_price;                       /* fixed price of one gas unit, yoctoNEAR */
+    yb_u128 gas_price; /* fixed price of one gas unit, yoctoNEAR */
 };
 
 /* Fills *out with the parameters of CONFIG_PROTOCOL_VERSION. out borrowed. */

@@ -38,8 +38,7 @@ static int h_signer_account_id(struct vm_call *call, void *ctx, const union vm_v
                                union vm_value *res)
 {
     struct logic *l = ctx;
-    return account_to_register(call, ctx, a[0].i64, "signer_account_id",
-                               l->ctx->signer_account_id);
+    return account_to_register(call, ctx, a[0].i64, "signer_account_id", l->ctx->signer_account_id);
 }
 
 static int h_predecessor_account_id(struct vm_call *call, void *ctx, const union vm_value *a,
@@ -116,8 +115,7 @@ static int h_prepaid_gas(struct vm_call *call, void *ctx, const union vm_value *
     return u64_result(call, ctx, "prepaid_gas", ((struct logic *)ctx)->ctx->prepaid_gas, res);
 }
 
-static int h_used_gas(struct vm_call *call, void *ctx, const union vm_value *a,
-                      union vm_value *res)
+static int h_used_gas(struct vm_call *call, void *ctx, const union vm_value *a, union vm_value *res)
 {
     struct logic *l = logic_enter(call, ctx);
     if (logic_pay(l, CONFIG_EXT_BASE) || logic_check_not_view(l, "used_gas")) {

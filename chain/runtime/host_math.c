@@ -97,7 +97,8 @@ static int h_ed25519_verify(struct vm_call *call, void *ctx, const union vm_valu
     const uint8_t *p;
     size_t n;
     uint8_t sig[ED25519_SIG_LEN], pk[ED25519_PK_LEN];
-    if (logic_pay(l, CONFIG_EXT_ED25519_VERIFY_BASE) || logic_mem_or_reg(l, a[1].i64, a[0].i64, &p, &n)) {
+    if (logic_pay(l, CONFIG_EXT_ED25519_VERIFY_BASE) ||
+        logic_mem_or_reg(l, a[1].i64, a[0].i64, &p, &n)) {
         return logic_trap(l);
     }
     if (n != ED25519_SIG_LEN) {

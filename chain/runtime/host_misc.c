@@ -13,6 +13,10 @@
 #include "logic_int.h"
 #include "mem.h"
 
+/* Both strings of an abort are bounded by the log room (16 KiB of UTF-16, at most 24 KiB as
+ * UTF-8 each), so the formatted texts fit well inside this. */
+#define ABORT_TEXT_MAX (1u << 20)
+
 static uint64_t log_room(const struct logic *l)
 {
     uint64_t max = l->cfg->limits.max_total_log_length;
@@ -202,14 +206,13 @@ static int push_log(struct logic *l, char *msg, size_t len)
     return 0;
 }
 
-static int h_log_utf8(struct vm_call *call, void *ctx, const union vm_value *a,
-                      union vm_value *res)
+static int h_log_utf8(struct vm_call *call, void *ctx, const union vm_value *a, union vm_value *res)
 {
     struct logic *l = logic_enter(call, ctx);
     char *msg;
     size_t n;
-    if (logic_pay(l, CONFIG_EXT_BASE) || can_add_log(l) || read_utf8(l, a[0].i64, a[1].i64, &msg, &n) ||
-        push_log(l, msg, n)) {
+    if (logic_pay(l, CONFIG_EXT_BASE) || can_add_log(l) ||
+        read_utf8(l, a[0].i64, a[1].i64, &msg, &n) || push_log(l, msg, n)) {
         return logic_trap(l);
     }
     return YB_OK;
@@ -257,8 +260,8 @@ static int read_as_string(struct logic *l, uint32_t ptr, char **out, size_t *n)
     if (logic_mem_view(l, (uint64_t)ptr - 4, 4, &p)) {
         return LOGIC_ABORT;
     }
-    uint32_t len = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-                   ((uint32_t)p[3] << 24);
+    uint32_t len =
+        (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
     return read_utf16(l, len, ptr, out, n);
 }
 
@@ -283,7 +286,7 @@ static int h_abort(struct vm_call *call, void *ctx, const union vm_value *a, uni
         return logic_trap(l);
     }
     struct yb_buf b;
-    yb_buf_init(&b, SIZE_MAX);
+    yb_buf_init(&b, ABORT_TEXT_MAX);
     yb_buf_printf(&b, "%s, filename: \"%s\" line: %u col: %u", msg, file, line, col);
     free(msg);
     free(file);
@@ -295,7 +298,7 @@ static int h_abort(struct vm_call *call, void *ctx, const union vm_value *a, uni
         return logic_trap(l);
     }
     struct yb_buf lb;
-    yb_buf_init(&lb, SIZE_MAX);
+    yb_buf_init(&lb, ABORT_TEXT_MAX);
     yb_buf_printf(&lb, "ABORT: %s", text);
     size_t log_len = 0;
     char *log = (char *)yb_buf_steal(&lb, &log_len);

@@ -226,8 +226,9 @@ static int batch_then(struct logic *l, uint64_t promise_idx, uint64_t len, uint6
     nr->n_input_data_ids = n;
     for (size_t i = 0; i < n; i++) {
         struct logic_receipt_draft *d = &l->out->receipts[deps[i]];
-        d->output_data_receivers = yb_xrealloc(
-            d->output_data_receivers, (d->n_output_data_receivers + 1) * sizeof(struct logic_data_receiver));
+        d->output_data_receivers =
+            yb_xrealloc(d->output_data_receivers,
+                        (d->n_output_data_receivers + 1) * sizeof(struct logic_data_receiver));
         struct logic_data_receiver *dr = &d->output_data_receivers[d->n_output_data_receivers++];
         logic_new_data_id(l, dr->data_id);
         dr->receiver_id = yb_xstrdup(account);
@@ -247,7 +248,8 @@ static int action_function_call(struct logic *l, uint64_t promise_idx, uint64_t 
     yb_u128 amount;
     const uint8_t *mp, *ap;
     size_t mn, an;
-    if (start(l, "promise_batch_action_function_call") || logic_mem_read_u128(l, amount_ptr, &amount) ||
+    if (start(l, "promise_batch_action_function_call") ||
+        logic_mem_read_u128(l, amount_ptr, &amount) ||
         logic_mem_or_reg(l, method_ptr, method_len, &mp, &mn)) {
         return LOGIC_ABORT;
     }
@@ -569,7 +571,8 @@ HOST(h_action_add_key_fc)
     yb_u128 allowance;
     char *receiver = NULL;
     if (start(l, "promise_batch_action_add_key_with_function_call") ||
-        read_public_key(l, a[1].i64, a[2].i64, &pk) || logic_mem_read_u128(l, a[4].i64, &allowance) ||
+        read_public_key(l, a[1].i64, a[2].i64, &pk) ||
+        logic_mem_read_u128(l, a[4].i64, &allowance) ||
         read_account_id(l, a[5].i64, a[6].i64, &receiver)) {
         free(receiver);
         return logic_trap(l);
@@ -621,8 +624,9 @@ HOST(h_action_delete_key)
     struct near_pubkey pk;
     uint64_t r;
     bool sir;
-    if (start(l, "promise_batch_action_delete_key") || read_public_key(l, a[1].i64, a[2].i64, &pk) ||
-        promise_receipt(l, a[0].i64, &r, &sir) || logic_pay_action(l, CONFIG_FEE_DELETE_KEY, sir, 1)) {
+    if (start(l, "promise_batch_action_delete_key") ||
+        read_public_key(l, a[1].i64, a[2].i64, &pk) || promise_receipt(l, a[0].i64, &r, &sir) ||
+        logic_pay_action(l, CONFIG_FEE_DELETE_KEY, sir, 1)) {
         return logic_trap(l);
     }
     struct tx_action *act = append_action(l, r, 0);

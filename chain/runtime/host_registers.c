@@ -27,8 +27,8 @@ static int mem_bounds(struct logic *l, uint64_t ptr, uint64_t len, uint8_t **bas
 int logic_mem_view(struct logic *l, uint64_t ptr, uint64_t len, const uint8_t **out)
 {
     uint8_t *base;
-    if (logic_pay(l, CONFIG_EXT_READ_MEMORY_BASE) || logic_pay_per(l, CONFIG_EXT_READ_MEMORY_BYTE, len) ||
-        mem_bounds(l, ptr, len, &base)) {
+    if (logic_pay(l, CONFIG_EXT_READ_MEMORY_BASE) ||
+        logic_pay_per(l, CONFIG_EXT_READ_MEMORY_BYTE, len) || mem_bounds(l, ptr, len, &base)) {
         return LOGIC_ABORT;
     }
     *out = base + ptr;

@@ -77,7 +77,8 @@ static int h_storage_write(struct vm_call *call, void *ctx, const union vm_value
     const uint8_t *kp, *vp;
     size_t klen, vlen;
     if (logic_pay(l, CONFIG_EXT_BASE) || logic_check_not_view(l, "storage_write") ||
-        logic_pay(l, CONFIG_EXT_STORAGE_WRITE_BASE) || read_key(l, a[0].i64, a[1].i64, &kp, &klen)) {
+        logic_pay(l, CONFIG_EXT_STORAGE_WRITE_BASE) ||
+        read_key(l, a[0].i64, a[1].i64, &kp, &klen)) {
         return logic_trap(l);
     }
     uint8_t *key = dup_bytes(kp, klen);
@@ -163,7 +164,8 @@ static int h_storage_remove(struct vm_call *call, void *ctx, const union vm_valu
     const uint8_t *kp;
     size_t klen;
     if (logic_pay(l, CONFIG_EXT_BASE) || logic_check_not_view(l, "storage_remove") ||
-        logic_pay(l, CONFIG_EXT_STORAGE_REMOVE_BASE) || read_key(l, a[0].i64, a[1].i64, &kp, &klen) ||
+        logic_pay(l, CONFIG_EXT_STORAGE_REMOVE_BASE) ||
+        read_key(l, a[0].i64, a[1].i64, &kp, &klen) ||
         logic_pay_per(l, CONFIG_EXT_STORAGE_REMOVE_KEY_BYTE, klen) || need_ext(l)) {
         return logic_trap(l);
     }

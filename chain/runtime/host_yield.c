@@ -44,8 +44,7 @@ static uint64_t new_yield_receipt(struct logic *l, const uint8_t data_id[LOGIC_H
 
 /* Method name (non-empty) and arguments, copied: both may come from registers or memory. */
 static int read_method_args(struct logic *l, uint64_t mlen, uint64_t mptr, uint64_t alen,
-                            uint64_t aptr, uint8_t **method, size_t *mn, uint8_t **args,
-                            size_t *an)
+                            uint64_t aptr, uint8_t **method, size_t *mn, uint8_t **args, size_t *an)
 {
     const uint8_t *p;
     if (logic_mem_or_reg(l, mptr, mlen, &p, mn)) {
@@ -175,9 +174,9 @@ static int h_yield_create_with_id(struct vm_call *call, void *ctx, const union v
                                                   yield_id, data_id));
         if (!rc) {
             r = new_yield_receipt(l, data_id);
-            rc = ext_err(l, l->ctx->ext->yield_status_set(l->ctx->ext_ctx,
-                                                          l->ctx->current_account_id, data_id,
-                                                          LOGIC_YIELD_YIELDED));
+            rc = ext_err(l,
+                         l->ctx->ext->yield_status_set(l->ctx->ext_ctx, l->ctx->current_account_id,
+                                                       data_id, LOGIC_YIELD_YIELDED));
         }
         if (!rc) {
             rc = logic_push_promise(l, (struct logic_promise){.receipt = r}, &idx);

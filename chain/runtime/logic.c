@@ -40,8 +40,7 @@ void logic_grow(void **arr, size_t *cap, size_t n, size_t elem)
 
 /* ---- errors ---- */
 
-int logic_fail(struct logic *l, enum logic_error_kind kind, uint64_t a, uint64_t b,
-               const char *msg)
+int logic_fail(struct logic *l, enum logic_error_kind kind, uint64_t a, uint64_t b, const char *msg)
 {
     struct logic_error *e = &l->out->error;
     if (e->kind == LOGIC_ERR_NONE) {
@@ -69,8 +68,7 @@ int logic_trap(struct logic *l)
         l->out->error.kind == LOGIC_ERR_GAS_LIMIT_EXCEEDED) {
         return YB_EOUT_OF_GAS;
     }
-    return vm_call_trap(l->call, YB_ERUNTIME, NULL, "%s",
-                        logic_error_name(l->out->error.kind));
+    return vm_call_trap(l->call, YB_ERUNTIME, NULL, "%s", logic_error_name(l->out->error.kind));
 }
 
 struct logic *logic_enter(struct vm_call *call, void *ctx)
@@ -256,12 +254,13 @@ static void set_trap_error(struct logic *l, int rc, const struct vm_trap *trap)
     e->trap = trap->kind;
 }
 
-/* §5.4: unused gas goes to weighted FunctionCall actions; the last gets the remainder. */
-static void distribute_gas(struct logic *l)
+/* §5.4: unused gas goes to weighted FunctionCall actions; the last gets the remainder.
+ * Returns the gas handed out (it becomes used gas). */
+static uint64_t distribute_gas(struct logic *l)
 {
     uint64_t used = logic_used_gas(l);
     if (l->n_weights == 0 || used >= l->ctx->prepaid_gas) {
-        return;
+        return 0;
     }
     uint64_t unused = l->ctx->prepaid_gas - used;
     unsigned __int128 sum = 0;
@@ -278,7 +277,7 @@ static void distribute_gas(struct logic *l)
         l->out->receipts[w->receipt].actions[w->action].u.call.gas += share;
         given += share;
     }
-    l->promises_gas += unused;
+    return unused;
 }
 
 static void drop_effects(struct logic_outcome *o)
@@ -409,11 +408,11 @@ int logic_run(const struct logic_ctx *ctx, struct vm_module *module, size_t code
     }
 
     l.gas_limit = ctx->prepaid_gas < l.cfg->limits.max_gas_burnt ? ctx->prepaid_gas
-                                                                  : l.cfg->limits.max_gas_burnt;
+                                                                 : l.cfg->limits.max_gas_burnt;
     /* Loading the contract is paid before anything runs (nearcore's contract_loading_*). */
-    unsigned __int128 loading = (unsigned __int128)l.cfg->ext[CONFIG_EXT_CONTRACT_LOADING_BYTES] *
-                                    code_len +
-                                l.cfg->ext[CONFIG_EXT_CONTRACT_LOADING_BASE];
+    unsigned __int128 loading =
+        (unsigned __int128)l.cfg->ext[CONFIG_EXT_CONTRACT_LOADING_BYTES] * code_len +
+        l.cfg->ext[CONFIG_EXT_CONTRACT_LOADING_BASE];
     int rc = YB_OK;
     if (loading > l.gas_limit) {
         l.pre_burnt = l.gas_limit;
@@ -430,8 +429,7 @@ int logic_run(const struct logic_ctx *ctx, struct vm_module *module, size_t code
         out->used_gas = out->burnt_gas = l.pre_burnt;
     }
     if (rc == YB_OK && out->error.kind == LOGIC_ERR_NONE && !ctx->is_view) {
-        distribute_gas(&l);
-        out->used_gas = logic_used_gas(&l);
+        out->used_gas += distribute_gas(&l);
     }
     if (rc != YB_OK || out->error.kind != LOGIC_ERR_NONE) {
         drop_effects(out);

@@ -142,17 +142,17 @@ struct logic_data_receiver {
 
 /* A receipt the call created, in creation order; its position is its receipt index. */
 struct logic_receipt_draft {
-    char *receiver_id;          /* owned */
-    struct tx_action *actions;  /* owned array (tx_action_fini each) */
-    uint64_t *gas_weights;      /* owned, one per action: FunctionCall weight, 0 otherwise */
+    char *receiver_id;         /* owned */
+    struct tx_action *actions; /* owned array (tx_action_fini each) */
+    uint64_t *gas_weights;     /* owned, one per action: FunctionCall weight, 0 otherwise */
     size_t n_actions;
     uint8_t (*input_data_ids)[LOGIC_HASH_LEN]; /* owned; results arrive in this order */
     size_t n_input_data_ids;
     struct logic_data_receiver *output_data_receivers; /* owned */
     size_t n_output_data_receivers;
-    bool is_yield;              /* a PromiseYield receipt: input_data_ids[0] is its data_id */
+    bool is_yield; /* a PromiseYield receipt: input_data_ids[0] is its data_id */
     uint8_t yield_data_id[LOGIC_HASH_LEN];
-    char *refund_to;            /* owned; NULL = the predecessor (nearcore's default) */
+    char *refund_to; /* owned; NULL = the predecessor (nearcore's default) */
 };
 
 /* A promise_yield_resume that returned 1: rt-core emits PromiseResume{data_id, payload}. */
@@ -163,9 +163,9 @@ struct logic_resume {
 };
 
 enum logic_return_kind {
-    LOGIC_RETURN_NONE = 0,  /* nothing returned: SuccessValue("") */
-    LOGIC_RETURN_VALUE,     /* value_return */
-    LOGIC_RETURN_RECEIPT,   /* promise_return: the result is receipt_index's result */
+    LOGIC_RETURN_NONE = 0, /* nothing returned: SuccessValue("") */
+    LOGIC_RETURN_VALUE,    /* value_return */
+    LOGIC_RETURN_RECEIPT,  /* promise_return: the result is receipt_index's result */
 };
 
 /*
@@ -192,26 +192,26 @@ enum logic_return_kind {
     X(EMPTY_METHOD_NAME, "EmptyMethodName")                                                        \
     X(GUEST_PANIC, "GuestPanic") /* msg */                                                         \
     X(INTEGER_OVERFLOW, "IntegerOverflow")                                                         \
-    X(INVALID_PROMISE_INDEX, "InvalidPromiseIndex")                         /* a = index */        \
+    X(INVALID_PROMISE_INDEX, "InvalidPromiseIndex") /* a = index */                                \
     X(CANNOT_APPEND_ACTION_TO_JOINT_PROMISE, "CannotAppendActionToJointPromise")                   \
     X(CANNOT_RETURN_JOINT_PROMISE, "CannotReturnJointPromise")                                     \
-    X(INVALID_PROMISE_RESULT_INDEX, "InvalidPromiseResultIndex")            /* a = index */        \
-    X(INVALID_REGISTER_ID, "InvalidRegisterId")                             /* a = id */           \
+    X(INVALID_PROMISE_RESULT_INDEX, "InvalidPromiseResultIndex") /* a = index */                   \
+    X(INVALID_REGISTER_ID, "InvalidRegisterId")                  /* a = id */                      \
     X(MEMORY_ACCESS_VIOLATION, "MemoryAccessViolation")                                            \
     X(INVALID_ACCOUNT_ID, "InvalidAccountId")                                                      \
     X(INVALID_METHOD_NAME, "InvalidMethodName")                                                    \
     X(INVALID_PUBLIC_KEY, "InvalidPublicKey")                                                      \
-    X(PROHIBITED_IN_VIEW, "ProhibitedInView")                               /* msg = method */     \
-    X(NUMBER_OF_LOGS_EXCEEDED, "NumberOfLogsExceeded")                      /* b = limit */        \
-    X(KEY_LENGTH_EXCEEDED, "KeyLengthExceeded")                             /* a, b */             \
-    X(VALUE_LENGTH_EXCEEDED, "ValueLengthExceeded")                         /* a, b */             \
-    X(TOTAL_LOG_LENGTH_EXCEEDED, "TotalLogLengthExceeded")                  /* a, b */             \
-    X(NUMBER_PROMISES_EXCEEDED, "NumberPromisesExceeded")                   /* a, b */             \
+    X(PROHIBITED_IN_VIEW, "ProhibitedInView")              /* msg = method */                      \
+    X(NUMBER_OF_LOGS_EXCEEDED, "NumberOfLogsExceeded")     /* b = limit */                         \
+    X(KEY_LENGTH_EXCEEDED, "KeyLengthExceeded")            /* a, b */                              \
+    X(VALUE_LENGTH_EXCEEDED, "ValueLengthExceeded")        /* a, b */                              \
+    X(TOTAL_LOG_LENGTH_EXCEEDED, "TotalLogLengthExceeded") /* a, b */                              \
+    X(NUMBER_PROMISES_EXCEEDED, "NumberPromisesExceeded")  /* a, b */                              \
     X(NUMBER_INPUT_DATA_DEPENDENCIES_EXCEEDED, "NumberInputDataDependenciesExceeded") /* a, b */   \
-    X(RETURNED_VALUE_LENGTH_EXCEEDED, "ReturnedValueLengthExceeded")        /* a, b */             \
-    X(ED25519_VERIFY_INVALID_INPUT, "Ed25519VerifyInvalidInput")            /* msg */              \
-    X(CONTRACT_SIZE_EXCEEDED, "ContractSizeExceeded")                       /* a, b */             \
-    X(YIELD_PAYLOAD_LENGTH, "YieldPayloadLength")                           /* a, b */             \
+    X(RETURNED_VALUE_LENGTH_EXCEEDED, "ReturnedValueLengthExceeded")                  /* a, b */   \
+    X(ED25519_VERIFY_INVALID_INPUT, "Ed25519VerifyInvalidInput")                      /* msg */    \
+    X(CONTRACT_SIZE_EXCEEDED, "ContractSizeExceeded")                                 /* a, b */   \
+    X(YIELD_PAYLOAD_LENGTH, "YieldPayloadLength")                                     /* a, b */   \
     X(DATA_ID_MALFORMED, "DataIdMalformed")                                                        \
     X(YIELD_ID_MALFORMED, "YieldIdMalformed")
 
@@ -238,15 +238,15 @@ struct logic_outcome {
     enum logic_return_kind return_kind;
     uint8_t *return_data; /* owned; LOGIC_RETURN_VALUE (may be NULL when the value is empty) */
     size_t return_len;
-    uint64_t return_receipt_index; /* LOGIC_RETURN_RECEIPT: index into receipts */
+    uint64_t return_receipt_index;        /* LOGIC_RETURN_RECEIPT: index into receipts */
     struct logic_receipt_draft *receipts; /* owned, creation order */
     size_t n_receipts;
     struct logic_resume *resumes; /* owned, submission order */
     size_t n_resumes;
     uint8_t (*yields)[LOGIC_HASH_LEN]; /* owned: data ids of yields created (timeout queue) */
     size_t n_yields;
-    yb_u128 balance;        /* account balance after deposits attached to new receipts */
-    uint64_t storage_usage; /* after the call */
+    yb_u128 balance;          /* account balance after deposits attached to new receipts */
+    uint64_t storage_usage;   /* after the call */
     struct logic_error error; /* kind LOGIC_ERR_NONE when the call succeeded */
 };
 

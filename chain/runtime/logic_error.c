@@ -99,8 +99,8 @@ int logic_error_format(const struct logic_error *e, struct yb_buf *b)
     case LOGIC_ERR_GAS_EXCEEDED:
         return yb_buf_append_str(b, "Exceeded the prepaid gas.");
     case LOGIC_ERR_GAS_LIMIT_EXCEEDED:
-        return yb_buf_append_str(b,
-                                 "Exceeded the maximum amount of gas allowed to burn per contract.");
+        return yb_buf_append_str(
+            b, "Exceeded the maximum amount of gas allowed to burn per contract.");
     case LOGIC_ERR_BALANCE_EXCEEDED:
         return yb_buf_append_str(b, "Exceeded the account balance.");
     case LOGIC_ERR_EMPTY_METHOD_NAME:
@@ -139,9 +139,8 @@ int logic_error_format(const struct logic_error *e, struct yb_buf *b)
     case LOGIC_ERR_TOTAL_LOG_LENGTH_EXCEEDED:
         return yb_buf_printf(b, "The length of a log message %llu exceeds the limit %llu", a, lim);
     case LOGIC_ERR_NUMBER_PROMISES_EXCEEDED:
-        return yb_buf_printf(b,
-                             "The number of promises within a FunctionCall %llu exceeds the limit %llu",
-                             a, lim);
+        return yb_buf_printf(
+            b, "The number of promises within a FunctionCall %llu exceeds the limit %llu", a, lim);
     case LOGIC_ERR_NUMBER_INPUT_DATA_DEPENDENCIES_EXCEEDED:
         return yb_buf_printf(b, "The number of input data dependencies %llu exceeds the limit %llu",
                              a, lim);

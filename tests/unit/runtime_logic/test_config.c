@@ -29,10 +29,13 @@ static void defaults_match_nearcore(void **state)
     assert_int_equal(c.ext[CONFIG_EXT_PROMISE_RETURN], 560152386ULL);
     assert_int_equal(c.ext[CONFIG_EXT_PROMISE_AND_BASE], 1465013400ULL);
     assert_int_equal(c.ext[CONFIG_EXT_PROMISE_AND_PER_PROMISE], 5452176ULL);
-    assert_int_equal(config_fee_send(&c, CONFIG_FEE_ACTION_RECEIPT_CREATION, true), 108059500000ULL);
+    assert_int_equal(config_fee_send(&c, CONFIG_FEE_ACTION_RECEIPT_CREATION, true),
+                     108059500000ULL);
     assert_int_equal(config_fee_exec(&c, CONFIG_FEE_ACTION_RECEIPT_CREATION), 108059500000ULL);
-    assert_int_equal(config_fee_send(&c, CONFIG_FEE_DATA_RECEIPT_CREATION_PER_BYTE, true), 17212011ULL);
-    assert_int_equal(config_fee_send(&c, CONFIG_FEE_DATA_RECEIPT_CREATION_PER_BYTE, false), 47683715ULL);
+    assert_int_equal(config_fee_send(&c, CONFIG_FEE_DATA_RECEIPT_CREATION_PER_BYTE, true),
+                     17212011ULL);
+    assert_int_equal(config_fee_send(&c, CONFIG_FEE_DATA_RECEIPT_CREATION_PER_BYTE, false),
+                     47683715ULL);
     assert_int_equal(config_fee_send(&c, CONFIG_FEE_FUNCTION_CALL, false), 200000000000ULL);
     assert_int_equal(config_fee_exec(&c, CONFIG_FEE_FUNCTION_CALL), 780000000000ULL);
     assert_int_equal(config_fee_exec(&c, CONFIG_FEE_DEPLOY_CONTRACT_PER_BYTE), 64572944ULL);
