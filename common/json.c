@@ -8,9 +8,11 @@
 #include "json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "mem.h"
 
 /* Below 10^15 a whole number has at most 15 digits, which cJSON's "%1.15g" prints exactly and
  * without an exponent. */
@@ -110,6 +112,62 @@ int json_as_bool(const cJSON *v, bool *out)
     return YB_OK;
 }
 
+int json_as_base64(const cJSON *v, size_t max, uint8_t **out, size_t *len)
+{
+    const char *s = NULL;
+    int rc = json_as_str(v, &s);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    size_t slen = strlen(s);
+    /* base64_decode reports YB_ETOOBIG from the text's exact size before writing anything. */
+    size_t cap = base64_decoded_max(slen);
+    if (cap > max) {
+        cap = max;
+    }
+    uint8_t *buf = yb_xmalloc(cap ? cap : 1);
+    size_t n = 0;
+    rc = base64_decode(s, slen, buf, cap, &n);
+    if (rc != YB_OK) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = n;
+    return YB_OK;
+}
+
+int json_as_byte_array(const cJSON *v, size_t max, uint8_t **out, size_t *len)
+{
+    if (!cJSON_IsArray(v)) {
+        return YB_EJSON_TYPE;
+    }
+    size_t n = 0;
+    const cJSON *item = NULL;
+    cJSON_ArrayForEach(item, v)
+    {
+        if (!cJSON_IsNumber(item)) {
+            return YB_EJSON_TYPE;
+        }
+        double d = item->valuedouble;
+        if (!(d >= 0 && d <= 255) || (double)(int)d != d) {
+            return YB_ENUMBER;
+        }
+        if (++n > max) {
+            return YB_ETOOBIG;
+        }
+    }
+    uint8_t *buf = yb_xmalloc(n ? n : 1);
+    size_t i = 0;
+    cJSON_ArrayForEach(item, v)
+    {
+        buf[i++] = (uint8_t)item->valuedouble;
+    }
+    *out = buf;
+    *len = n;
+    return YB_OK;
+}
+
 /* ---- fields ---- */
 
 /* The value under key: YB_EJSON_TYPE if obj is not an object, YB_EJSON_MISSING if absent. */
@@ -181,6 +239,20 @@ int json_get_object(const cJSON *obj, const char *key, const cJSON **out)
     }
     *out = v;
     return YB_OK;
+}
+
+int json_get_base64(const cJSON *obj, const char *key, size_t max, uint8_t **out, size_t *len)
+{
+    const cJSON *v = NULL;
+    int rc = field(obj, key, &v);
+    return rc != YB_OK ? rc : json_as_base64(v, max, out, len);
+}
+
+int json_get_byte_array(const cJSON *obj, const char *key, size_t max, uint8_t **out, size_t *len)
+{
+    const cJSON *v = NULL;
+    int rc = field(obj, key, &v);
+    return rc != YB_OK ? rc : json_as_byte_array(v, max, out, len);
 }
 
 int json_get_array(const cJSON *obj, const char *key, const cJSON **out)
@@ -309,4 +381,19 @@ int json_add_u128(cJSON *obj, const char *key, yb_u128 v)
     char digits[U128_DEC_MAX];
     u128_to_dec(v, digits);
     return cJSON_AddStringToObject(obj, key, digits) != NULL ? YB_OK : YB_ENOMEM;
+}
+
+int json_add_base64(cJSON *obj, const char *key, const uint8_t *p, size_t n)
+{
+    if (!cJSON_IsObject(obj)) {
+        return YB_EINVAL;
+    }
+    size_t size = base64_encoded_len(n);
+    char *text = yb_xmalloc(size);
+    int rc = base64_encode(p, n, text, size);
+    if (rc == YB_OK && cJSON_AddStringToObject(obj, key, text) == NULL) {
+        rc = YB_ENOMEM;
+    }
+    free(text);
+    return rc;
 }

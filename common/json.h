@@ -49,6 +49,18 @@ int json_as_u64(const cJSON *v, uint64_t *out);
 int json_as_u128(const cJSON *v, yb_u128 *out);
 /* Errors: YB_EJSON_TYPE. */
 int json_as_bool(const cJSON *v, bool *out);
+/*
+ * Bytes from a standard base64 string (args_base64, SuccessValue, code_base64), at most max of
+ * them; *out returned (free(); non-NULL even for zero bytes), *len its size. Errors:
+ * YB_EJSON_TYPE, YB_EBASE64, YB_ETOOBIG (more than max bytes; checked before allocating).
+ */
+int json_as_base64(const cJSON *v, size_t max, uint8_t **out, size_t *len);
+/*
+ * Bytes from an array of numbers 0..255 (a call_function result, near-rpc.md §6), at most max;
+ * *out returned (free(); non-NULL), *len its size. Errors: YB_EJSON_TYPE (not an array, or an
+ * element not a number), YB_ENUMBER (an element not a whole number in 0..255), YB_ETOOBIG.
+ */
+int json_as_byte_array(const cJSON *v, size_t max, uint8_t **out, size_t *len);
 
 /* ---- required fields ---- */
 int json_get_str(const cJSON *obj, const char *key, const char **out);
@@ -58,6 +70,9 @@ int json_get_bool(const cJSON *obj, const char *key, bool *out);
 /* *out borrowed from obj. */
 int json_get_object(const cJSON *obj, const char *key, const cJSON **out);
 int json_get_array(const cJSON *obj, const char *key, const cJSON **out);
+/* As json_as_base64 / json_as_byte_array on a field. */
+int json_get_base64(const cJSON *obj, const char *key, size_t max, uint8_t **out, size_t *len);
+int json_get_byte_array(const cJSON *obj, const char *key, size_t max, uint8_t **out, size_t *len);
 
 /* ---- optional fields: absent or null gives the default ---- */
 int json_opt_str(const cJSON *obj, const char *key, const char *def, const char **out);
@@ -78,5 +93,7 @@ int json_opt_array(const cJSON *obj, const char *key, const cJSON **out);
 int json_add_u64(cJSON *obj, const char *key, uint64_t v);
 /* Adds a u128 as a decimal string ("1000000000000000000000000"). Errors as json_add_u64. */
 int json_add_u128(cJSON *obj, const char *key, yb_u128 v);
+/* Adds p[0..n) (borrowed) as a standard base64 string. Errors as json_add_u64. */
+int json_add_base64(cJSON *obj, const char *key, const uint8_t *p, size_t n);
 
 #endif

@@ -125,8 +125,20 @@ int rpc_parse_response(long http_status, const char *body, size_t len, size_t ma
     } else if (res == NULL || http_status != 200 || !id_matches(id_item, id)) {
         rc = not_rpc;
     } else {
-        *result = cJSON_DetachItemFromObjectCaseSensitive(root, "result");
-        rc = YB_OK;
+        cJSON *r = cJSON_DetachItemFromObjectCaseSensitive(root, "result");
+        const char *legacy = NULL;
+        /* near-rpc.md §10.3: nearcore reports some query failures as a result holding an
+         * "error" string, and near-api-js treats any such result as an error; so do we. */
+        if (json_get_str(r, "error", &legacy) == YB_OK) {
+            err->object = r;
+            err->message = legacy;
+            err->data = cJSON_GetObjectItemCaseSensitive(r, "error");
+            err->legacy = true;
+            rc = YB_ERPC;
+        } else {
+            *result = r;
+            rc = YB_OK;
+        }
     }
     cJSON_Delete(root);
     return rc;

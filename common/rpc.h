@@ -11,7 +11,8 @@
  *
  * Results: on YB_OK, *result is the JSON-RPC "result" value (returned; cJSON_Delete; a JSON
  * null when the server sent null). On YB_ERPC, the server's error object is in err (see struct
- * rpc_error). Other failures: YB_ECONNECT (refused, unresolvable), YB_ETIMEDOUT, YB_ETOOBIG (body
+ * rpc_error), including NEAR's legacy query failures (a result holding an "error" string, §10.3).
+ * Other failures: YB_ECONNECT (refused, unresolvable), YB_ETIMEDOUT, YB_ETOOBIG (body
  * over the cap), YB_EHTTP (a non-200 status whose body is not a JSON-RPC error; err->http_status
  * says which), YB_EJSON (a 200 whose body is not JSON), YB_EMALFORMED (JSON but not a JSON-RPC
  * response: no result and no error, or the wrong id), YB_EIO (any other transport failure;
@@ -23,6 +24,7 @@
 #ifndef YB_RPC_H
 #define YB_RPC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +57,10 @@ struct rpc_error {
     const char *message;     /* legacy "Server error" */
     const cJSON *data;       /* legacy data: a string, or for INVALID_TRANSACTION an object */
     cJSON *object;           /* the whole "error" object; owned */
+    /* near-rpc.md §10.3: the failure came as {"result":{"error":"<text>",...}} (a contract
+     * panic or an unknown access key in a `query`). Then `object` is that result, `message` and
+     * `data` its "error" string, and name/cause are NULL. */
+    bool legacy;
     char detail[RPC_ERROR_DETAIL_MAX]; /* transport failures: curl's message */
 };
 

@@ -34,6 +34,14 @@ static void touch(const cJSON *v)
         json_as_u64(item, &u);
         json_as_u128(item, &b);
         json_as_str(item, &s);
+        uint8_t *bytes = NULL;
+        size_t n = 0;
+        if (json_as_byte_array(item, 64, &bytes, &n) == YB_OK) {
+            free(bytes);
+        }
+        if (json_as_base64(item, 64, &bytes, &n) == YB_OK) {
+            free(bytes);
+        }
     }
 }
 

@@ -334,6 +334,55 @@ static void writers_keep_u64_exact_and_u128_as_strings(void **state)
     cJSON_Delete(o);
 }
 
+static void bytes_from_base64_and_byte_arrays(void **state)
+{
+    cJSON *o = parse("{\"args\":\"eyJhIjoxfQ==\",\"empty\":\"\",\"bad\":\"e===\","
+                     "\"result\":[34,104,105,34],\"none\":[],\"n\":5,"
+                     "\"big\":[256],\"neg\":[-1],\"frac\":[1.5],\"str\":[\"1\"]}");
+    uint8_t *b = NULL;
+    size_t n = 0;
+    assert_int_equal(json_get_base64(o, "args", 64, &b, &n), YB_OK);
+    assert_int_equal(n, 7);
+    assert_memory_equal(b, "{\"a\":1}", 7);
+    free(b);
+    assert_int_equal(json_get_base64(o, "args", 6, &b, &n), YB_ETOOBIG);
+    assert_int_equal(json_get_base64(o, "args", 7, &b, &n), YB_OK);
+    free(b);
+    assert_int_equal(json_get_base64(o, "empty", 0, &b, &n), YB_OK);
+    assert_non_null(b);
+    assert_int_equal(n, 0);
+    free(b);
+    assert_int_equal(json_get_base64(o, "bad", 64, &b, &n), YB_EBASE64);
+    assert_int_equal(json_get_base64(o, "n", 64, &b, &n), YB_EJSON_TYPE);
+    assert_int_equal(json_get_base64(o, "absent", 64, &b, &n), YB_EJSON_MISSING);
+
+    assert_int_equal(json_get_byte_array(o, "result", 16, &b, &n), YB_OK);
+    assert_int_equal(n, 4);
+    assert_memory_equal(b, "\"hi\"", 4);
+    free(b);
+    assert_int_equal(json_get_byte_array(o, "result", 3, &b, &n), YB_ETOOBIG);
+    assert_int_equal(json_get_byte_array(o, "none", 3, &b, &n), YB_OK);
+    assert_int_equal(n, 0);
+    free(b);
+    assert_int_equal(json_get_byte_array(o, "big", 3, &b, &n), YB_ENUMBER);
+    assert_int_equal(json_get_byte_array(o, "neg", 3, &b, &n), YB_ENUMBER);
+    assert_int_equal(json_get_byte_array(o, "frac", 3, &b, &n), YB_ENUMBER);
+    assert_int_equal(json_get_byte_array(o, "str", 3, &b, &n), YB_EJSON_TYPE);
+    assert_int_equal(json_get_byte_array(o, "args", 3, &b, &n), YB_EJSON_TYPE);
+
+    /* And back: bytes written as base64 read the same. */
+    cJSON *w = cJSON_CreateObject();
+    const uint8_t raw[] = {0, 1, 2, 250, 255};
+    assert_int_equal(json_add_base64(w, "x", raw, sizeof raw), YB_OK);
+    assert_string_equal(cJSON_GetObjectItem(w, "x")->valuestring, "AAEC+v8=");
+    assert_int_equal(json_get_base64(w, "x", 16, &b, &n), YB_OK);
+    assert_int_equal(n, sizeof raw);
+    assert_memory_equal(b, raw, sizeof raw);
+    free(b);
+    cJSON_Delete(w);
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +395,7 @@ int main(void)
         cmocka_unit_test(u64_strings_must_be_plain_digits),
         cmocka_unit_test(optional_getters_use_defaults_for_absent_and_null),
         cmocka_unit_test(writers_keep_u64_exact_and_u128_as_strings),
+        cmocka_unit_test(bytes_from_base64_and_byte_arrays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,12 @@ static const struct {
     {"HTTP 500 text", 500, "Internal Server Error", YB_EHTTP},
     {"HTTP 502 with result", 502, "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":1}", YB_EHTTP},
     {"HTTP 429 empty", 429, "", YB_EHTTP},
+    {"legacy query error", 200,
+     "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"error\":\"wasm execution failed\","
+     "\"logs\":[],\"block_height\":5,\"block_hash\":\"x\"}}",
+     YB_ERPC},
+    {"result with a non-string error field", 200,
+     "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"error\":null,\"ok\":1}}", YB_OK},
 };
 
 static void responses_are_classified(void **state)
@@ -138,6 +144,25 @@ static void near_error_fields_are_picked_out(void **state)
     assert_string_equal(acct, "bob.near");
     rpc_error_fini(&err);
     assert_null(err.object);
+}
+
+static void legacy_query_error_is_an_rpc_error(void **state)
+{
+    /* near-rpc.md §10.3: an unknown access key in `query` arrives as a successful response. */
+    const char *body = "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"error\":\"access key "
+                       "ed25519:Anu7 does not exist while viewing\",\"logs\":[],"
+                       "\"block_height\":5,\"block_hash\":\"x\"}}";
+    cJSON *result = NULL;
+    struct rpc_error err;
+    assert_int_equal(rpc_parse_response(200, body, strlen(body), 0, 9, &result, &err), YB_ERPC);
+    assert_null(result);
+    assert_true(err.legacy);
+    assert_null(err.name);
+    assert_string_equal(err.message, "access key ed25519:Anu7 does not exist while viewing");
+    uint64_t h = 0;
+    assert_int_equal(json_get_u64(err.object, "block_height", &h), YB_OK);
+    assert_int_equal(h, 5);
+    rpc_error_fini(&err);
 }
 
 static void invalid_transaction_keeps_its_data_object(void **state)
@@ -435,6 +460,7 @@ int main(void)
         cmocka_unit_test(request_has_the_jsonrpc_envelope),
         cmocka_unit_test(responses_are_classified),
         cmocka_unit_test(near_error_fields_are_picked_out),
+        cmocka_unit_test(legacy_query_error_is_an_rpc_error),
         cmocka_unit_test(invalid_transaction_keeps_its_data_object),
         cmocka_unit_test(oversized_response_is_refused_unparsed),
         cmocka_unit_test_setup_teardown(round_trip_echoes_params, server_start, server_stop),
