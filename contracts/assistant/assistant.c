@@ -32,7 +32,9 @@
 /* Largest page of get_pending_requests / list_requests. */
 #define ASSISTANT_PAGE_MAX     1024
 #define ASSISTANT_PAGE_DEFAULT 100
-/* View results stay well under NEAR's 4 MiB return limit. */
+/* NEAR's max_length_returned_data. A page of 100 records (the default) is at most ~2.5 MB even
+ * with fully escaped 4 KiB prompts; a larger page that would exceed the cap panics with
+ * "result: JSON over its size cap" — ask for a smaller limit. */
 #define ASSISTANT_RESULT_MAX (4u << 20)
 /* A single log line and all logs of one call share NEAR's 16 KiB limit. */
 #define ASSISTANT_EVENT_MAX     16000
