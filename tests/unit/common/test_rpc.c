@@ -225,6 +225,45 @@ static void respond(nng_aio *aio, uint16_t status, const char *body)
     nng_aio_finish(aio, 0);
 }
 
+/* Writes all of text to a hijacked connection, waiting for it. */
+static void conn_write(nng_http_conn *conn, const char *text)
+{
+    nng_aio *a = NULL;
+    if (nng_aio_alloc(&a, NULL, NULL) != 0) {
+        return;
+    }
+    nng_iov iov = {.iov_buf = (void *)text, .iov_len = strlen(text)};
+    nng_aio_set_iov(a, 1, &iov);
+    nng_http_conn_write_all(conn, a);
+    nng_aio_wait(a);
+    nng_aio_free(a);
+}
+
+/* A chunked response has no Content-Length, so only libcurl's write callback can stop it at
+ * the cap. nng's server always sends a length, so this handler takes the connection over and
+ * writes eight 1 KiB chunks itself. */
+static void respond_chunked(nng_aio *aio, nng_http_req *req)
+{
+    nng_http_conn *conn = nng_aio_get_input(aio, 2);
+    if (nng_http_hijack(conn) != 0) {
+        nng_aio_finish(aio, NNG_EINTERNAL);
+        return;
+    }
+    nng_aio_finish(aio, 0);
+    nng_http_req_free(req); /* a hijacker owns the request */
+    conn_write(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+    char chunk[1024 + 16];
+    memcpy(chunk, "400\r\n", 5);
+    memset(chunk + 5, 'x', 1024);
+    memcpy(chunk + 5 + 1024, "\r\n", 3);
+    for (int i = 0; i < 8; i++) {
+        conn_write(conn, chunk);
+    }
+    conn_write(conn, "0\r\n\r\n");
+    nng_http_conn_close(conn);
+}
+
 /* Answers according to the method name, so each test picks the server's behaviour. */
 static void handle_rpc(nng_aio *aio)
 {
@@ -237,6 +276,11 @@ static void handle_rpc(nng_aio *aio)
     if (in == NULL || json_get_str(in, "method", &method) != YB_OK) {
         cJSON_Delete(in);
         respond(aio, 400, "bad request");
+        return;
+    }
+    if (strcmp(method, "chunked") == 0) {
+        cJSON_Delete(in);
+        respond_chunked(aio, req);
         return;
     }
     cJSON *out = cJSON_CreateObject();
@@ -397,6 +441,24 @@ static void body_over_the_cap_is_too_big(void **state)
     rpc_client_fini(&c);
 }
 
+static void chunked_body_is_capped_by_the_write_callback(void **state)
+{
+    struct server *s = *state;
+    struct rpc_client c;
+    struct rpc_opts o = {.max_response = 4096};
+    assert_int_equal(rpc_client_init(&c, s->url, &o), YB_OK);
+    cJSON *result = NULL;
+    assert_int_equal(rpc_call(&c, "chunked", NULL, &result, NULL), YB_ETOOBIG);
+    assert_null(result);
+    rpc_client_fini(&c);
+
+    /* Under a larger cap the same 8 KiB arrives whole, and is not JSON. */
+    o.max_response = 16384;
+    assert_int_equal(rpc_client_init(&c, s->url, &o), YB_OK);
+    assert_int_equal(rpc_call(&c, "chunked", NULL, &result, NULL), YB_EJSON);
+    rpc_client_fini(&c);
+}
+
 static void slow_server_times_out(void **state)
 {
     struct server *s = *state;
@@ -468,6 +530,8 @@ int main(void)
                                         server_stop),
         cmocka_unit_test_setup_teardown(server_errors_reach_the_caller, server_start, server_stop),
         cmocka_unit_test_setup_teardown(body_over_the_cap_is_too_big, server_start, server_stop),
+        cmocka_unit_test_setup_teardown(chunked_body_is_capped_by_the_write_callback, server_start,
+                                        server_stop),
         cmocka_unit_test_setup_teardown(slow_server_times_out, server_start, server_stop),
         cmocka_unit_test(refused_connection_is_econnect),
         cmocka_unit_test(bad_client_settings_are_refused),
