@@ -1,0 +1,377 @@
+/*
+ * test_contracts.c — contracts end to end on the runtime: the assistant (answered, timed out,
+ * unauthorized respond, long answer), the promise DAG of xcc (result order with a failing
+ * branch, value_return forwarding through promise_return), out of gas in a yield callback,
+ * view-call prohibitions, and the protocol-85 yield-with-id pair.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "err.h"
+#include "mem.h"
+#include "rt_fixture.h"
+
+#define T_BLOCKS  10
+#define GAS       (100 * RT_TGAS)
+#define ASSISTANT "assistant.test"
+#define XCC       "xcc.test"
+#define ECHO      "echo.test"
+#define COUNTER   "counter.test"
+#define USER      "user.test"
+#define ORACLE    "oracle.test"
+#define MALLORY   "mallory.test"
+
+static int setup(void **state)
+{
+    struct rt_fixture *f = test_malloc(sizeof *f);
+    struct config_runtime cfg;
+    config_default(&cfg);
+    cfg.limits.yield_timeout_length_in_blocks = T_BLOCKS;
+    assert_int_equal(rt_fixture_init(f, &cfg), YB_OK);
+    const char *accounts[] = {ASSISTANT, XCC, ECHO, COUNTER, USER, ORACLE, MALLORY};
+    for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
+        assert_int_equal(rt_fixture_account(f, accounts[i], rt_near(100)), YB_OK);
+    }
+    assert_int_equal(rt_fixture_deploy_file(f, ASSISTANT, YB_CONTRACTS_DIR "/assistant.wasm"),
+                     YB_OK);
+    assert_int_equal(rt_fixture_deploy_file(f, XCC, YB_CONTRACTS_DIR "/xcc.wasm"), YB_OK);
+    assert_int_equal(rt_fixture_deploy_file(f, ECHO, YB_CONTRACTS_DIR "/yield_echo.wasm"), YB_OK);
+    assert_int_equal(rt_fixture_deploy_file(f, COUNTER, YB_CONTRACTS_DIR "/counter.wasm"), YB_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct rt_fixture *f = *state;
+    rt_fixture_fini(f);
+    test_free(f);
+    return 0;
+}
+
+/* The final value of a tx as a parsed JSON document (cJSON_Delete), asserting success. */
+static cJSON *final_json(struct rt_fixture *f, const uint8_t h[NEAR_HASH_LEN])
+{
+    const struct outcome *o = NULL;
+    enum rt_final st = rt_fixture_final(f, h, &o);
+    if (st != RT_FINAL_SUCCESS) {
+        char *e = o && o->failure ? cJSON_PrintUnformatted(o->failure) : NULL;
+        fail_msg("tx not successful (%d): %s", (int)st, e ? e : "-");
+    }
+    cJSON *j = cJSON_ParseWithLength((const char *)o->value, o->value_len);
+    assert_non_null(j);
+    return j;
+}
+
+static const char *str_field(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, k);
+    assert_true(cJSON_IsString(v));
+    return v->valuestring;
+}
+
+/* ---- the assistant ---- */
+
+static void assistant_init(struct rt_fixture *f)
+{
+    uint8_t h[NEAR_HASH_LEN];
+    char args[256];
+    snprintf(args, sizeof args,
+             "{\"owner_id\":\"%s\",\"oracle_ids\":[\"%s\"],\"timeout_blocks\":%d}", ASSISTANT,
+             ORACLE, T_BLOCKS);
+    assert_int_equal(rt_fixture_call(f, ASSISTANT, ASSISTANT, "init", args, GAS, 0, h), YB_OK);
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    assert_int_equal(rt_fixture_final(f, h, NULL), RT_FINAL_SUCCESS);
+}
+
+/* A request by USER, applied; returns the yield id the contract lists for it. */
+static void assistant_request(struct rt_fixture *f, uint8_t h[NEAR_HASH_LEN],
+                              char yield_id[NEAR_HASH_STR_MAX])
+{
+    assert_int_equal(
+        rt_fixture_call(f, USER, ASSISTANT, "request", "{\"prompt\":\"What is 2+2?\"}", GAS, 0, h),
+        YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    assert_int_equal(rt_fixture_final(f, h, NULL), RT_FINAL_PENDING);
+    struct runtime_view_result v;
+    assert_int_equal(rt_fixture_view(f, ASSISTANT, "get_pending_requests", "{}", &v), YB_OK);
+    assert_null(v.error);
+    cJSON *list = cJSON_ParseWithLength((const char *)v.value, v.value_len);
+    assert_int_equal(cJSON_GetArraySize(list), 1);
+    cJSON *req = cJSON_GetArrayItem(list, 0);
+    assert_string_equal(str_field(req, "prompt"), "What is 2+2?");
+    assert_string_equal(str_field(req, "requester"), USER);
+    snprintf(yield_id, NEAR_HASH_STR_MAX, "%s", str_field(req, "yield_id"));
+    cJSON_Delete(list);
+    runtime_view_result_fini(&v);
+}
+
+static void assistant_respond(struct rt_fixture *f, const char *who, const char *yield_id,
+                              const char *answer, uint8_t h[NEAR_HASH_LEN])
+{
+    size_t cap = strlen(answer) + 256;
+    char *args = yb_xmalloc(cap);
+    snprintf(args, cap, "{\"yield_id\":\"%s\",\"response\":\"%s\"}", yield_id, answer);
+    assert_int_equal(rt_fixture_call(f, who, ASSISTANT, "respond", args, GAS, 0, h), YB_OK);
+    free(args);
+}
+
+static void assistant_answered(void **state)
+{
+    struct rt_fixture *f = *state;
+    assistant_init(f);
+    uint8_t req[NEAR_HASH_LEN], resp[NEAR_HASH_LEN];
+    char yid[NEAR_HASH_STR_MAX];
+    assistant_request(f, req, yid);
+    assistant_respond(f, ORACLE, yid, "4", resp);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, resp, &o), RT_FINAL_SUCCESS);
+    assert_true(rt_outcome_value_is(o, "true"));
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    cJSON *j = final_json(f, req);
+    assert_string_equal(str_field(j, "status"), "answered");
+    assert_string_equal(str_field(j, "answer"), "4");
+    cJSON_Delete(j);
+    /* cleaned up: nothing pending */
+    struct runtime_view_result v;
+    assert_int_equal(rt_fixture_view(f, ASSISTANT, "get_pending_requests", "{}", &v), YB_OK);
+    assert_int_equal(v.value_len, 2);
+    assert_memory_equal(v.value, "[]", 2);
+    runtime_view_result_fini(&v);
+}
+
+static void assistant_timed_out(void **state)
+{
+    struct rt_fixture *f = *state;
+    assistant_init(f);
+    uint8_t req[NEAR_HASH_LEN], resp[NEAR_HASH_LEN];
+    char yid[NEAR_HASH_STR_MAX];
+    assistant_request(f, req, yid);
+    assert_int_equal(rt_fixture_blocks(f, T_BLOCKS + 1), YB_OK);
+    cJSON *j = final_json(f, req);
+    assert_string_equal(str_field(j, "status"), "timeout");
+    cJSON_Delete(j);
+    /* a late answer is refused, and says so */
+    assistant_respond(f, ORACLE, yid, "too late", resp);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, resp, &o), RT_FINAL_SUCCESS);
+    assert_true(rt_outcome_value_is(o, "false"));
+}
+
+static void assistant_unauthorized_respond_panics(void **state)
+{
+    struct rt_fixture *f = *state;
+    assistant_init(f);
+    uint8_t req[NEAR_HASH_LEN], resp[NEAR_HASH_LEN];
+    char yid[NEAR_HASH_STR_MAX];
+    assistant_request(f, req, yid);
+    assistant_respond(f, MALLORY, yid, "fake", resp);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, resp, &o), RT_FINAL_FAILURE);
+    assert_string_equal(o->failure_name, "GuestPanic");
+    char *js = cJSON_PrintUnformatted(o->failure);
+    assert_non_null(strstr(js, "not an oracle"));
+    cJSON_free(js);
+    /* the request is still pending and still answerable */
+    assistant_respond(f, ORACLE, yid, "4", resp);
+    assert_int_equal(rt_fixture_blocks(f, 3), YB_OK);
+    cJSON *j = final_json(f, req);
+    assert_string_equal(str_field(j, "answer"), "4");
+    cJSON_Delete(j);
+}
+
+static void assistant_long_answer(void **state)
+{
+    struct rt_fixture *f = *state;
+    assistant_init(f);
+    uint8_t req[NEAR_HASH_LEN], resp[NEAR_HASH_LEN];
+    char yid[NEAR_HASH_STR_MAX];
+    assistant_request(f, req, yid);
+    size_t n = 16000; /* far over the 1024-byte resume payload cap */
+    char *answer = yb_xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        answer[i] = (char)('a' + i % 26);
+    }
+    answer[n] = '\0';
+    assistant_respond(f, ORACLE, yid, answer, resp);
+    assert_int_equal(rt_fixture_blocks(f, 3), YB_OK);
+    cJSON *j = final_json(f, req);
+    assert_string_equal(str_field(j, "status"), "answered");
+    assert_string_equal(str_field(j, "answer"), answer);
+    cJSON_Delete(j);
+    free(answer);
+}
+
+/* ---- promise DAG ---- */
+
+static void join_reports_results_in_order_with_a_failing_branch(void **state)
+{
+    struct rt_fixture *f = *state;
+    uint8_t h[NEAR_HASH_LEN];
+    const char *args =
+        "{\"calls\":["
+        "{\"account_id\":\"xcc.test\",\"method\":\"echo\",\"args\":{\"value\":\"a\"}},"
+        "{\"account_id\":\"xcc.test\",\"method\":\"fail\",\"args\":{}},"
+        "{\"account_id\":\"xcc.test\",\"method\":\"echo\",\"args\":{\"value\":\"c\"}}"
+        "]}";
+    assert_int_equal(rt_fixture_call(f, USER, XCC, "join", args, 300 * RT_TGAS, 0, h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 4), YB_OK);
+    cJSON *j = final_json(f, h);
+    assert_int_equal(cJSON_GetArraySize(j), 3);
+    const char *want[] = {"success", "failed", "success"};
+    for (int i = 0; i < 3; i++) {
+        cJSON *r = cJSON_GetArrayItem(j, i);
+        assert_int_equal(cJSON_GetObjectItem(r, "index")->valueint, i);
+        assert_string_equal(str_field(r, "status"), want[i]);
+    }
+    char *js = cJSON_PrintUnformatted(j);
+    assert_non_null(strstr(js, "\"a\""));
+    assert_non_null(strstr(js, "\"c\""));
+    cJSON_free(js);
+    cJSON_Delete(j);
+}
+
+static void value_return_is_forwarded_through_promise_return(void **state)
+{
+    struct rt_fixture *f = *state;
+    /* The outer call's target itself returns a promise (an inner call + callback), so the outer
+     * callback's data must be forwarded to the inner callback's result. */
+    uint8_t h[NEAR_HASH_LEN];
+    const char *args =
+        "{\"account_id\":\"xcc.test\",\"method\":\"call\",\"gas\":60000000000000,"
+        "\"args\":{\"account_id\":\"xcc.test\",\"method\":\"echo\",\"args\":{\"value\":\"deep\"}}}";
+    assert_int_equal(rt_fixture_call(f, USER, XCC, "call", args, 300 * RT_TGAS, 0, h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 6), YB_OK);
+    cJSON *j = final_json(f, h);
+    char *js = cJSON_PrintUnformatted(j);
+    /* outer on_results sees one successful result whose value is the inner results array */
+    assert_int_equal(cJSON_GetArraySize(j), 1);
+    assert_string_equal(str_field(cJSON_GetArrayItem(j, 0), "status"), "success");
+    assert_non_null(strstr(js, "deep"));
+    cJSON_free(js);
+    cJSON_Delete(j);
+}
+
+static void out_of_gas_in_a_callback_fails_only_the_callback(void **state)
+{
+    struct rt_fixture *f = *state;
+    uint8_t y[NEAR_HASH_LEN], r[NEAR_HASH_LEN];
+    /* 1 gas and weight 0: the callback cannot even load the contract */
+    assert_int_equal(rt_fixture_call(f, USER, ECHO, "yield", "{\"gas\":1,\"weight\":0}", GAS, 0, y),
+                     YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    struct runtime_view_result v;
+    assert_int_equal(rt_fixture_view(f, ECHO, "last_data_id", "{}", &v), YB_OK);
+    assert_null(v.error);
+    cJSON *id = cJSON_ParseWithLength((const char *)v.value, v.value_len);
+    char args[256];
+    const char *text = cJSON_IsString(id) ? id->valuestring : str_field(id, "data_id");
+    snprintf(args, sizeof args, "{\"data_id\":\"%s\",\"payload\":\"p\"}", text);
+    cJSON_Delete(id);
+    runtime_view_result_fini(&v);
+    assert_int_equal(rt_fixture_call(f, USER, ECHO, "resume", args, GAS, 0, r), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 3), YB_OK);
+    assert_true(
+        rt_outcome_value_is(rt_fixture_outcome(f, rt_fixture_outcome(f, r)->receipt_ids[0]), "1"));
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, y, &o), RT_FINAL_FAILURE);
+    assert_string_equal(o->failure_name, "GasExceeded");
+    /* the yield is consumed: a new resume finds nothing */
+    assert_int_equal(rt_fixture_call(f, USER, ECHO, "resume", args, GAS, 0, r), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    assert_true(
+        rt_outcome_value_is(rt_fixture_outcome(f, rt_fixture_outcome(f, r)->receipt_ids[0]), "0"));
+}
+
+/* ---- views ---- */
+
+static void view_calls_cannot_change_state_or_yield(void **state)
+{
+    struct rt_fixture *f = *state;
+    struct runtime_view_result v;
+    assert_int_equal(rt_fixture_view(f, COUNTER, "get", "{}", &v), YB_OK);
+    assert_null(v.error);
+    assert_int_equal(v.value_len, 1);
+    assert_memory_equal(v.value, "0", 1);
+    runtime_view_result_fini(&v);
+
+    struct {
+        const char *acc, *method, *args, *host_fn;
+    } cases[] = {
+        {COUNTER, "increment", "{}", "storage_write"},
+        {ECHO, "yield", "{}", "promise_yield_create"},
+        {ECHO, "resume_malformed", "{}", "promise_yield_resume"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(rt_fixture_view(f, cases[i].acc, cases[i].method, cases[i].args, &v),
+                         YB_OK);
+        assert_non_null(v.error);
+        assert_non_null(v.error_text);
+        if (!strstr(v.error_text, cases[i].host_fn) ||
+            !strstr(v.error_text, "not allowed in view calls")) {
+            fail_msg("%s: %s", cases[i].method, v.error_text);
+        }
+        runtime_view_result_fini(&v);
+    }
+    assert_int_equal(rt_fixture_view(f, USER, "get", "{}", &v), YB_ERUNTIME_NO_CODE);
+    assert_int_equal(rt_fixture_view(f, "nobody.test", "get", "{}", &v), YB_ENOTFOUND);
+}
+
+/* ---- yield with id (protocol 85) ---- */
+
+static void yield_with_id_round_trip(void **state)
+{
+    struct rt_fixture *f = *state;
+    uint8_t y[NEAR_HASH_LEN], y2[NEAR_HASH_LEN], r[NEAR_HASH_LEN];
+    const char *yid = "{\"yield_id\":\"11111111111111111111111111111112\"}";
+    assert_int_equal(rt_fixture_call(f, USER, ECHO, "create_with_id", yid, GAS, 0, y), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    /* the same id again while pending: not created */
+    assert_int_equal(rt_fixture_call(f, USER, ECHO, "create_with_id", yid, GAS, 0, y2), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    assert_true(rt_outcome_value_is(
+        rt_fixture_outcome(f, rt_fixture_outcome(f, y2)->receipt_ids[0]), "{\"created\":false}"));
+    assert_int_equal(rt_fixture_call(f, USER, ECHO, "resume_with_id",
+                                     "{\"yield_id\":\"11111111111111111111111111111112\","
+                                     "\"payload\":\"by-id\"}",
+                                     GAS, 0, r),
+                     YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 3), YB_OK);
+    cJSON *j = final_json(f, y);
+    assert_int_equal(cJSON_GetObjectItem(j, "status")->valueint, 1);
+    assert_string_equal(str_field(j, "payload"), "by-id");
+    cJSON_Delete(j);
+    /* the id maps are gone with the callback: the id can be used again */
+    assert_int_equal(rt_fixture_call(f, USER, ECHO, "create_with_id", yid, GAS, 0, y2), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    assert_int_equal(rt_fixture_outcome(f, rt_fixture_outcome(f, y2)->receipt_ids[0])->status,
+                     OUTCOME_SUCCESS_RECEIPT_ID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(assistant_answered),
+        T(assistant_timed_out),
+        T(assistant_unauthorized_respond_panics),
+        T(assistant_long_answer),
+        T(join_reports_results_in_order_with_a_failing_branch),
+        T(value_return_is_forwarded_through_promise_return),
+        T(out_of_gas_in_a_callback_fails_only_the_callback),
+        T(view_calls_cannot_change_state_or_yield),
+        T(yield_with_id_round_trip),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
