@@ -7,6 +7,7 @@
  */
 #include "json.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
  * without an exponent. */
 #define JSON_PRINT_EXACT_LIMIT 1000000000000000ULL
 
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int json_parse(const char *text, size_t len, size_t max_len, cJSON **out, size_t *err_pos)
 {
     if (len > max_len) {
@@ -25,8 +28,12 @@ int json_parse(const char *text, size_t len, size_t max_len, cJSON **out, size_t
     }
     const char *end = NULL;
     /* require_null_terminated is left off: with an explicit length cJSON would demand a NUL
-     * inside that length. Trailing bytes are checked here instead. */
+     * inside that length. Trailing bytes are checked here instead. cJSON 1.7.15 writes its
+     * process-wide global_error on every parse, so parses are serialised to keep concurrent
+     * callers (nng's HTTP worker threads) free of that data race. */
+    pthread_mutex_lock(&parse_lock);
     cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    pthread_mutex_unlock(&parse_lock);
     if (v == NULL) {
         if (err_pos != NULL) {
             *err_pos = end != NULL && end >= text ? (size_t)(end - text) : 0;

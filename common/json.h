@@ -12,6 +12,8 @@
  * Strings and sub-objects handed out are borrowed: they live as long as the tree.
  *
  * Thread rules: reentrant; a tree may be read from several threads but not changed meanwhile.
+ * Parse through json_parse rather than cJSON_Parse*: cJSON writes a global on every parse, and
+ * json_parse serialises that.
  */
 #ifndef YB_JSON_H
 #define YB_JSON_H

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include "err.h"
 #include "json.h"
 
@@ -383,6 +385,37 @@ static void bytes_from_base64_and_byte_arrays(void **state)
     cJSON_Delete(o);
 }
 
+#define PARSE_THREADS 4
+
+static void *parse_many(void *arg)
+{
+    intptr_t bad = (intptr_t)arg & 1;
+    const char *text = bad ? "{\"a\":[1,2,}" : "{\"a\":[1,2,3]}";
+    for (int i = 0; i < 2000; i++) {
+        cJSON *v = NULL;
+        size_t pos = 0;
+        int rc = json_parse(text, strlen(text), 64, &v, &pos);
+        if (rc != (bad ? YB_EJSON : YB_OK) || (bad && pos != 10)) {
+            return (void *)1;
+        }
+        cJSON_Delete(v);
+    }
+    return NULL;
+}
+
+static void concurrent_parses_each_get_their_own_answer(void **state)
+{
+    pthread_t th[PARSE_THREADS];
+    for (intptr_t t = 0; t < PARSE_THREADS; t++) {
+        assert_int_equal(pthread_create(&th[t], NULL, parse_many, (void *)t), 0);
+    }
+    for (int t = 0; t < PARSE_THREADS; t++) {
+        void *ret = NULL;
+        pthread_join(th[t], &ret);
+        assert_null(ret);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +429,7 @@ int main(void)
         cmocka_unit_test(optional_getters_use_defaults_for_absent_and_null),
         cmocka_unit_test(writers_keep_u64_exact_and_u128_as_strings),
         cmocka_unit_test(bytes_from_base64_and_byte_arrays),
+        cmocka_unit_test(concurrent_parses_each_get_their_own_answer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
