@@ -104,29 +104,29 @@ enum vm_feature {
 };
 
 /* NEAR's numbers (reference/wasm.md §5). */
-#define VM_NEAR_REGULAR_OP_COST 822756ull
-#define VM_NEAR_LINEAR_OP_BASE_COST 26328192ull
-#define VM_NEAR_LINEAR_OP_UNIT_COST 822756ull
+#define VM_NEAR_REGULAR_OP_COST      822756ull
+#define VM_NEAR_LINEAR_OP_BASE_COST  26328192ull
+#define VM_NEAR_LINEAR_OP_UNIT_COST  822756ull
 #define VM_NEAR_INITIAL_MEMORY_PAGES 1024u
-#define VM_NEAR_MAX_MEMORY_PAGES 2048u
-#define VM_NEAR_MAX_STACK_BYTES 262144u
+#define VM_NEAR_MAX_MEMORY_PAGES     2048u
+#define VM_NEAR_MAX_STACK_BYTES      262144u
 
 struct vm_config {
     uint32_t features; /* enum vm_feature bits */
 
     /* Load limits (a module over one fails with YB_EWASM_LIMIT). */
-    size_t max_module_size;         /* bytes; default 4 MiB (NEAR max_contract_size) */
-    uint32_t max_types;             /* default 1,024 */
-    uint32_t max_functions;         /* defined + imported; default 10,000 */
-    uint32_t max_function_body;     /* bytes of one body; default 262,144 */
-    uint32_t max_locals;            /* per function incl. params; default 50,000 */
-    uint32_t max_params;            /* per function type; default 1,000 (NEAR: 64) */
-    uint32_t max_tables;            /* default 100 (NEAR: 1) */
-    uint32_t max_table_elements;    /* initial/max table size and segment length; default 10,000,000 */
-    uint32_t max_globals;           /* default 100,000 */
-    uint32_t max_segments;          /* elem and data segments each; default 100,000 */
-    uint32_t max_imports_exports;   /* each; default 100,000 */
-    uint32_t max_nesting;           /* block nesting depth in one body; default 10,000 */
+    size_t max_module_size;      /* bytes; default 4 MiB (NEAR max_contract_size) */
+    uint32_t max_types;          /* default 1,024 */
+    uint32_t max_functions;      /* defined + imported; default 10,000 */
+    uint32_t max_function_body;  /* bytes of one body; default 262,144 */
+    uint32_t max_locals;         /* per function incl. params; default 50,000 */
+    uint32_t max_params;         /* per function type; default 1,000 (NEAR: 64) */
+    uint32_t max_tables;         /* default 100 (NEAR: 1) */
+    uint32_t max_table_elements; /* initial/max table size and segment length; default 10,000,000 */
+    uint32_t max_globals;        /* default 100,000 */
+    uint32_t max_segments;       /* elem and data segments each; default 100,000 */
+    uint32_t max_imports_exports; /* each; default 100,000 */
+    uint32_t max_nesting;         /* block nesting depth in one body; default 10,000 */
 
     /* Memory. Every memory is capped at max_memory_pages (grow past it returns -1; a module
      * whose minimum is above it fails to instantiate). With memory_override set, the module's
@@ -148,10 +148,10 @@ struct vm_config {
      * its instructions runs. Bulk memory and table ops (memory.copy/fill/init, table.copy/fill/
      * init) cost bulk_base_cost in their block's fee plus bulk_unit_cost per byte or element at
      * run time; memory.grow charges grow_page_cost per page at run time. */
-    uint64_t op_cost;         /* default VM_NEAR_REGULAR_OP_COST */
-    uint64_t bulk_base_cost;  /* default VM_NEAR_LINEAR_OP_BASE_COST */
-    uint64_t bulk_unit_cost;  /* default VM_NEAR_LINEAR_OP_UNIT_COST */
-    uint64_t grow_page_cost;  /* default 0 */
+    uint64_t op_cost;        /* default VM_NEAR_REGULAR_OP_COST */
+    uint64_t bulk_base_cost; /* default VM_NEAR_LINEAR_OP_BASE_COST */
+    uint64_t bulk_unit_cost; /* default VM_NEAR_LINEAR_OP_UNIT_COST */
+    uint64_t grow_page_cost; /* default 0 */
 };
 
 /* Fill *cfg with the defaults above (WebAssembly 2.0, no memory override). cfg borrowed. */
@@ -166,8 +166,8 @@ void vm_config_near(struct vm_config *cfg);
 #define VM_MSG_MAX 256
 
 struct vm_error {
-    int code;               /* enum yb_err */
-    char msg[VM_MSG_MAX];   /* e.g. "code section: function 3 at offset 0x1a2: type mismatch" */
+    int code;             /* enum yb_err */
+    char msg[VM_MSG_MAX]; /* e.g. "code section: function 3 at offset 0x1a2: type mismatch" */
 };
 
 enum vm_trap_kind {
@@ -189,11 +189,11 @@ enum vm_trap_kind {
 
 struct vm_trap {
     enum vm_trap_kind kind;
-    uint32_t func_index;    /* module function index where it happened (UINT32_MAX: unknown) */
-    uint32_t offset;        /* byte offset in the module of the trapping instruction */
-    int host_code;          /* VM_TRAP_HOST: the code the host passed to vm_call_trap */
-    void *host_payload;     /* VM_TRAP_HOST: the payload the host passed (borrowed, host's) */
-    char msg[VM_MSG_MAX];   /* spec wording ("integer divide by zero") or the host's message */
+    uint32_t func_index;  /* module function index where it happened (UINT32_MAX: unknown) */
+    uint32_t offset;      /* byte offset in the module of the trapping instruction */
+    int host_code;        /* VM_TRAP_HOST: the code the host passed to vm_call_trap */
+    void *host_payload;   /* VM_TRAP_HOST: the payload the host passed (borrowed, host's) */
+    char msg[VM_MSG_MAX]; /* spec wording ("integer divide by zero") or the host's message */
 };
 
 /* The spec test suite's wording for a trap kind ("out of bounds memory access"); never NULL. */

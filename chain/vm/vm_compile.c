@@ -19,7 +19,7 @@
 #include "vm_compile.h"
 #include "vm_exec.h"
 
-#define NONE UINT32_MAX
+#define NONE      UINT32_MAX
 #define T_UNKNOWN 0 /* the bottom type of unreachable code */
 
 enum { K_SLOT, K_LOCAL, K_CONST };
@@ -37,7 +37,7 @@ struct ctl {
     uint8_t kind;
     bool unreachable; /* polymorphic stack after unreachable/br/return (validation) */
     bool dead;        /* the whole block is unreachable code: nothing is emitted */
-    bool branched; /* a branch targets the end of this block */
+    bool branched;    /* a branch targets the end of this block */
     uint32_t height;
     uint32_t nparams, nresults;
     const uint8_t *params, *results;
@@ -75,15 +75,15 @@ struct compiler {
     uint32_t gas_cell;   /* fee operand of the current GAS instruction, NONE in dead code */
     uint32_t last_dst;   /* cell of the last instruction's destination operand */
     uint32_t last_dst_pos;
-    uint32_t last_ins;   /* cell of the last emitted instruction */
-    uint32_t cmp_ins;    /* last instruction if it is a compare that can fuse with a branch */
+    uint32_t last_ins; /* cell of the last emitted instruction */
+    uint32_t cmp_ins;  /* last instruction if it is a compare that can fuse with a branch */
     uint16_t cmp_iop;
 };
 
 static int fail(struct compiler *c, int code, const char *msg)
 {
-    return vm_fail(c->r->err, code, "function %u at offset 0x%x: %s", c->func_index,
-                   c->ins_offset, msg);
+    return vm_fail(c->r->err, code, "function %u at offset 0x%x: %s", c->func_index, c->ins_offset,
+                   msg);
 }
 
 static int invalid(struct compiler *c, const char *msg)
@@ -504,7 +504,7 @@ static int read_blocktype(struct compiler *c, const uint8_t **params, uint32_t *
                           const uint8_t **results, uint32_t *nr)
 {
     static const uint8_t single[256] = {
-        [VM_I32] = VM_I32, [VM_I64] = VM_I64, [VM_F32] = VM_F32,
+        [VM_I32] = VM_I32, [VM_I64] = VM_I64,         [VM_F32] = VM_F32,
         [VM_F64] = VM_F64, [VM_FUNCREF] = VM_FUNCREF, [VM_EXTERNREF] = VM_EXTERNREF};
     struct vm_reader *r = c->r;
     if (r->p < r->end && *r->p == 0x40) {
@@ -1280,8 +1280,9 @@ static int op_prefixed(struct compiler *c)
     if (sub <= 11) {
         rc = feature(c, VM_FEATURE_BULK_MEMORY, "bulk memory");
     } else {
-        rc = feature(c, (sub == 12 || sub == 13 || sub == 14) ? VM_FEATURE_BULK_MEMORY
-                                                              : VM_FEATURE_REFERENCE_TYPES,
+        rc = feature(c,
+                     (sub == 12 || sub == 13 || sub == 14) ? VM_FEATURE_BULK_MEMORY
+                                                           : VM_FEATURE_REFERENCE_TYPES,
                      sub <= 14 ? "bulk memory" : "reference types");
     }
     if (rc) {
@@ -1424,8 +1425,10 @@ static int op_prefixed(struct compiler *c)
         return rc;
     }
     uint32_t a = src(c, p1), b = src(c, p2), n = src(c, p3);
-    static const uint16_t iops[] = {[8] = IOP_MEM_INIT, [10] = IOP_MEM_COPY,
-                                    [11] = IOP_MEM_FILL, [12] = IOP_TABLE_INIT,
+    static const uint16_t iops[] = {[8] = IOP_MEM_INIT,
+                                    [10] = IOP_MEM_COPY,
+                                    [11] = IOP_MEM_FILL,
+                                    [12] = IOP_TABLE_INIT,
                                     [14] = IOP_TABLE_COPY};
     emit_op(c, iops[sub]);
     emit(c, x);
@@ -1541,8 +1544,7 @@ static int body(struct compiler *c)
             if (was_live) {
                 materialize_all(c);
             }
-            rc = enter_block(c, op == 0x02 ? C_BLOCK : op == 0x03 ? C_LOOP : C_IF, pt, np, rt,
-                             nr);
+            rc = enter_block(c, op == 0x02 ? C_BLOCK : op == 0x03 ? C_LOOP : C_IF, pt, np, rt, nr);
             if (rc) {
                 return rc;
             }
@@ -2053,8 +2055,7 @@ int vm_compile_function(struct vm_module *m, uint32_t func_index, struct vm_read
     rc = body(&c);
     if (rc == YB_OK) {
         if (c.max_sp > (1u << 20)) {
-            rc = vm_fail(r->err, YB_EWASM_LIMIT, "function %u: operand stack too deep",
-                         func_index);
+            rc = vm_fail(r->err, YB_EWASM_LIMIT, "function %u: operand stack too deep", func_index);
         }
         f->frame_slots = c.nlocals + c.max_sp + 1;
         uint64_t bytes = VM_FRAME_BYTES + c.max_bytes;
@@ -2168,8 +2169,8 @@ int vm_compile_constexpr(struct vm_module *m, struct vm_reader *r, uint8_t type,
         break;
     }
     default:
-        if ((op >= 0x45 && op <= 0xc4) || op == 0x20 || op == 0x24 || op == 0x00 ||
-            op == 0x01 || op == 0x0b || op == 0x1a || op == 0x10) {
+        if ((op >= 0x45 && op <= 0xc4) || op == 0x20 || op == 0x24 || op == 0x00 || op == 0x01 ||
+            op == 0x0b || op == 0x1a || op == 0x10) {
             return vm_fail(r->err, YB_EWASM_INVALID, "constant expression required");
         }
         return vm_read_fail(r, "illegal opcode");

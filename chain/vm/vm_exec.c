@@ -115,7 +115,7 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
 #define NEXT(k)                                                                                    \
     do {                                                                                           \
         pc += (k);                                                                                 \
-        goto *pc->op;                                                                              \
+        goto * pc->op;                                                                             \
     } while (0)
 #define U(i) (pc[i].u)
 #define R(i) fp[pc[i].u]
@@ -140,37 +140,43 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
     } while (0)
 
 #define BINOP(NAME, F, EXPR)                                                                       \
-    L_##NAME : {                                                                                   \
+    L_##NAME:                                                                                      \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F, b = R(2).F;                                                  \
         R(3).F = (EXPR);                                                                           \
         NEXT(4);                                                                                   \
     }
 #define BINOP_I(NAME, F, EXPR)                                                                     \
-    L_##NAME##_I : {                                                                               \
+    L_##NAME##_I:                                                                                  \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F, b = (__typeof__(fp->F))U(2);                                 \
         R(3).F = (EXPR);                                                                           \
         NEXT(4);                                                                                   \
     }
 #define CMPOP(NAME, F, EXPR)                                                                       \
-    L_##NAME : {                                                                                   \
+    L_##NAME:                                                                                      \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F, b = R(2).F;                                                  \
         R(3).i64 = (EXPR);                                                                         \
         NEXT(4);                                                                                   \
     }
 #define CMPOP_I(NAME, F, EXPR)                                                                     \
-    L_##NAME##_I : {                                                                               \
+    L_##NAME##_I:                                                                                  \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F, b = (__typeof__(fp->F))U(2);                                 \
         R(3).i64 = (EXPR);                                                                         \
         NEXT(4);                                                                                   \
     }
 #define UNOP(NAME, F, G, EXPR)                                                                     \
-    L_##NAME : {                                                                                   \
+    L_##NAME:                                                                                      \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F;                                                              \
         R(2).G = (EXPR);                                                                           \
         NEXT(3);                                                                                   \
     }
 #define BRCMP(NAME, F, EXPR)                                                                       \
-    L_BR_IF_##NAME : {                                                                             \
+    L_BR_IF_##NAME:                                                                                \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F, b = R(2).F;                                                  \
         if (EXPR) {                                                                                \
             NEXT(pc[3].s);                                                                         \
@@ -178,7 +184,8 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
         NEXT(4);                                                                                   \
     }
 #define BRCMP_I(NAME, F, EXPR)                                                                     \
-    L_BR_IF_##NAME##_I : {                                                                         \
+    L_BR_IF_##NAME##_I:                                                                            \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F, b = (__typeof__(fp->F))U(2);                                 \
         if (EXPR) {                                                                                \
             NEXT(pc[3].s);                                                                         \
@@ -186,7 +193,8 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
         NEXT(4);                                                                                   \
     }
 #define LOAD(NAME, T, G, N)                                                                        \
-    L_##NAME : {                                                                                   \
+    L_##NAME:                                                                                      \
+    {                                                                                              \
         uint64_t ea = (uint64_t)R(1).i32 + U(2);                                                   \
         if (ea + (N) > memsize) {                                                                  \
             TRAP(VM_TRAP_MEMORY_OOB);                                                              \
@@ -197,7 +205,8 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
         NEXT(4);                                                                                   \
     }
 #define STORE(NAME, T, N)                                                                          \
-    L_##NAME : {                                                                                   \
+    L_##NAME:                                                                                      \
+    {                                                                                              \
         uint64_t ea = (uint64_t)R(1).i32 + U(3);                                                   \
         if (ea + (N) > memsize) {                                                                  \
             TRAP(VM_TRAP_MEMORY_OOB);                                                              \
@@ -208,7 +217,8 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
     }
 /* Trapping float-to-int: NaN is an invalid conversion, out of (LO, HI) an overflow. */
 #define TRUNC(NAME, F, G, T, LO, HI)                                                               \
-    L_##NAME : {                                                                                   \
+    L_##NAME:                                                                                      \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F;                                                              \
         if (isnan(a)) {                                                                            \
             TRAP(VM_TRAP_INVALID_CONVERSION);                                                      \
@@ -220,7 +230,8 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
         NEXT(3);                                                                                   \
     }
 #define TRUNC_SAT(NAME, F, G, T, LO, HI, MIN, MAX)                                                 \
-    L_##NAME : {                                                                                   \
+    L_##NAME:                                                                                      \
+    {                                                                                              \
         __typeof__(fp->F) a = R(1).F;                                                              \
         T v;                                                                                       \
         if (isnan(a)) {                                                                            \
@@ -284,7 +295,7 @@ L_BR_UNLESS: /* [cond][off] */
         NEXT(pc[2].s);
     }
     NEXT(3);
-L_BR_TABLE: { /* [idx][n][off0..offn] */
+L_BR_TABLE : { /* [idx][n][off0..offn] */
     uint64_t i = R(1).i32;
     uint64_t n = U(2);
     NEXT(pc[3 + (i < n ? i : n)].s);
@@ -335,7 +346,7 @@ L_RET:
     LOAD_MEM();
     NEXT(0);
 
-L_CALL: { /* [funcdef*][argbase] */
+L_CALL : { /* [funcdef*][argbase] */
     const struct vm_funcdef *d = (const struct vm_funcdef *)(uintptr_t)U(1);
     nfp = fp + U(2);
     if (fr + 1 >= fr_end || sb + d->stack_bytes > sb_max || nfp + d->frame_slots > stack_end) {
@@ -359,7 +370,7 @@ L_CALL_IMPORT: /* [func index][argbase] */
     nfp = fp + U(2);
     retpc = pc + 3;
     goto call_func;
-L_CALL_INDIRECT: { /* [table << 32 | type][argbase][0][idx] */
+L_CALL_INDIRECT : { /* [table << 32 | type][argbase][0][idx] */
     struct vm_table *t = inst->tables[U(1) >> 32];
     uint32_t i = R(4).i32;
     if (i >= t->size) {
@@ -469,7 +480,7 @@ L_GLOBAL_SET: /* [index][src] */
 L_MEM_SIZE: /* [dst] */
     R(1).i64 = memsize / VM_PAGE_SIZE;
     NEXT(2);
-L_MEM_GROW: { /* [delta][dst] */
+L_MEM_GROW : { /* [delta][dst] */
     uint32_t delta = R(1).i32;
     uint32_t old;
     CHARGE((uint64_t)delta * s->cfg.grow_page_cost);
@@ -481,7 +492,7 @@ L_MEM_GROW: { /* [delta][dst] */
     LOAD_MEM();
     NEXT(3);
 }
-L_MEM_INIT: { /* [seg][0][dst][src][n] */
+L_MEM_INIT : { /* [seg][0][dst][src][n] */
     const struct vm_data *d = &inst->mod->datas[U(1)];
     uint64_t len = inst->data_dropped[U(1)] ? 0 : d->len;
     uint64_t dst = R(3).i32, srcoff = R(4).i32, n = R(5).i32;
@@ -495,7 +506,7 @@ L_MEM_INIT: { /* [seg][0][dst][src][n] */
 L_DATA_DROP: /* [seg] */
     inst->data_dropped[U(1)] = true;
     NEXT(2);
-L_MEM_COPY: { /* [0][0][dst][src][n] */
+L_MEM_COPY : { /* [0][0][dst][src][n] */
     uint64_t dst = R(3).i32, srcoff = R(4).i32, n = R(5).i32;
     CHARGE(n * s->cfg.bulk_unit_cost);
     if (srcoff + n > memsize || dst + n > memsize) {
@@ -504,7 +515,7 @@ L_MEM_COPY: { /* [0][0][dst][src][n] */
     memmove(mem + dst, mem + srcoff, n);
     NEXT(6);
 }
-L_MEM_FILL: { /* [0][0][dst][value][n] */
+L_MEM_FILL : { /* [0][0][dst][value][n] */
     uint64_t dst = R(3).i32, n = R(5).i32;
     CHARGE(n * s->cfg.bulk_unit_cost);
     if (dst + n > memsize) {
@@ -513,7 +524,7 @@ L_MEM_FILL: { /* [0][0][dst][value][n] */
     memset(mem + dst, (int)(R(4).i32 & 0xff), n);
     NEXT(6);
 }
-L_TABLE_GET: { /* [table][idx][dst] */
+L_TABLE_GET : { /* [table][idx][dst] */
     struct vm_table *t = inst->tables[U(1)];
     uint32_t i = R(2).i32;
     if (i >= t->size) {
@@ -522,7 +533,7 @@ L_TABLE_GET: { /* [table][idx][dst] */
     R(3).ref = t->elems[i];
     NEXT(4);
 }
-L_TABLE_SET: { /* [table][idx][value] */
+L_TABLE_SET : { /* [table][idx][value] */
     struct vm_table *t = inst->tables[U(1)];
     uint32_t i = R(2).i32;
     if (i >= t->size) {
@@ -531,7 +542,7 @@ L_TABLE_SET: { /* [table][idx][value] */
     t->elems[i] = R(3).ref;
     NEXT(4);
 }
-L_TABLE_INIT: { /* [seg][table][dst][src][n] */
+L_TABLE_INIT : { /* [seg][table][dst][src][n] */
     const struct vm_elem *e = &inst->mod->elems[U(1)];
     struct vm_table *t = inst->tables[U(2)];
     uint64_t len = inst->elem_dropped[U(1)] ? 0 : e->count;
@@ -548,7 +559,7 @@ L_TABLE_INIT: { /* [seg][table][dst][src][n] */
 L_ELEM_DROP: /* [seg] */
     inst->elem_dropped[U(1)] = true;
     NEXT(2);
-L_TABLE_COPY: { /* [dst table][src table][dst][src][n] */
+L_TABLE_COPY : { /* [dst table][src table][dst][src][n] */
     struct vm_table *td = inst->tables[U(1)], *ts = inst->tables[U(2)];
     uint64_t dst = R(3).i32, srcoff = R(4).i32, n = R(5).i32;
     CHARGE(n * s->cfg.bulk_unit_cost);
@@ -558,7 +569,7 @@ L_TABLE_COPY: { /* [dst table][src table][dst][src][n] */
     memmove(td->elems + dst, ts->elems + srcoff, n * sizeof(uint64_t));
     NEXT(6);
 }
-L_TABLE_GROW: { /* [table][ref][n][dst] */
+L_TABLE_GROW : { /* [table][ref][n][dst] */
     uint32_t old;
     if (vm_table_grow(inst->tables[U(1)], R(3).i32, R(2).ref, &old) == YB_OK) {
         R(4).i64 = old;
@@ -570,7 +581,7 @@ L_TABLE_GROW: { /* [table][ref][n][dst] */
 L_TABLE_SIZE: /* [table][dst] */
     R(2).i64 = inst->tables[U(1)]->size;
     NEXT(3);
-L_TABLE_FILL: { /* [table][idx][ref][n] */
+L_TABLE_FILL : { /* [table][idx][ref][n] */
     struct vm_table *t = inst->tables[U(1)];
     uint64_t i = R(2).i32, n = R(4).i32;
     uint64_t ref = R(3).ref;
@@ -672,7 +683,7 @@ L_REF_FUNC: /* [func index][dst] */
     BINOP_I(I32_SHR_U, i32, a >> (b & 31))
     BINOP_I(I32_ROTL, i32, (a << (b & 31)) | (a >> ((32 - b) & 31)))
     BINOP_I(I32_ROTR, i32, (a >> (b & 31)) | (a << ((32 - b) & 31)))
-L_I32_DIV_S: {
+L_I32_DIV_S : {
     int32_t a = R(1).s32, b = R(2).s32;
     if (b == 0) {
         TRAP(VM_TRAP_DIV_ZERO);
@@ -683,7 +694,7 @@ L_I32_DIV_S: {
     R(3).i64 = (uint32_t)(a / b);
     NEXT(4);
 }
-L_I32_DIV_U: {
+L_I32_DIV_U : {
     uint32_t a = R(1).i32, b = R(2).i32;
     if (b == 0) {
         TRAP(VM_TRAP_DIV_ZERO);
@@ -691,7 +702,7 @@ L_I32_DIV_U: {
     R(3).i64 = a / b;
     NEXT(4);
 }
-L_I32_REM_S: {
+L_I32_REM_S : {
     int32_t a = R(1).s32, b = R(2).s32;
     if (b == 0) {
         TRAP(VM_TRAP_DIV_ZERO);
@@ -699,7 +710,7 @@ L_I32_REM_S: {
     R(3).i64 = b == -1 ? 0 : (uint32_t)(a % b);
     NEXT(4);
 }
-L_I32_REM_U: {
+L_I32_REM_U : {
     uint32_t a = R(1).i32, b = R(2).i32;
     if (b == 0) {
         TRAP(VM_TRAP_DIV_ZERO);
@@ -732,7 +743,7 @@ L_I32_REM_U: {
     BINOP_I(I64_SHR_U, i64, a >> (b & 63))
     BINOP_I(I64_ROTL, i64, (a << (b & 63)) | (a >> ((64 - b) & 63)))
     BINOP_I(I64_ROTR, i64, (a >> (b & 63)) | (a << ((64 - b) & 63)))
-L_I64_DIV_S: {
+L_I64_DIV_S : {
     int64_t a = R(1).s64, b = R(2).s64;
     if (b == 0) {
         TRAP(VM_TRAP_DIV_ZERO);
@@ -743,7 +754,7 @@ L_I64_DIV_S: {
     R(3).s64 = a / b;
     NEXT(4);
 }
-L_I64_DIV_U: {
+L_I64_DIV_U : {
     uint64_t a = R(1).i64, b = R(2).i64;
     if (b == 0) {
         TRAP(VM_TRAP_DIV_ZERO);
@@ -751,7 +762,7 @@ L_I64_DIV_U: {
     R(3).i64 = a / b;
     NEXT(4);
 }
-L_I64_REM_S: {
+L_I64_REM_S : {
     int64_t a = R(1).s64, b = R(2).s64;
     if (b == 0) {
         TRAP(VM_TRAP_DIV_ZERO);
@@ -759,7 +770,7 @@ L_I64_REM_S: {
     R(3).s64 = b == -1 ? 0 : a % b;
     NEXT(4);
 }
-L_I64_REM_U: {
+L_I64_REM_U : {
     uint64_t a = R(1).i64, b = R(2).i64;
     if (b == 0) {
         TRAP(VM_TRAP_DIV_ZERO);
@@ -806,20 +817,19 @@ L_I64_REM_U: {
     TRUNC(I64_TRUNC_F32_U, f32, i64, uint64_t, -1.0f, 18446744073709551616.0f)
     TRUNC(I64_TRUNC_F64_S, f64, s64, int64_t, -9223372036854777856.0, 9223372036854775808.0)
     TRUNC(I64_TRUNC_F64_U, f64, i64, uint64_t, -1.0, 18446744073709551616.0)
-    TRUNC_SAT(I32_TRUNC_SAT_F32_S, f32, s32, int32_t, -2147483904.0f, 2147483648.0f,
-              INT32_MIN, INT32_MAX)
+    TRUNC_SAT(I32_TRUNC_SAT_F32_S, f32, s32, int32_t, -2147483904.0f, 2147483648.0f, INT32_MIN,
+              INT32_MAX)
     TRUNC_SAT(I32_TRUNC_SAT_F32_U, f32, i64, uint32_t, -1.0f, 4294967296.0f, 0, UINT32_MAX)
-    TRUNC_SAT(I32_TRUNC_SAT_F64_S, f64, s32, int32_t, -2147483649.0, 2147483648.0,
-              INT32_MIN, INT32_MAX)
+    TRUNC_SAT(I32_TRUNC_SAT_F64_S, f64, s32, int32_t, -2147483649.0, 2147483648.0, INT32_MIN,
+              INT32_MAX)
     TRUNC_SAT(I32_TRUNC_SAT_F64_U, f64, i64, uint32_t, -1.0, 4294967296.0, 0, UINT32_MAX)
     TRUNC_SAT(I64_TRUNC_SAT_F32_S, f32, s64, int64_t, -9223373136366403584.0f,
               9223372036854775808.0f, INT64_MIN, INT64_MAX)
     TRUNC_SAT(I64_TRUNC_SAT_F32_U, f32, i64, uint64_t, -1.0f, 18446744073709551616.0f, 0,
               UINT64_MAX)
-    TRUNC_SAT(I64_TRUNC_SAT_F64_S, f64, s64, int64_t, -9223372036854777856.0,
-              9223372036854775808.0, INT64_MIN, INT64_MAX)
-    TRUNC_SAT(I64_TRUNC_SAT_F64_U, f64, i64, uint64_t, -1.0, 18446744073709551616.0, 0,
-              UINT64_MAX)
+    TRUNC_SAT(I64_TRUNC_SAT_F64_S, f64, s64, int64_t, -9223372036854777856.0, 9223372036854775808.0,
+              INT64_MIN, INT64_MAX)
+    TRUNC_SAT(I64_TRUNC_SAT_F64_U, f64, i64, uint64_t, -1.0, 18446744073709551616.0, 0, UINT64_MAX)
 
     UNOP(I64_EXTEND_I32_S, s32, s64, a)
     UNOP(I64_EXTEND_I32_U, i32, i64, a)
@@ -896,8 +906,8 @@ int vm_exec_call(struct vm_store *s, struct vm_func *f, const union vm_value *ar
     for (uint32_t i = np; i < d->nlocals; i++) {
         fp[i].i64 = 0;
     }
-    s->frames[0] = (struct vm_frame){.pc = NULL, .fp = NULL, .inst = f->inst,
-                                     .stack_bytes = d->stack_bytes};
+    s->frames[0] =
+        (struct vm_frame){.pc = NULL, .fp = NULL, .inst = f->inst, .stack_bytes = d->stack_bytes};
     s->running = true;
     int rc = run(s, f->inst, f->code, fp, NULL);
     s->running = false;

@@ -95,8 +95,8 @@ static int resolve_imports(struct vm_store *s, struct vm_instance *inst, vm_reso
                            yb_err_str(rc));
         }
         if (!import_matches(m, imp, &e)) {
-            return vm_fail(err, YB_EWASM_LINK, "incompatible import type: %s.%s",
-                           imp->module_name, imp->name);
+            return vm_fail(err, YB_EWASM_LINK, "incompatible import type: %s.%s", imp->module_name,
+                           imp->name);
         }
         switch (e.kind) {
         case VM_EXTERN_FUNC:
@@ -190,8 +190,7 @@ static int apply_segments(struct vm_instance *inst, struct vm_trap *trap)
                 memset(trap, 0, sizeof(*trap));
                 trap->kind = VM_TRAP_MEMORY_OOB;
                 trap->func_index = UINT32_MAX;
-                snprintf(trap->msg, sizeof(trap->msg), "%s",
-                         vm_trap_kind_str(VM_TRAP_MEMORY_OOB));
+                snprintf(trap->msg, sizeof(trap->msg), "%s", vm_trap_kind_str(VM_TRAP_MEMORY_OOB));
             }
             return YB_EWASM_TRAP;
         }

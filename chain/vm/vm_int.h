@@ -36,51 +36,48 @@ typedef union vm_cell {
 
 /* Internal instruction set. Operands follow the op cell, one cell each; "slot" operands are
  * indices into the current frame. */
-#define VM_IOPS(X)                                                                                 \
-    X(UNREACHABLE) X(GAS) X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(RET) X(CALL) X(CALL_IMPORT)   \
-    X(CALL_INDIRECT) X(MOVE) X(CONST) X(SELECT) X(GLOBAL_GET) X(GLOBAL_SET)                        \
-    X(LD32) X(LD64) X(LD8S32) X(LD8U32) X(LD16S32) X(LD16U32) X(LD8S64) X(LD8U64) X(LD16S64)       \
-    X(LD16U64) X(LD32S64) X(LD32U64) X(ST32) X(ST64) X(ST8) X(ST16)                               \
-    X(MEM_SIZE) X(MEM_GROW) X(MEM_INIT) X(DATA_DROP) X(MEM_COPY) X(MEM_FILL)                       \
-    X(TABLE_GET) X(TABLE_SET) X(TABLE_INIT) X(ELEM_DROP) X(TABLE_COPY) X(TABLE_GROW)              \
-    X(TABLE_SIZE) X(TABLE_FILL) X(REF_IS_NULL) X(REF_FUNC)                                         \
-    X(I32_EQZ) X(I32_EQ) X(I32_NE) X(I32_LT_S) X(I32_LT_U) X(I32_GT_S) X(I32_GT_U) X(I32_LE_S)    \
-    X(I32_LE_U) X(I32_GE_S) X(I32_GE_U)                                                            \
-    X(I64_EQZ) X(I64_EQ) X(I64_NE) X(I64_LT_S) X(I64_LT_U) X(I64_GT_S) X(I64_GT_U) X(I64_LE_S)    \
-    X(I64_LE_U) X(I64_GE_S) X(I64_GE_U)                                                            \
-    X(F32_EQ) X(F32_NE) X(F32_LT) X(F32_GT) X(F32_LE) X(F32_GE)                                    \
-    X(F64_EQ) X(F64_NE) X(F64_LT) X(F64_GT) X(F64_LE) X(F64_GE)                                    \
-    X(I32_CLZ) X(I32_CTZ) X(I32_POPCNT) X(I32_ADD) X(I32_SUB) X(I32_MUL) X(I32_DIV_S)             \
-    X(I32_DIV_U) X(I32_REM_S) X(I32_REM_U) X(I32_AND) X(I32_OR) X(I32_XOR) X(I32_SHL)             \
-    X(I32_SHR_S) X(I32_SHR_U) X(I32_ROTL) X(I32_ROTR)                                              \
-    X(I64_CLZ) X(I64_CTZ) X(I64_POPCNT) X(I64_ADD) X(I64_SUB) X(I64_MUL) X(I64_DIV_S)             \
-    X(I64_DIV_U) X(I64_REM_S) X(I64_REM_U) X(I64_AND) X(I64_OR) X(I64_XOR) X(I64_SHL)             \
-    X(I64_SHR_S) X(I64_SHR_U) X(I64_ROTL) X(I64_ROTR)                                              \
-    X(F32_ABS) X(F32_NEG) X(F32_CEIL) X(F32_FLOOR) X(F32_TRUNC) X(F32_NEAREST) X(F32_SQRT)         \
-    X(F32_ADD) X(F32_SUB) X(F32_MUL) X(F32_DIV) X(F32_MIN) X(F32_MAX) X(F32_COPYSIGN)              \
-    X(F64_ABS) X(F64_NEG) X(F64_CEIL) X(F64_FLOOR) X(F64_TRUNC) X(F64_NEAREST) X(F64_SQRT)         \
-    X(F64_ADD) X(F64_SUB) X(F64_MUL) X(F64_DIV) X(F64_MIN) X(F64_MAX) X(F64_COPYSIGN)              \
-    X(I32_TRUNC_F32_S) X(I32_TRUNC_F32_U) X(I32_TRUNC_F64_S) X(I32_TRUNC_F64_U)                    \
-    X(I64_EXTEND_I32_S) X(I64_EXTEND_I32_U) X(I64_TRUNC_F32_S) X(I64_TRUNC_F32_U)                  \
-    X(I64_TRUNC_F64_S) X(I64_TRUNC_F64_U) X(F32_CONVERT_I32_S) X(F32_CONVERT_I32_U)                \
-    X(F32_CONVERT_I64_S) X(F32_CONVERT_I64_U) X(F32_DEMOTE_F64) X(F64_CONVERT_I32_S)               \
-    X(F64_CONVERT_I32_U) X(F64_CONVERT_I64_S) X(F64_CONVERT_I64_U) X(F64_PROMOTE_F32)              \
-    X(I32_EXTEND8_S) X(I32_EXTEND16_S) X(I64_EXTEND8_S) X(I64_EXTEND16_S) X(I64_EXTEND32_S)       \
-    X(I32_TRUNC_SAT_F32_S) X(I32_TRUNC_SAT_F32_U) X(I32_TRUNC_SAT_F64_S) X(I32_TRUNC_SAT_F64_U)    \
-    X(I64_TRUNC_SAT_F32_S) X(I64_TRUNC_SAT_F32_U) X(I64_TRUNC_SAT_F64_S) X(I64_TRUNC_SAT_F64_U)    \
-    X(I32_ADD_I) X(I32_SUB_I) X(I32_MUL_I) X(I32_AND_I) X(I32_OR_I) X(I32_XOR_I) X(I32_SHL_I)     \
-    X(I32_SHR_S_I) X(I32_SHR_U_I) X(I32_EQ_I) X(I32_NE_I) X(I32_LT_S_I) X(I32_LT_U_I)             \
-    X(I32_GT_S_I) X(I32_GT_U_I) X(I32_LE_S_I) X(I32_LE_U_I) X(I32_GE_S_I) X(I32_GE_U_I)           \
-    X(I64_ADD_I) X(I64_SUB_I) X(I64_MUL_I) X(I64_AND_I) X(I64_OR_I) X(I64_XOR_I) X(I64_SHL_I)     \
-    X(I64_SHR_S_I) X(I64_SHR_U_I) X(I64_EQ_I) X(I64_NE_I) X(I64_LT_S_I) X(I64_LT_U_I)             \
-    X(I64_GT_S_I) X(I64_GT_U_I) X(I64_LE_S_I) X(I64_LE_U_I) X(I64_GE_S_I) X(I64_GE_U_I)           \
-    X(BR_IF_I32_EQZ) X(BR_IF_I32_NEZ) X(BR_IF_I32_EQ) X(BR_IF_I32_NE) X(BR_IF_I32_LT_S)           \
-    X(BR_IF_I32_LT_U) X(BR_IF_I32_GT_S) X(BR_IF_I32_GT_U) X(BR_IF_I32_LE_S) X(BR_IF_I32_LE_U)     \
-    X(BR_IF_I32_GE_S) X(BR_IF_I32_GE_U)                                                            \
-    X(BR_IF_I32_EQ_I) X(BR_IF_I32_NE_I) X(BR_IF_I32_LT_S_I) X(BR_IF_I32_LT_U_I)                    \
-    X(BR_IF_I32_GT_S_I) X(BR_IF_I32_GT_U_I) X(BR_IF_I32_LE_S_I) X(BR_IF_I32_LE_U_I)                \
-    X(BR_IF_I32_GE_S_I) X(BR_IF_I32_GE_U_I) X(I32_ROTL_I) X(I32_ROTR_I) X(I64_ROTL_I)              \
-    X(I64_ROTR_I)
+/* clang-format off */
+#define VM_IOPS(X) \
+    X(UNREACHABLE) X(GAS) X(BR) X(BR_IF) X(BR_UNLESS) X(BR_TABLE) X(RET) X(CALL) X(CALL_IMPORT) \
+    X(CALL_INDIRECT) X(MOVE) X(CONST) X(SELECT) X(GLOBAL_GET) X(GLOBAL_SET) X(LD32) X(LD64) \
+    X(LD8S32) X(LD8U32) X(LD16S32) X(LD16U32) X(LD8S64) X(LD8U64) X(LD16S64) X(LD16U64) \
+    X(LD32S64) X(LD32U64) X(ST32) X(ST64) X(ST8) X(ST16) X(MEM_SIZE) X(MEM_GROW) X(MEM_INIT) \
+    X(DATA_DROP) X(MEM_COPY) X(MEM_FILL) X(TABLE_GET) X(TABLE_SET) X(TABLE_INIT) X(ELEM_DROP) \
+    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL) X(REF_IS_NULL) X(REF_FUNC) \
+    X(I32_EQZ) X(I32_EQ) X(I32_NE) X(I32_LT_S) X(I32_LT_U) X(I32_GT_S) X(I32_GT_U) X(I32_LE_S) \
+    X(I32_LE_U) X(I32_GE_S) X(I32_GE_U) X(I64_EQZ) X(I64_EQ) X(I64_NE) X(I64_LT_S) X(I64_LT_U) \
+    X(I64_GT_S) X(I64_GT_U) X(I64_LE_S) X(I64_LE_U) X(I64_GE_S) X(I64_GE_U) X(F32_EQ) X(F32_NE) \
+    X(F32_LT) X(F32_GT) X(F32_LE) X(F32_GE) X(F64_EQ) X(F64_NE) X(F64_LT) X(F64_GT) X(F64_LE) \
+    X(F64_GE) X(I32_CLZ) X(I32_CTZ) X(I32_POPCNT) X(I32_ADD) X(I32_SUB) X(I32_MUL) X(I32_DIV_S) \
+    X(I32_DIV_U) X(I32_REM_S) X(I32_REM_U) X(I32_AND) X(I32_OR) X(I32_XOR) X(I32_SHL) \
+    X(I32_SHR_S) X(I32_SHR_U) X(I32_ROTL) X(I32_ROTR) X(I64_CLZ) X(I64_CTZ) X(I64_POPCNT) \
+    X(I64_ADD) X(I64_SUB) X(I64_MUL) X(I64_DIV_S) X(I64_DIV_U) X(I64_REM_S) X(I64_REM_U) \
+    X(I64_AND) X(I64_OR) X(I64_XOR) X(I64_SHL) X(I64_SHR_S) X(I64_SHR_U) X(I64_ROTL) X(I64_ROTR) \
+    X(F32_ABS) X(F32_NEG) X(F32_CEIL) X(F32_FLOOR) X(F32_TRUNC) X(F32_NEAREST) X(F32_SQRT) \
+    X(F32_ADD) X(F32_SUB) X(F32_MUL) X(F32_DIV) X(F32_MIN) X(F32_MAX) X(F32_COPYSIGN) X(F64_ABS) \
+    X(F64_NEG) X(F64_CEIL) X(F64_FLOOR) X(F64_TRUNC) X(F64_NEAREST) X(F64_SQRT) X(F64_ADD) \
+    X(F64_SUB) X(F64_MUL) X(F64_DIV) X(F64_MIN) X(F64_MAX) X(F64_COPYSIGN) X(I32_TRUNC_F32_S) \
+    X(I32_TRUNC_F32_U) X(I32_TRUNC_F64_S) X(I32_TRUNC_F64_U) X(I64_EXTEND_I32_S) \
+    X(I64_EXTEND_I32_U) X(I64_TRUNC_F32_S) X(I64_TRUNC_F32_U) X(I64_TRUNC_F64_S) \
+    X(I64_TRUNC_F64_U) X(F32_CONVERT_I32_S) X(F32_CONVERT_I32_U) X(F32_CONVERT_I64_S) \
+    X(F32_CONVERT_I64_U) X(F32_DEMOTE_F64) X(F64_CONVERT_I32_S) X(F64_CONVERT_I32_U) \
+    X(F64_CONVERT_I64_S) X(F64_CONVERT_I64_U) X(F64_PROMOTE_F32) X(I32_EXTEND8_S) \
+    X(I32_EXTEND16_S) X(I64_EXTEND8_S) X(I64_EXTEND16_S) X(I64_EXTEND32_S) \
+    X(I32_TRUNC_SAT_F32_S) X(I32_TRUNC_SAT_F32_U) X(I32_TRUNC_SAT_F64_S) X(I32_TRUNC_SAT_F64_U) \
+    X(I64_TRUNC_SAT_F32_S) X(I64_TRUNC_SAT_F32_U) X(I64_TRUNC_SAT_F64_S) X(I64_TRUNC_SAT_F64_U) \
+    X(I32_ADD_I) X(I32_SUB_I) X(I32_MUL_I) X(I32_AND_I) X(I32_OR_I) X(I32_XOR_I) X(I32_SHL_I) \
+    X(I32_SHR_S_I) X(I32_SHR_U_I) X(I32_EQ_I) X(I32_NE_I) X(I32_LT_S_I) X(I32_LT_U_I) \
+    X(I32_GT_S_I) X(I32_GT_U_I) X(I32_LE_S_I) X(I32_LE_U_I) X(I32_GE_S_I) X(I32_GE_U_I) \
+    X(I64_ADD_I) X(I64_SUB_I) X(I64_MUL_I) X(I64_AND_I) X(I64_OR_I) X(I64_XOR_I) X(I64_SHL_I) \
+    X(I64_SHR_S_I) X(I64_SHR_U_I) X(I64_EQ_I) X(I64_NE_I) X(I64_LT_S_I) X(I64_LT_U_I) \
+    X(I64_GT_S_I) X(I64_GT_U_I) X(I64_LE_S_I) X(I64_LE_U_I) X(I64_GE_S_I) X(I64_GE_U_I) \
+    X(BR_IF_I32_EQZ) X(BR_IF_I32_NEZ) X(BR_IF_I32_EQ) X(BR_IF_I32_NE) X(BR_IF_I32_LT_S) \
+    X(BR_IF_I32_LT_U) X(BR_IF_I32_GT_S) X(BR_IF_I32_GT_U) X(BR_IF_I32_LE_S) X(BR_IF_I32_LE_U) \
+    X(BR_IF_I32_GE_S) X(BR_IF_I32_GE_U) X(BR_IF_I32_EQ_I) X(BR_IF_I32_NE_I) X(BR_IF_I32_LT_S_I) \
+    X(BR_IF_I32_LT_U_I) X(BR_IF_I32_GT_S_I) X(BR_IF_I32_GT_U_I) X(BR_IF_I32_LE_S_I) \
+    X(BR_IF_I32_LE_U_I) X(BR_IF_I32_GE_S_I) X(BR_IF_I32_GE_U_I) X(I32_ROTL_I) X(I32_ROTR_I) \
+    X(I64_ROTL_I) X(I64_ROTR_I)
+/* clang-format on */
 
 enum vm_iop {
 #define X(n) IOP_##n,
@@ -99,7 +96,8 @@ struct vm_type {
 
 /* A constant expression (globals, segment offsets, element items). */
 struct vm_constexpr {
-    uint8_t op; /* 0x41 i32, 0x42 i64, 0x43 f32, 0x44 f64, 0xd0 ref.null, 0xd2 ref.func, 0x23 global.get */
+    uint8_t op;     /* 0x41 i32, 0x42 i64, 0x43 f32, 0x44 f64, 0xd0 ref.null, 0xd2 ref.func, 0x23
+                       global.get */
     uint64_t value; /* the constant's bits, or the function / global index */
 };
 
@@ -150,7 +148,7 @@ struct vm_data {
 /* A function of the module (imported ones have only type_index). */
 struct vm_funcdef {
     uint32_t type_index;
-    uint32_t code_start;  /* cell index in module code */
+    uint32_t code_start; /* cell index in module code */
     uint32_t nparams;
     uint32_t nlocals;     /* params + declared locals */
     uint32_t frame_slots; /* locals + maximum operand stack */
@@ -226,10 +224,10 @@ struct vm_func {
 struct vm_memory {
     struct vm_obj obj;
     uint8_t *data;
-    uint64_t size;     /* bytes accessible */
+    uint64_t size; /* bytes accessible */
     uint32_t pages;
-    uint32_t max_pages; /* hard cap: declared max and store cap */
-    size_t reserved;    /* bytes mapped */
+    uint32_t max_pages;      /* hard cap: declared max and store cap */
+    size_t reserved;         /* bytes mapped */
     struct vm_limits limits; /* declared type, for import matching */
 };
 
@@ -300,6 +298,7 @@ uint64_t vm_type_hash(const struct vm_type *t);
 void vm_store_adopt(struct vm_store *s, struct vm_obj *o, void (*fini)(struct vm_obj *o));
 
 /* Fill err (may be NULL) with code and a formatted message; returns code. */
-int vm_fail(struct vm_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vm_fail(struct vm_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

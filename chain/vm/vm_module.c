@@ -584,8 +584,7 @@ static int section_elems(struct vm_module *m, struct vm_reader *r)
         if (flags != 0 && !(m->cfg.features & VM_FEATURE_BULK_MEMORY)) {
             return vm_fail(r->err, YB_EWASM_FEATURE, "bulk memory not enabled");
         }
-        e->mode = (flags & 1) ? ((flags & 2) ? VM_SEG_DECLARATIVE : VM_SEG_PASSIVE)
-                              : VM_SEG_ACTIVE;
+        e->mode = (flags & 1) ? ((flags & 2) ? VM_SEG_DECLARATIVE : VM_SEG_PASSIVE) : VM_SEG_ACTIVE;
         e->elemtype = VM_FUNCREF;
         bool exprs = flags & 4;
         if (e->mode == VM_SEG_ACTIVE) {

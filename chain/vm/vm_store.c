@@ -40,8 +40,8 @@ static int ensure_exec_area(struct vm_store *s)
         return YB_OK;
     }
     size_t n = exec_area_size(s);
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+    void *p =
+        mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
         return YB_ENOMEM;
     }

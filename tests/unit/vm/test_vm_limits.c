@@ -1,0 +1,351 @@
+/*
+ * test_vm_limits.c — limits end in clean traps or load errors: the finite-wasm stack height,
+ * runaway recursion, memory.grow past the maximum, NEAR's memory override, out-of-bounds
+ * access, and hostile modules (huge counts, deep nesting, a 1 GiB data segment that is not
+ * there, oversized memories, rejected features) that must fail fast without allocating.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "err.h"
+#include "vm.h"
+#include "vm_test_util.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct run {
+    struct vm_module *mod;
+    struct vm_store *store;
+    struct vm_instance *inst;
+};
+
+static void start(struct run *r, const struct vm_config *cfg, const char *name)
+{
+    r->mod = vm_test_load(cfg, name);
+    assert_int_equal(vm_store_new(cfg, &r->store), YB_OK);
+    struct vm_error err;
+    int rc = vm_instance_new(r->store, r->mod, NULL, NULL, &r->inst, &err, NULL);
+    if (rc != YB_OK) {
+        fail_msg("instantiate %s: %s", name, err.msg);
+    }
+}
+
+static void stop(struct run *r)
+{
+    vm_store_free(r->store);
+    vm_module_release(r->mod);
+}
+
+static void stack_height_counts_finite_wasm_bytes(void **state)
+{
+    struct vm_config cfg;
+    vm_config_default(&cfg);
+    cfg.max_stack_bytes = 760; /* ten frames of $down: 64 + 4 + 8 bytes each */
+    struct run r;
+    start(&r, &cfg, "limits");
+    union vm_value a = {.i32 = 9}, res;
+    assert_int_equal(vm_instance_invoke(r.inst, "down", &a, 1, &res, 1, NULL), YB_OK);
+    assert_int_equal(res.i32, 0);
+    struct vm_trap trap;
+    a.i32 = 10;
+    assert_int_equal(vm_instance_invoke(r.inst, "down", &a, 1, &res, 1, &trap), YB_EWASM_TRAP);
+    assert_int_equal(trap.kind, VM_TRAP_STACK_EXHAUSTED);
+    assert_string_equal(trap.msg, "call stack exhausted");
+    assert_int_equal(trap.func_index, 0);
+    /* The store is usable again after the trap. */
+    a.i32 = 3;
+    assert_int_equal(vm_instance_invoke(r.inst, "down", &a, 1, &res, 1, NULL), YB_OK);
+    stop(&r);
+}
+
+static void runaway_recursion_traps(void **state)
+{
+    struct vm_config cfg;
+    vm_config_default(&cfg);
+    struct run r;
+    start(&r, &cfg, "limits");
+    union vm_value a = {.i64 = 0}, res;
+    struct vm_trap trap;
+    assert_int_equal(vm_instance_invoke(r.inst, "forever", &a, 1, &res, 1, &trap), YB_EWASM_TRAP);
+    assert_int_equal(trap.kind, VM_TRAP_STACK_EXHAUSTED);
+    assert_int_equal(trap.func_index, 1);
+    assert_true(trap.offset > 8);
+    stop(&r);
+}
+
+static void memory_grow_past_max_returns_minus_one(void **state)
+{
+    struct vm_config cfg;
+    vm_config_default(&cfg);
+    struct run r;
+    start(&r, &cfg, "limits");
+    union vm_value a = {.i32 = 1}, res;
+    assert_int_equal(vm_instance_invoke(r.inst, "grow", &a, 1, &res, 1, NULL), YB_OK);
+    assert_int_equal(res.i32, 1);
+    assert_int_equal(vm_instance_invoke(r.inst, "grow", &a, 1, &res, 1, NULL), YB_OK);
+    assert_int_equal(res.i32, UINT32_MAX);
+    assert_int_equal(vm_instance_invoke(r.inst, "size", NULL, 0, &res, 1, NULL), YB_OK);
+    assert_int_equal(res.i32, 2);
+    /* The last 4 bytes load; 2 bytes further traps with the spec's message. */
+    struct vm_trap trap;
+    a.i32 = 2 * 65536 - 4;
+    assert_int_equal(vm_instance_invoke(r.inst, "load", &a, 1, &res, 1, NULL), YB_OK);
+    a.i32 = 2 * 65536 - 2;
+    assert_int_equal(vm_instance_invoke(r.inst, "load", &a, 1, &res, 1, &trap), YB_EWASM_TRAP);
+    assert_int_equal(trap.kind, VM_TRAP_MEMORY_OOB);
+    assert_string_equal(trap.msg, "out of bounds memory access");
+    /* Host access is bounds-checked the same way. */
+    uint8_t buf[8];
+    struct vm_memory *mem = vm_instance_memory(r.inst);
+    assert_int_equal(vm_memory_read(mem, 2 * 65536 - 8, buf, 8), YB_OK);
+    assert_int_equal(vm_memory_read(mem, 2 * 65536 - 7, buf, 8), YB_EINVAL);
+    assert_int_equal(vm_memory_write(mem, UINT64_MAX - 2, buf, 8), YB_EINVAL);
+    stop(&r);
+}
+
+static void near_memory_override_and_cheap_instantiation(void **state)
+{
+    struct vm_config cfg;
+    vm_config_near(&cfg);
+    struct run r;
+    start(&r, &cfg, "near_mem");
+    union vm_value a, res;
+    assert_int_equal(vm_instance_invoke(r.inst, "pages", NULL, 0, &res, 1, NULL), YB_OK);
+    assert_int_equal(res.i32, 1024);
+    a.i32 = 1024;
+    assert_int_equal(vm_instance_invoke(r.inst, "grow", &a, 1, &res, 1, NULL), YB_OK);
+    assert_int_equal(res.i32, 1024);
+    a.i32 = 1;
+    assert_int_equal(vm_instance_invoke(r.inst, "grow", &a, 1, &res, 1, NULL), YB_OK);
+    assert_int_equal(res.i32, UINT32_MAX);
+    /* 64 MiB of zeroed memory, instantly: the last byte reads 0. */
+    uint8_t last = 1;
+    assert_int_equal(vm_memory_read(vm_instance_memory(r.inst), 64ull * 1024 * 1024 - 1, &last, 1),
+                     YB_OK);
+    assert_int_equal(last, 0);
+    stop(&r);
+
+    /* A cached module instantiated with its 64 MiB memory and a trivial call, many times. */
+    struct vm_module *m = vm_test_load(&cfg, "near_mem");
+    const int n = 2000;
+    double t0 = now();
+    for (int i = 0; i < n; i++) {
+        struct vm_store *s;
+        struct vm_instance *inst;
+        assert_int_equal(vm_store_new(&cfg, &s), YB_OK);
+        assert_int_equal(vm_instance_new(s, m, NULL, NULL, &inst, NULL, NULL), YB_OK);
+        assert_int_equal(vm_instance_invoke(inst, "noop", NULL, 0, NULL, 0, NULL), YB_OK);
+        vm_store_free(s);
+    }
+    double us = (now() - t0) / n * 1e6;
+    printf("instantiate 64 MiB module + trivial call: %.1f us\n", us);
+    assert_true(us < 2000); /* generous for sanitizer builds; the release figure is ~µs */
+    vm_module_release(m);
+}
+
+/* ---- hostile modules, built byte by byte ---- */
+
+struct bytes {
+    uint8_t *p;
+    size_t n;
+};
+
+static void put(struct bytes *b, const void *p, size_t n)
+{
+    b->p = realloc(b->p, b->n + n);
+    assert_non_null(b->p);
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+
+static void put_u8(struct bytes *b, uint8_t v)
+{
+    put(b, &v, 1);
+}
+
+static void put_leb(struct bytes *b, uint64_t v)
+{
+    do {
+        uint8_t c = v & 0x7f;
+        v >>= 7;
+        put_u8(b, v ? (uint8_t)(c | 0x80) : c);
+    } while (v);
+}
+
+static void put_section(struct bytes *b, uint8_t id, const struct bytes *content)
+{
+    put_u8(b, id);
+    put_leb(b, content->n);
+    put(b, content->p, content->n);
+}
+
+static struct bytes header(void)
+{
+    struct bytes b = {0};
+    put(&b, "\0asm\1\0\0\0", 8);
+    return b;
+}
+
+/* type 0 = [] -> []; one function of that type whose body is `body`. */
+static struct bytes module_with_body(const struct bytes *body)
+{
+    struct bytes b = header(), s = {0};
+    put(&s, "\1\x60\0\0", 4);
+    put_section(&b, 1, &s);
+    s.n = 0;
+    put(&s, "\1\0", 2);
+    put_section(&b, 3, &s);
+    s.n = 0;
+    put_leb(&s, 1);
+    put_leb(&s, body->n);
+    put(&s, body->p, body->n);
+    put_section(&b, 10, &s);
+    free(s.p);
+    return b;
+}
+
+static int load_bytes(const struct vm_config *cfg, struct bytes *b, struct vm_error *err,
+                      double *seconds)
+{
+    struct vm_module *m = NULL;
+    double t0 = now();
+    int rc = vm_module_load(cfg, b->p, b->n, &m, err);
+    *seconds = now() - t0;
+    vm_module_release(m);
+    free(b->p);
+    b->p = NULL;
+    return rc;
+}
+
+static void hostile_modules_fail_fast(void **state)
+{
+    struct vm_config cfg;
+    vm_config_default(&cfg);
+    struct vm_error err;
+    double t;
+
+    /* 4 billion types announced in a 5-byte section. */
+    struct bytes b = header(), s = {0};
+    put_leb(&s, 0xffffffffu);
+    put_section(&b, 1, &s);
+    assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_MALFORMED);
+    assert_true(t < 0.1);
+
+    /* 2^28 functions announced, nothing behind them. */
+    b = header();
+    s.n = 0;
+    put_leb(&s, 1u << 28);
+    put_section(&b, 3, &s);
+    assert_int_not_equal(load_bytes(&cfg, &b, &err, &t), YB_OK);
+    assert_true(t < 0.1);
+
+    /* A 1 GiB active data segment declared in a few bytes. */
+    b = header();
+    s.n = 0;
+    put(&s, "\1\0\1", 3); /* one memory, min 1 */
+    put_section(&b, 5, &s);
+    s.n = 0;
+    put(&s, "\1\0\x41\0\x0b", 5); /* one segment, memory 0, offset i32.const 0 */
+    put_leb(&s, 1u << 30);
+    put(&s, "abc", 3);
+    put_section(&b, 11, &s);
+    assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_MALFORMED);
+    assert_true(t < 0.1);
+
+    /* 20,000 nested blocks: over the nesting limit, a clean error. */
+    struct bytes body = {0};
+    put_u8(&body, 0); /* no locals */
+    for (int i = 0; i < 20000; i++) {
+        put(&body, "\x02\x40", 2);
+    }
+    for (int i = 0; i < 20000; i++) {
+        put_u8(&body, 0x0b);
+    }
+    put_u8(&body, 0x0b);
+    b = module_with_body(&body);
+    assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_LIMIT);
+    assert_non_null(strstr(err.msg, "nested"));
+    assert_true(t < 0.5);
+
+    /* 4 billion locals. */
+    body.n = 0;
+    put(&body, "\2", 1);
+    put_leb(&body, 0xffffffffu);
+    put_u8(&body, 0x7f);
+    put_leb(&body, 0xffffffffu);
+    put_u8(&body, 0x7e);
+    put_u8(&body, 0x0b);
+    b = module_with_body(&body);
+    assert_int_not_equal(load_bytes(&cfg, &b, &err, &t), YB_OK);
+    assert_non_null(strstr(err.msg, "too many locals"));
+    assert_true(t < 0.1);
+
+    /* A SIMD instruction: rejected naming the feature. */
+    body.n = 0;
+    put(&body, "\0\xfd\x0c", 3);
+    for (int i = 0; i < 16; i++) {
+        put_u8(&body, 0);
+    }
+    put(&body, "\x1a\x0b", 2);
+    b = module_with_body(&body);
+    assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_FEATURE);
+    assert_non_null(strstr(err.msg, "SIMD"));
+    free(body.p);
+
+    /* Over the module size limit. */
+    cfg.max_module_size = 16;
+    b = header();
+    s.n = 0;
+    put(&s, "0123456789", 10);
+    put_section(&b, 0, &s); /* custom section without a valid name: never parsed */
+    assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_LIMIT);
+    free(s.p);
+}
+
+static void memory_over_the_page_cap_does_not_instantiate(void **state)
+{
+    struct vm_config cfg;
+    vm_config_default(&cfg);
+    cfg.max_memory_pages = 1024;
+    struct bytes b = header(), s = {0};
+    put(&s, "\1\0", 2);
+    put_leb(&s, 65536); /* 4 GiB minimum */
+    put_section(&b, 5, &s);
+    free(s.p);
+    struct vm_module *m;
+    struct vm_error err;
+    assert_int_equal(vm_module_load(&cfg, b.p, b.n, &m, &err), YB_OK);
+    free(b.p);
+    struct vm_store *st;
+    struct vm_instance *inst;
+    assert_int_equal(vm_store_new(&cfg, &st), YB_OK);
+    assert_int_equal(vm_instance_new(st, m, NULL, NULL, &inst, &err, NULL), YB_EWASM_LIMIT);
+    vm_store_free(st);
+    vm_module_release(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stack_height_counts_finite_wasm_bytes),
+        cmocka_unit_test(runaway_recursion_traps),
+        cmocka_unit_test(memory_grow_past_max_returns_minus_one),
+        cmocka_unit_test(near_memory_override_and_cheap_instantiation),
+        cmocka_unit_test(hostile_modules_fail_fast),
+        cmocka_unit_test(memory_over_the_page_cap_does_not_instantiate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
