@@ -6,8 +6,9 @@
  *   GET  /v1/models            {"object":"list","data":[{"id":<model>,...}]}
  *   GET  /healthz              {"status":"ok","requests":N}
  *   GET  /v1/_log              the request log as JSON lines (reqlog.h); not itself logged
- * Request bodies over CHAT_BODY_MAX get 413 (bodies over MOCKAI_BODY_HARD_MAX are refused by
- * nng before they reach the handler, and so are not in the request log).
+ * Request bodies over CHAT_BODY_MAX get 413. Bodies over MOCKAI_BODY_HARD_MAX are refused by
+ * nng itself (nng 1.5.2 answers 400) before they reach the handler, so they are not in the
+ * request log and never buffered beyond that cap.
  *
  * Delays never block a thread: a delayed answer waits on an nng sleep aio, so any number of
  * requests can be waiting at once (a hang is a delay of BEHAVIOR_HANG_MS).
