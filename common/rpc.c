@@ -8,6 +8,7 @@
 #include "rpc.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,53 @@ void rpc_error_fini(struct rpc_error *err)
     }
     cJSON_Delete(err->object);
     memset(err, 0, sizeof *err);
+}
+
+/* snprintf at *used, advancing it; output past the end of out is cut, never overrun. */
+static void describe_add(char *out, size_t cap, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void describe_add(char *out, size_t cap, size_t *used, const char *fmt, ...)
+{
+    if (*used + 1 >= cap) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out + *used, cap - *used, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        *used = *used + (size_t)n < cap - 1 ? *used + (size_t)n : cap - 1;
+    }
+}
+
+const char *rpc_error_describe(int rc, const struct rpc_error *err, char *out, size_t cap)
+{
+    if (cap == 0) {
+        return out;
+    }
+    size_t used = 0;
+    out[0] = '\0';
+    describe_add(out, cap, &used, "%s", yb_err_name(rc));
+    if (err != NULL && rc == YB_ERPC) {
+        if (err->legacy) {
+            describe_add(out, cap, &used, " query error");
+        } else {
+            describe_add(out, cap, &used, " %s/%s code %lld", err->name ? err->name : "-",
+                         err->cause_name ? err->cause_name : "-", (long long)err->code);
+        }
+        /* data says the most when it is a string (§10.1); otherwise the message. */
+        if (cJSON_IsString(err->data) && err->data->valuestring != NULL) {
+            describe_add(out, cap, &used, ": %s", err->data->valuestring);
+        } else if (err->message != NULL) {
+            describe_add(out, cap, &used, ": %s", err->message);
+        }
+    } else if (err != NULL && err->http_status != 0 && err->http_status != 200) {
+        describe_add(out, cap, &used, " status %ld", err->http_status);
+    }
+    if (err != NULL && err->detail[0] != '\0') {
+        describe_add(out, cap, &used, ": %s", err->detail);
+    }
+    return out;
 }
 
 /* ---- pure layer ---- */

@@ -66,6 +66,14 @@ struct rpc_error {
 
 void rpc_error_fini(struct rpc_error *err);
 
+/*
+ * One line for a log about a failed call: rc's name plus whatever err holds, e.g.
+ * "YB_ERPC HANDLER_ERROR/UNKNOWN_ACCOUNT: account bob.near does not exist while viewing" or
+ * "YB_EHTTP status 503". err borrowed (may be NULL); out gets at most cap bytes, NUL-terminated
+ * (cut if longer). Returns out.
+ */
+const char *rpc_error_describe(int rc, const struct rpc_error *err, char *out, size_t cap);
+
 /* ---- pure layer ---- */
 
 /*

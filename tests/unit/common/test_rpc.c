@@ -165,6 +165,28 @@ static void legacy_query_error_is_an_rpc_error(void **state)
     rpc_error_fini(&err);
 }
 
+static void errors_describe_themselves_in_one_line(void **state)
+{
+    const char *body = "{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"error\":" NEAR_ERROR "}";
+    cJSON *result = NULL;
+    struct rpc_error err;
+    char line[256];
+    assert_int_equal(rpc_parse_response(200, body, strlen(body), 0, 7, &result, &err), YB_ERPC);
+    assert_string_equal(rpc_error_describe(YB_ERPC, &err, line, sizeof line),
+                        "YB_ERPC HANDLER_ERROR/UNKNOWN_ACCOUNT code -32000: account bob.near "
+                        "does not exist while viewing");
+    /* A short buffer gets a cut line, never an overrun. */
+    char small[12];
+    assert_string_equal(rpc_error_describe(YB_ERPC, &err, small, sizeof small), "YB_ERPC HAN");
+    rpc_error_fini(&err);
+
+    assert_int_equal(rpc_parse_response(503, "busy", 4, 0, 7, &result, &err), YB_EHTTP);
+    assert_string_equal(rpc_error_describe(YB_EHTTP, &err, line, sizeof line),
+                        "YB_EHTTP status 503");
+    rpc_error_fini(&err);
+    assert_string_equal(rpc_error_describe(YB_ECONNECT, NULL, line, sizeof line), "YB_ECONNECT");
+}
+
 static void invalid_transaction_keeps_its_data_object(void **state)
 {
     /* near-rpc.md §10.2: the detail that makes clients retry with a fresh nonce. */
@@ -523,6 +545,7 @@ int main(void)
         cmocka_unit_test(responses_are_classified),
         cmocka_unit_test(near_error_fields_are_picked_out),
         cmocka_unit_test(legacy_query_error_is_an_rpc_error),
+        cmocka_unit_test(errors_describe_themselves_in_one_line),
         cmocka_unit_test(invalid_transaction_keeps_its_data_object),
         cmocka_unit_test(oversized_response_is_refused_unparsed),
         cmocka_unit_test_setup_teardown(round_trip_echoes_params, server_start, server_stop),
