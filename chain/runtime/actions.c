@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "borsh.h"
+#include "code_cache.h"
 #include "crypto.h"
 #include "err.h"
 #include "ext.h"
@@ -375,11 +376,11 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
     const char *acc = r->receiver_id;
     static const uint8_t zero[NEAR_HASH_LEN] = {0};
 
-    uint8_t *code = NULL;
+    struct vm_module *module = NULL;
     size_t code_len = 0;
     int rc = YB_ENOTFOUND;
     if (memcmp(es->account.code_hash, zero, NEAR_HASH_LEN) != 0) {
-        rc = state_code_get(es->txn, acc, &code, &code_len);
+        rc = code_cache_get(ac->rt->codes, es->txn, acc, es->account.code_hash, &module, &code_len);
     }
     if (rc == YB_ENOTFOUND) {
         cJSON *cde = cJSON_CreateObject();
@@ -391,6 +392,11 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
         es->failure_name_owned = yb_xstrdup("CodeDoesNotExist");
         es->failure_name = es->failure_name_owned;
         return YB_OK;
+    }
+    /* Code the engine refuses is judged by logic_run_code, which reports it as NEAR does. */
+    uint8_t *code = NULL;
+    if (rc >= YB_EWASM_MALFORMED && rc <= YB_EOUT_OF_GAS) {
+        rc = state_code_get(es->txn, acc, &code, &code_len);
     }
     if (rc != YB_OK) {
         return rc;
@@ -439,8 +445,13 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
     crypto_sha256(seed_in, sizeof seed_in, ctx.random_seed);
 
     struct logic_outcome out;
-    rc = logic_run_code(&ctx, ac->rt->cache, code, code_len, a->u.call.method_name, &out);
-    free(code);
+    if (module) {
+        rc = logic_run(&ctx, module, code_len, a->u.call.method_name, &out);
+        vm_module_release(module);
+    } else {
+        rc = logic_run_code(&ctx, ac->rt->cache, code, code_len, a->u.call.method_name, &out);
+        free(code);
+    }
     free(receivers);
     ext_fini(&ext);
     if (rc != YB_OK) {

@@ -9,6 +9,7 @@
 
 #include "actions.h"
 #include "borsh.h"
+#include "code_cache.h"
 #include "crypto.h"
 #include "err.h"
 #include "ext.h"
@@ -24,11 +25,17 @@ int runtime_init(struct runtime *rt, const struct config_runtime *cfg)
     rt->tx_validity_period = RUNTIME_DEFAULT_TX_VALIDITY;
     struct vm_config vc;
     logic_vm_config(cfg, &vc);
-    return vm_cache_new(&vc, RUNTIME_VM_CACHE_ENTRIES, &rt->cache);
+    int rc = vm_cache_new(&vc, RUNTIME_VM_CACHE_ENTRIES, &rt->cache);
+    if (rc == YB_OK) {
+        rt->codes = code_cache_new(rt->cache);
+    }
+    return rc;
 }
 
 void runtime_fini(struct runtime *rt)
 {
+    code_cache_free(rt->codes);
+    rt->codes = NULL;
     vm_cache_free(rt->cache);
     rt->cache = NULL;
 }
@@ -63,9 +70,17 @@ int runtime_view_call(struct runtime *rt, struct store_txn *txn, const char *acc
     if (rc != YB_OK) {
         return rc;
     }
+    static const uint8_t zero[NEAR_HASH_LEN] = {0};
+    if (memcmp(a.code_hash, zero, NEAR_HASH_LEN) == 0) {
+        return YB_ERUNTIME_NO_CODE;
+    }
+    struct vm_module *module = NULL;
     uint8_t *code = NULL;
     size_t code_len = 0;
-    rc = state_code_get(txn, acc, &code, &code_len);
+    rc = code_cache_get(rt->codes, txn, acc, a.code_hash, &module, &code_len);
+    if (rc >= YB_EWASM_MALFORMED && rc <= YB_EOUT_OF_GAS) {
+        rc = state_code_get(txn, acc, &code, &code_len);
+    }
     if (rc == YB_ENOTFOUND) {
         return YB_ERUNTIME_NO_CODE;
     }
@@ -93,8 +108,13 @@ int runtime_view_call(struct runtime *rt, struct store_txn *txn, const char *acc
         .ext_ctx = &ext,
     };
     struct logic_outcome lo;
-    rc = logic_run_code(&ctx, rt->cache, code, code_len, method, &lo);
-    free(code);
+    if (module) {
+        rc = logic_run(&ctx, module, code_len, method, &lo);
+        vm_module_release(module);
+    } else {
+        rc = logic_run_code(&ctx, rt->cache, code, code_len, method, &lo);
+        free(code);
+    }
     ext_fini(&ext);
     if (rc != YB_OK) {
         logic_outcome_fini(&lo);

@@ -35,6 +35,8 @@
 #include "tx.h"
 #include "vm.h"
 
+struct code_cache;
+
 /* nearcore's ACCESS_KEY_NONCE_RANGE_MULTIPLIER: nonces stay below height × this. */
 #define RUNTIME_NONCE_RANGE_MULTIPLIER 1000000ULL
 /* mainnet's transaction_validity_period, in blocks. */
@@ -50,6 +52,7 @@ struct runtime {
     struct config_runtime config; /* copied at init; plain data, may be edited before use */
     uint64_t tx_validity_period;  /* blocks a block_hash stays valid for */
     struct vm_cache *cache;       /* owned */
+    struct code_cache *codes;     /* owned: compiled contracts by code hash */
 };
 
 /* Copies cfg (borrowed) and creates the module cache. Pair with runtime_fini.
