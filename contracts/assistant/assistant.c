@@ -17,6 +17,7 @@
 #include "jw.h"
 #include "libc.h"
 #include "near.h"
+#include "requests.h"
 #include "str.h"
 
 #define ASSISTANT_PROMPT_MAX  4096
@@ -43,43 +44,11 @@
 /* The register promise_yield_create writes the data id to (0 is the SDK's scratch). */
 #define ASSISTANT_YIELD_REGISTER 1
 
-/* ---- storage keys (layout documented in README.md) ---- */
+/* ---- configuration keys (layout in README.md; request state: requests.c) ---- */
 #define KEY_OWNER   "cfg:owner"
 #define KEY_ORACLES "cfg:oracles"
 #define KEY_TIMEOUT "cfg:timeout"
-#define KEY_NEXT_ID "cfg:next_id"
-#define KEY_HEAD    "cfg:head"
-#define KEY_TAIL    "cfg:tail"
-#define KEY_PENDING "cfg:pending"
 #define KEYLEN(k)   (sizeof(k) - 1)
-
-/* A prefix and an 8-byte big-endian id (so keys sort by id), or a 32-byte yield id. */
-struct key {
-    uint8_t b[2 + 32];
-    size_t n;
-};
-
-static struct key key_id(char prefix, uint64_t id)
-{
-    struct key k;
-    k.b[0] = (uint8_t)prefix;
-    k.b[1] = ':';
-    for (int i = 0; i < 8; i++) {
-        k.b[2 + i] = (uint8_t)(id >> (56 - 8 * i));
-    }
-    k.n = 10;
-    return k;
-}
-
-static struct key key_yield(const uint8_t yield_id[32])
-{
-    struct key k;
-    k.b[0] = 'y';
-    k.b[1] = ':';
-    memcpy(k.b + 2, yield_id, 32);
-    k.n = 34;
-    return k;
-}
 
 /* ---- configuration ---- */
 
@@ -186,164 +155,6 @@ static char *account_arg(const struct args *a, const char *key, size_t *len)
     return id;
 }
 
-/* ---- the pending list: a doubly linked list of request ids in creation order ---- */
-/* Link record "l:<id>": prev id, next id (u64 LE each; 0 = none). Head/tail/count in cfg:. */
-
-struct link {
-    uint64_t prev;
-    uint64_t next;
-};
-
-static uint64_t load_u64le(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) {
-        v = (v << 8) | p[i];
-    }
-    return v;
-}
-
-static void store_u64le(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
-static bool link_get(uint64_t id, struct link *l)
-{
-    struct key k = key_id('l', id);
-    size_t n;
-    uint8_t *v = env_storage_get(k.b, k.n, &n);
-    if (v == NULL) {
-        return false;
-    }
-    if (n != 16) {
-        env_panic_z("assistant: corrupt pending list in state");
-    }
-    l->prev = load_u64le(v);
-    l->next = load_u64le(v + 8);
-    return true;
-}
-
-static void link_set(uint64_t id, struct link l)
-{
-    struct key k = key_id('l', id);
-    uint8_t v[16];
-    store_u64le(v, l.prev);
-    store_u64le(v + 8, l.next);
-    env_storage_set(k.b, k.n, v, sizeof v);
-}
-
-static void pending_push(uint64_t id)
-{
-    uint64_t tail = env_storage_get_u64(KEY_TAIL, KEYLEN(KEY_TAIL), 0);
-    struct link l = {.prev = tail, .next = 0};
-    link_set(id, l);
-    if (tail != 0) {
-        struct link t;
-        if (!link_get(tail, &t)) {
-            env_panic_z("assistant: corrupt pending list in state");
-        }
-        t.next = id;
-        link_set(tail, t);
-    } else {
-        env_storage_set_u64(KEY_HEAD, KEYLEN(KEY_HEAD), id);
-    }
-    env_storage_set_u64(KEY_TAIL, KEYLEN(KEY_TAIL), id);
-    uint64_t count = env_storage_get_u64(KEY_PENDING, KEYLEN(KEY_PENDING), 0);
-    env_storage_set_u64(KEY_PENDING, KEYLEN(KEY_PENDING), count + 1);
-}
-
-/* Unlinks id if it is in the list; returns whether it was. */
-static bool pending_remove(uint64_t id)
-{
-    struct link l;
-    if (!link_get(id, &l)) {
-        return false;
-    }
-    struct key k = key_id('l', id);
-    env_storage_remove(k.b, k.n);
-    if (l.prev != 0) {
-        struct link p;
-        if (link_get(l.prev, &p)) {
-            p.next = l.next;
-            link_set(l.prev, p);
-        }
-    } else {
-        env_storage_set_u64(KEY_HEAD, KEYLEN(KEY_HEAD), l.next);
-    }
-    if (l.next != 0) {
-        struct link nx;
-        if (link_get(l.next, &nx)) {
-            nx.prev = l.prev;
-            link_set(l.next, nx);
-        }
-    } else {
-        env_storage_set_u64(KEY_TAIL, KEYLEN(KEY_TAIL), l.prev);
-    }
-    uint64_t count = env_storage_get_u64(KEY_PENDING, KEYLEN(KEY_PENDING), 0);
-    env_storage_set_u64(KEY_PENDING, KEYLEN(KEY_PENDING), count > 0 ? count - 1 : 0);
-    return true;
-}
-
-/* ---- request records ---- */
-/* "r:<id>" holds the request as the JSON object get_pending_requests returns:
- * {"request_id","yield_id"(base58),"prompt","requester","created_height","expires_height"}. */
-
-static bool record_get(uint64_t id, struct jr_value *rec)
-{
-    struct key k = key_id('r', id);
-    size_t n;
-    uint8_t *v = env_storage_get(k.b, k.n, &n);
-    if (v == NULL) {
-        return false;
-    }
-    if (jr_parse((const char *)v, n, rec) != YB_OK || jr_type_of(*rec) != JR_OBJECT) {
-        env_panic_z("assistant: corrupt request record in state");
-    }
-    return true;
-}
-
-static struct jr_value record_field(struct jr_value rec, const char *name)
-{
-    struct jr_value v;
-    if (jr_get(rec, name, &v) != YB_OK) {
-        env_panic3("assistant: request record lacks ", name, NULL);
-    }
-    return v;
-}
-
-static void record_yield_id(struct jr_value rec, uint8_t out[32])
-{
-    char text[B58_HASH_TEXT];
-    size_t n;
-    if (jr_string(record_field(rec, "yield_id"), text, sizeof text, &n) != YB_OK ||
-        b58_decode_exact(text, n, out, 32) != YB_OK) {
-        env_panic_z("assistant: corrupt yield id in state");
-    }
-}
-
-static bool answered(uint64_t id)
-{
-    struct key k = key_id('a', id);
-    return env_storage_has(k.b, k.n);
-}
-
-/* Removes everything stored for request id. */
-static void request_forget(uint64_t id, struct jr_value rec)
-{
-    uint8_t yield_id[32];
-    record_yield_id(rec, yield_id);
-    struct key ky = key_yield(yield_id);
-    struct key kr = key_id('r', id);
-    struct key ka = key_id('a', id);
-    env_storage_remove(ky.b, ky.n);
-    env_storage_remove(kr.b, kr.n);
-    env_storage_remove(ka.b, ka.n);
-    pending_remove(id);
-}
-
 /* ---- events (NEP-297) ---- */
 
 static void log_event(const char *event, struct jw *data)
@@ -377,7 +188,6 @@ NEAR_METHOD(init)
     }
     env_storage_set(KEY_OWNER, KEYLEN(KEY_OWNER), own, owner_len);
     env_storage_set_u64(KEY_TIMEOUT, KEYLEN(KEY_TIMEOUT), timeout);
-    env_storage_set_u64(KEY_NEXT_ID, KEYLEN(KEY_NEXT_ID), 1);
     struct jr_value none = {"[]", 2};
     store_oracles(none, NULL, 0, NULL, 0);
     if (args_has(&a, "oracle_ids")) {
@@ -414,8 +224,7 @@ static void request_impl(const char *method)
         args_fail("prompt", ": must not be empty");
     }
     char *requester = env_predecessor(&requester_len);
-    uint64_t id = env_storage_get_u64(KEY_NEXT_ID, KEYLEN(KEY_NEXT_ID), 1);
-    env_storage_set_u64(KEY_NEXT_ID, KEYLEN(KEY_NEXT_ID), id + 1);
+    uint64_t id = requests_next_id();
     uint64_t created = near_block_index();
     uint64_t expires = created + env_storage_get_u64(KEY_TIMEOUT, KEYLEN(KEY_TIMEOUT),
                                                      ASSISTANT_DEFAULT_TIMEOUT_BLOCKS);
@@ -459,13 +268,7 @@ static void request_impl(const char *method)
     size_t rec_len;
     const char *rec_text = env_json_finish(&rec, "request record", &rec_len);
 
-    struct key kr = key_id('r', id);
-    struct key ky = key_yield(yield_id);
-    uint8_t id_le[8];
-    store_u64le(id_le, id);
-    env_storage_set(kr.b, kr.n, rec_text, rec_len);
-    env_storage_set(ky.b, ky.n, id_le, sizeof id_le);
-    pending_push(id);
+    requests_add(id, yield_id, rec_text, rec_len);
 
     /* The event is the record itself; a prompt whose escaped form would push the line over
      * NEAR's log limit is left out (prompt_omitted) — the oracle reads it from the state. */
@@ -507,31 +310,6 @@ NEAR_METHOD(ask_assistant)
     request_impl("ask_assistant");
 }
 
-/* Walks the pending list from its head, skipping from_index entries; calls emit for at most
- * limit records. */
-static void pending_page(struct jw *w, uint64_t from_index, uint64_t limit,
-                         void (*emit)(struct jw *, struct jr_value))
-{
-    uint64_t id = env_storage_get_u64(KEY_HEAD, KEYLEN(KEY_HEAD), 0);
-    uint64_t index = 0;
-    uint64_t emitted = 0;
-    jw_array_begin(w);
-    while (id != 0 && emitted < limit) {
-        struct link l;
-        struct jr_value rec;
-        if (!link_get(id, &l)) {
-            env_panic_z("assistant: corrupt pending list in state");
-        }
-        if (index >= from_index && record_get(id, &rec)) {
-            emit(w, rec);
-            emitted++;
-        }
-        index++;
-        id = l.next;
-    }
-    jw_array_end(w);
-}
-
 static void page_args(uint64_t *from_index, uint64_t *limit)
 {
     struct args a;
@@ -552,12 +330,12 @@ static void emit_record(struct jw *w, struct jr_value rec)
 static void emit_example_shape(struct jw *w, struct jr_value rec)
 {
     uint8_t yield_id[32];
-    record_yield_id(rec, yield_id);
+    requests_yield_id(rec, yield_id);
     jw_object_begin(w);
     jw_key(w, "yield_id");
     jw_byte_array(w, yield_id, 32);
     jw_key(w, "prompt");
-    jw_raw(w, record_field(rec, "prompt").p, record_field(rec, "prompt").n);
+    jw_raw(w, requests_field(rec, "prompt").p, requests_field(rec, "prompt").n);
     jw_object_end(w);
 }
 
@@ -568,7 +346,7 @@ NEAR_METHOD(get_pending_requests)
     struct jw w;
     page_args(&from_index, &limit);
     jw_init(&w, ASSISTANT_RESULT_MAX);
-    pending_page(&w, from_index, limit, emit_record);
+    requests_page(&w, from_index, limit, emit_record);
     env_return_json(&w);
 }
 
@@ -579,7 +357,7 @@ NEAR_METHOD(list_requests)
     struct jw w;
     page_args(&from_index, &limit);
     jw_init(&w, ASSISTANT_RESULT_MAX);
-    pending_page(&w, from_index, limit, emit_example_shape);
+    requests_page(&w, from_index, limit, emit_example_shape);
     env_return_json(&w);
 }
 
@@ -594,20 +372,58 @@ NEAR_METHOD(get_request)
     args_load(&a);
     uint64_t id = args_u64(&a, "request_id");
     jw_init(&w, ASSISTANT_PROMPT_MAX * 6 + 512);
-    if (!record_get(id, &rec)) {
+    if (!requests_get(id, &rec)) {
         jw_null(&w);
     } else {
         jw_object_begin(&w);
         for (size_t i = 0; i < sizeof record_fields / sizeof record_fields[0]; i++) {
-            struct jr_value v = record_field(rec, record_fields[i]);
+            struct jr_value v = requests_field(rec, record_fields[i]);
             jw_key(&w, record_fields[i]);
             jw_raw(&w, v.p, v.n);
         }
         jw_key(&w, "status");
-        jw_string_z(&w, answered(id) ? "answered" : "pending");
+        jw_string_z(&w, requests_has_answer(id) ? "answered" : "pending");
         jw_object_end(&w);
     }
     env_return_json(&w);
+}
+
+/* promise_yield_resume with the short reference {"request_id":N} as payload (the callback reads
+ * the answer from state); whether the chain accepted it. */
+static bool resume_with_reference(const uint8_t yield_id[32], uint64_t id)
+{
+    struct jw p;
+    size_t payload_len;
+    jw_init(&p, 64);
+    jw_object_begin(&p);
+    jw_key(&p, "request_id");
+    jw_u64(&p, id);
+    jw_object_end(&p);
+    const char *payload = env_json_finish(&p, "resume payload", &payload_len);
+    return near_promise_yield_resume(32, NEAR_PTR(yield_id), payload_len, NEAR_PTR(payload)) == 1;
+}
+
+static void log_answered(uint64_t id, const uint8_t yield_id[32], const char *responder,
+                         size_t responder_len, size_t answer_len)
+{
+    char yid_text[B58_HASH_TEXT];
+    size_t yid_text_len;
+    struct jw ev;
+    b58_encode(yield_id, 32, yid_text, sizeof yid_text, &yid_text_len);
+    jw_init(&ev, ASSISTANT_EVENT_MAX);
+    jw_array_begin(&ev);
+    jw_object_begin(&ev);
+    jw_key(&ev, "request_id");
+    jw_u64(&ev, id);
+    jw_key(&ev, "yield_id");
+    jw_string(&ev, yid_text, yid_text_len);
+    jw_key(&ev, "responder");
+    jw_string(&ev, responder, responder_len);
+    jw_key(&ev, "answer_bytes");
+    jw_u64(&ev, answer_len);
+    jw_object_end(&ev);
+    jw_array_end(&ev);
+    log_event("request_answered", &ev);
 }
 
 NEAR_METHOD(respond)
@@ -626,51 +442,20 @@ NEAR_METHOD(respond)
     args_hash32(&a, "yield_id", yield_id);
     char *answer = args_string(&a, "response", ASSISTANT_ANSWER_MAX, &answer_len);
 
-    struct key ky = key_yield(yield_id);
-    size_t n;
-    uint8_t *id_le = env_storage_get(ky.b, ky.n, &n);
+    uint64_t id;
     bool accepted = false;
-    if (id_le != NULL && n == 8) {
-        uint64_t id = load_u64le(id_le);
-        struct key ka = key_id('a', id);
-        /* A second answer would be ignored by the chain (the first resume wins), so it must not
-         * replace the stored one either. */
-        if (!env_storage_has(ka.b, ka.n)) {
-            env_storage_set(ka.b, ka.n, answer, answer_len);
-            struct jw p;
-            jw_init(&p, 64);
-            jw_object_begin(&p);
-            jw_key(&p, "request_id");
-            jw_u64(&p, id);
-            jw_object_end(&p);
-            size_t payload_len;
-            const char *payload = env_json_finish(&p, "resume payload", &payload_len);
-            accepted = near_promise_yield_resume(32, NEAR_PTR(yield_id), payload_len,
-                                                 NEAR_PTR(payload)) == 1;
-            if (!accepted) {
-                /* Already resumed or timed out: no callback will read this answer. */
-                env_storage_remove(ka.b, ka.n);
-            } else {
-                char yid_text[B58_HASH_TEXT];
-                size_t yid_text_len;
-                b58_encode(yield_id, 32, yid_text, sizeof yid_text, &yid_text_len);
-                pending_remove(id);
-                struct jw ev;
-                jw_init(&ev, ASSISTANT_EVENT_MAX);
-                jw_array_begin(&ev);
-                jw_object_begin(&ev);
-                jw_key(&ev, "request_id");
-                jw_u64(&ev, id);
-                jw_key(&ev, "yield_id");
-                jw_string(&ev, yid_text, yid_text_len);
-                jw_key(&ev, "responder");
-                jw_string(&ev, caller, caller_len);
-                jw_key(&ev, "answer_bytes");
-                jw_u64(&ev, answer_len);
-                jw_object_end(&ev);
-                jw_array_end(&ev);
-                log_event("request_answered", &ev);
-            }
+    /* Unknown yield ids (never created, or already finished) and requests that already have an
+     * answer are refused: the chain ignores a second resume's payload, so the stored answer must
+     * not change either. */
+    if (requests_find_by_yield(yield_id, &id) && !requests_has_answer(id)) {
+        requests_set_answer(id, answer, answer_len);
+        accepted = resume_with_reference(yield_id, id);
+        if (accepted) {
+            requests_unlist(id);
+            log_answered(id, yield_id, caller, caller_len, answer_len);
+        } else {
+            /* The chain has no pending yield any more: no callback will read this answer. */
+            requests_drop_answer(id);
         }
     }
     env_return_z(accepted ? "true" : "false");
@@ -688,15 +473,14 @@ NEAR_METHOD(return_external_response)
         env_panic_z("return_external_response: expected exactly one promise result");
     }
     uint64_t status = near_promise_result(0, ASSISTANT_YIELD_REGISTER);
-    bool have_record = record_get(id, &rec);
+    bool have_record = requests_get(id, &rec);
     jw_init(&w, ASSISTANT_ANSWER_MAX * 6 + 128);
     jw_object_begin(&w);
     jw_key(&w, "request_id");
     jw_u64(&w, id);
     if (status == 1) {
-        struct key ka = key_id('a', id);
         size_t answer_len;
-        uint8_t *answer = env_storage_get(ka.b, ka.n, &answer_len);
+        uint8_t *answer = requests_answer(id, &answer_len);
         if (answer == NULL) {
             env_panic_z("return_external_response: resumed without a stored answer");
         }
@@ -715,7 +499,7 @@ NEAR_METHOD(return_external_response)
         jw_u64(&ev, id);
         if (have_record) {
             jw_key(&ev, "yield_id");
-            struct jr_value y = record_field(rec, "yield_id");
+            struct jr_value y = requests_field(rec, "yield_id");
             jw_raw(&ev, y.p, y.n);
         }
         jw_key(&ev, "timed_out_height");
@@ -726,7 +510,7 @@ NEAR_METHOD(return_external_response)
     }
     jw_object_end(&w);
     if (have_record) {
-        request_forget(id, rec);
+        requests_forget(id, rec);
     }
     env_return_json(&w);
 }
@@ -783,9 +567,9 @@ NEAR_METHOD(get_config)
     jw_key(&w, "timeout_blocks");
     jw_u64(&w, env_storage_get_u64(KEY_TIMEOUT, KEYLEN(KEY_TIMEOUT), 0));
     jw_key(&w, "pending");
-    jw_u64(&w, env_storage_get_u64(KEY_PENDING, KEYLEN(KEY_PENDING), 0));
+    jw_u64(&w, requests_pending_count());
     jw_key(&w, "next_request_id");
-    jw_u64(&w, env_storage_get_u64(KEY_NEXT_ID, KEYLEN(KEY_NEXT_ID), 1));
+    jw_u64(&w, requests_peek_next_id());
     jw_key(&w, "prompt_max_bytes");
     jw_u64(&w, ASSISTANT_PROMPT_MAX);
     jw_key(&w, "answer_max_bytes");

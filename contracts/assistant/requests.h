@@ -1,0 +1,56 @@
+/*
+ * requests.h — the assistant's request state in contract storage: request records, the index
+ * from yield (data) id to request id, stored answers, and the pending list (requests still
+ * waiting for an answer, in creation order). The storage layout is in README.md.
+ *
+ * Records are the JSON objects get_pending_requests returns; values handed out point into
+ * buffers of the bump allocator (valid until the call ends). Corrupt state makes the call panic.
+ * wasm32 contract code; single-threaded.
+ */
+#ifndef REQUESTS_H
+#define REQUESTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jr.h"
+#include "jw.h"
+
+/* Takes the next request id (ids start at 1). Not for views. */
+uint64_t requests_next_id(void);
+/* The id the next request will get, without taking it. */
+uint64_t requests_peek_next_id(void);
+
+/* Stores a new request: its record (JSON object text, borrowed), the yield-id index entry, and
+ * a place at the end of the pending list. Not for views. */
+void requests_add(uint64_t id, const uint8_t yield_id[32], const char *record, size_t record_len);
+
+/* The record of request id in *rec; false if there is none. */
+bool requests_get(uint64_t id, struct jr_value *rec);
+/* A member of a record; panics if the record lacks it. */
+struct jr_value requests_field(struct jr_value rec, const char *name);
+/* The 32-byte yield id a record names. */
+void requests_yield_id(struct jr_value rec, uint8_t out[32]);
+/* The request a yield id belongs to; false if none (never created, or already finished). */
+bool requests_find_by_yield(const uint8_t yield_id[32], uint64_t *id);
+
+/* Answers, kept between respond and the callback. answer borrowed by set, returned by get. */
+bool requests_has_answer(uint64_t id);
+void requests_set_answer(uint64_t id, const char *answer, size_t len);
+void requests_drop_answer(uint64_t id);
+uint8_t *requests_answer(uint64_t id, size_t *len);
+
+/* Takes request id off the pending list (its answer was accepted); false if it was not on it. */
+bool requests_unlist(uint64_t id);
+/* Removes everything stored for request id (record, index, answer, pending link). */
+void requests_forget(uint64_t id, struct jr_value rec);
+
+/* How many requests are on the pending list. */
+uint64_t requests_pending_count(void);
+/* Writes a JSON array of up to limit pending requests, skipping the first from_index, each
+ * written by emit (w borrowed). */
+void requests_page(struct jw *w, uint64_t from_index, uint64_t limit,
+                   void (*emit)(struct jw *w, struct jr_value rec));
+
+#endif
