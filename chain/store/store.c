@@ -240,6 +240,27 @@ void store_close(struct store *s)
     free(s);
 }
 
+int store_info(struct store *s, struct store_info *out)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    int err = store_err(mdb_env_info(s->env, &info), "env_info");
+    if (!err) {
+        err = store_err(mdb_env_stat(s->env, &st), "env_stat");
+    }
+    if (err) {
+        return err;
+    }
+    out->map_size = info.me_mapsize;
+    out->used_bytes = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+    out->max_readers = info.me_maxreaders;
+    out->readers_used = info.me_numreaders;
+    pthread_mutex_lock(&s->lock);
+    out->snapshots = s->snapshots;
+    pthread_mutex_unlock(&s->lock);
+    return YB_OK;
+}
+
 int store_sync(struct store *s)
 {
     return store_err(mdb_env_sync(s->env, 1), "sync");

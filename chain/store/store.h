@@ -72,7 +72,8 @@ struct store_options {
     size_t max_map_size;             /* growth limit on MAP_FULL; 0 = never grow past map_size */
     bool sync;                       /* fsync on every commit (default true); false = MDB_NOSYNC |
                                         MDB_NOMETASYNC: fast, but a crash may lose recent commits */
-    unsigned max_readers;            /* concurrent snapshots; 0 = STORE_DEFAULT_READERS */
+    unsigned max_readers;            /* concurrent snapshots; 0 = STORE_DEFAULT_READERS (an
+                                        existing lock file may keep a larger count) */
     unsigned n_columns;              /* columns 0..n_columns-1; 0 = STORE_MAX_COLUMNS */
     const char *const *column_names; /* borrowed, optional: n_columns names for the LMDB
                                         databases (for mdb_stat -a); NULL = "col0", "col1", ... */
@@ -98,6 +99,18 @@ int store_open(const char *dir, const struct store_options *opts, struct store *
 
 /* Close the store; no transaction may be open. Accepts NULL. */
 void store_close(struct store *s);
+
+/* Figures for metrics and dashboards. */
+struct store_info {
+    size_t map_size;       /* current map size (address space), bytes */
+    size_t used_bytes;     /* pages in use up to the last committed page, bytes */
+    unsigned max_readers;  /* reader slots */
+    unsigned readers_used; /* slots in use (snapshots, and the reads of write txns) */
+    unsigned snapshots;    /* snapshots open in this process */
+};
+
+/* Fill *out; any thread. Errors: YB_ESTORE. */
+int store_info(struct store *s, struct store_info *out);
 
 /* Force committed data to disk (useful when opened with sync = false). Errors: YB_ESTORE. */
 int store_sync(struct store *s);

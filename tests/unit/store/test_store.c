@@ -510,6 +510,90 @@ static void del_prefix_removes_only_the_prefix(void **state)
     store_snapshot_end(snap);
 }
 
+static void reader_slots_are_capped_and_reported(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    struct store_options o;
+    store_options_default(&o);
+    o.sync = false;
+    o.max_readers = 2;
+    struct store *s = NULL;
+    /* A fresh directory: LMDB keeps the larger slot count of an existing lock file. */
+    char dir[80];
+    snprintf(dir, sizeof dir, "%s/readers", f->dir);
+    assert_int_equal(store_open(dir, &o, &s), YB_OK);
+    commit_one(s, 0, "k", "v");
+    struct store_txn *a = NULL, *b = NULL, *c = NULL;
+    assert_int_equal(store_snapshot_begin(s, &a), YB_OK);
+    assert_int_equal(store_snapshot_begin(s, &b), YB_OK);
+    assert_int_equal(store_snapshot_begin(s, &c), YB_EBUSY); /* all slots taken */
+    struct store_info info;
+    assert_int_equal(store_info(s, &info), YB_OK);
+    assert_int_equal(info.max_readers, 2);
+    assert_int_equal(info.snapshots, 2);
+    assert_true(info.used_bytes > 0 && info.used_bytes <= info.map_size);
+    store_snapshot_end(a);
+    assert_int_equal(store_snapshot_begin(s, &c), YB_OK); /* a freed slot is reused */
+    store_snapshot_end(b);
+    store_snapshot_end(c);
+    assert_int_equal(store_info(s, &info), YB_OK);
+    assert_int_equal(info.snapshots, 0);
+    store_close(s);
+    f->s = open_fast(f->dir);
+}
+
+/* LMDB may only resize the map when no transaction is active: while a snapshot is open the
+ * map does not grow, and the block keeps failing; once it ends, the retry succeeds. */
+static void map_growth_waits_for_snapshots(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    struct store_options o;
+    store_options_default(&o);
+    o.sync = false;
+    o.map_size = 256 * 1024;
+    o.max_map_size = 64u << 20;
+    struct store *s = NULL;
+    assert_int_equal(store_open(f->dir, &o, &s), YB_OK);
+    static uint8_t value[4096];
+    struct store_txn *snap = NULL, *t = NULL;
+    assert_int_equal(store_snapshot_begin(s, &snap), YB_OK);
+    for (int attempt = 0; attempt < 3; attempt++) {
+        assert_int_equal(store_write_begin(s, &t), YB_OK);
+        int err = YB_OK;
+        for (uint32_t i = 0; i < 200 && err == YB_OK; i++) {
+            err = store_put(t, 0, &i, sizeof i, value, sizeof value);
+        }
+        assert_int_equal(err, YB_ESTORE_FULL);
+        store_abort(t);
+    }
+    struct store_info info;
+    assert_int_equal(store_info(s, &info), YB_OK);
+    assert_int_equal(info.map_size, 256 * 1024);
+    store_snapshot_end(snap);
+    int err = YB_ESTORE_FULL;
+    for (int attempt = 0; attempt < 6 && err; attempt++) {
+        assert_int_equal(store_write_begin(s, &t), YB_OK);
+        err = YB_OK;
+        for (uint32_t i = 0; i < 200 && err == YB_OK; i++) {
+            err = store_put(t, 0, &i, sizeof i, value, sizeof value);
+        }
+        if (err) {
+            store_abort(t);
+        } else {
+            err = store_commit(t);
+        }
+    }
+    assert_int_equal(err, YB_OK);
+    assert_int_equal(store_info(s, &info), YB_OK);
+    assert_true(info.map_size > 256 * 1024);
+    store_close(s);
+    f->s = open_fast(f->dir);
+}
+
 static void named_columns_and_bad_options(void **state)
 {
     struct fixture *f = *state;
@@ -712,6 +796,8 @@ int main(void)
         T(iterator_left_open_is_closed_with_its_txn),
         T(count_whole_column_and_prefix),
         T(del_prefix_removes_only_the_prefix),
+        T(reader_slots_are_capped_and_reported),
+        T(map_growth_waits_for_snapshots),
         T(named_columns_and_bad_options),
         T(map_full_is_reported),
         T(map_grows_after_full),
