@@ -77,7 +77,9 @@
     X(YIELD_CREATE_BYTE, "yield_create_byte", 15643988ULL)                                         \
     X(YIELD_CREATE_WITH_ID_BASE, "yield_create_with_id_base", 290000000000ULL)                     \
     X(YIELD_RESUME_BASE, "yield_resume_base", 1195627285210ULL)                                    \
-    X(YIELD_RESUME_BYTE, "yield_resume_byte", 47683715ULL)
+    X(YIELD_RESUME_BYTE, "yield_resume_byte", 47683715ULL)                                         \
+    X(VALIDATOR_STAKE_BASE, "validator_stake_base", 911834726400ULL)                               \
+    X(VALIDATOR_TOTAL_STAKE_BASE, "validator_total_stake_base", 911834726400ULL)
 
 enum config_ext_cost {
 #define X(name, str, gas) CONFIG_EXT_##name,

@@ -3,6 +3,7 @@
  * gas, storage usage and the random seed (nep519 §6). Predecessor, signer, signer key and the
  * gas queries are prohibited in view calls, as in nearcore.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -154,6 +155,35 @@ static int h_attached_deposit(struct vm_call *call, void *ctx, const union vm_va
     return u128_to_memory(call, ctx, a[0].i64, ((struct logic *)ctx)->ctx->attached_deposit);
 }
 
+/* validator_stake(account_id_len, account_id_ptr, stake_ptr): a local chain has no validators
+ * (Stake actions are refused), so every account's stake is 0, as nearcore answers for an
+ * account outside the validator set. */
+static int h_validator_stake(struct vm_call *call, void *ctx, const union vm_value *a,
+                             union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    char *account = NULL;
+    if (logic_pay(l, CONFIG_EXT_BASE) || logic_read_account_id(l, a[0].i64, a[1].i64, &account) ||
+        logic_pay(l, CONFIG_EXT_VALIDATOR_STAKE_BASE) || logic_mem_write_u128(l, a[2].i64, 0)) {
+        free(account);
+        return logic_trap(l);
+    }
+    free(account);
+    return YB_OK;
+}
+
+/* validator_total_stake(stake_ptr): 0, for the same reason. */
+static int h_validator_total_stake(struct vm_call *call, void *ctx, const union vm_value *a,
+                                   union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    if (logic_pay(l, CONFIG_EXT_BASE) || logic_pay(l, CONFIG_EXT_VALIDATOR_TOTAL_STAKE_BASE) ||
+        logic_mem_write_u128(l, a[0].i64, 0)) {
+        return logic_trap(l);
+    }
+    return YB_OK;
+}
+
 const struct logic_host_fn host_context_fns[] = {
     {"current_account_id", "I->", h_current_account_id},
     {"signer_account_id", "I->", h_signer_account_id},
@@ -170,5 +200,7 @@ const struct logic_host_fn host_context_fns[] = {
     {"account_balance", "I->", h_account_balance},
     {"account_locked_balance", "I->", h_account_locked_balance},
     {"attached_deposit", "I->", h_attached_deposit},
+    {"validator_stake", "III->", h_validator_stake},
+    {"validator_total_stake", "I->", h_validator_total_stake},
     {NULL, NULL, NULL},
 };

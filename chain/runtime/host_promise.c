@@ -112,8 +112,7 @@ int logic_deduct_balance(struct logic *l, yb_u128 amount)
     return 0;
 }
 
-/* nearcore's read_and_parse_account_id: memory or register, utf8 costs, UTF-8 only. */
-static int read_account_id(struct logic *l, uint64_t len, uint64_t ptr, char **out)
+int logic_read_account_id(struct logic *l, uint64_t len, uint64_t ptr, char **out)
 {
     const uint8_t *p;
     size_t n;
@@ -177,7 +176,7 @@ static int read_public_key(struct logic *l, uint64_t len, uint64_t ptr, struct n
 static int batch_create(struct logic *l, uint64_t len, uint64_t ptr, uint64_t *idx)
 {
     char *account = NULL;
-    if (start(l, "promise_batch_create") || read_account_id(l, len, ptr, &account) ||
+    if (start(l, "promise_batch_create") || logic_read_account_id(l, len, ptr, &account) ||
         logic_pay_new_receipt(l, is_self(l, account), NULL, 0)) {
         free(account);
         return LOGIC_ABORT;
@@ -191,7 +190,7 @@ static int batch_then(struct logic *l, uint64_t promise_idx, uint64_t len, uint6
                       uint64_t *idx)
 {
     char *account = NULL;
-    if (start(l, "promise_batch_then") || read_account_id(l, len, ptr, &account)) {
+    if (start(l, "promise_batch_then") || logic_read_account_id(l, len, ptr, &account)) {
         free(account);
         return LOGIC_ABORT;
     }
@@ -573,7 +572,7 @@ HOST(h_action_add_key_fc)
     if (start(l, "promise_batch_action_add_key_with_function_call") ||
         read_public_key(l, a[1].i64, a[2].i64, &pk) ||
         logic_mem_read_u128(l, a[4].i64, &allowance) ||
-        read_account_id(l, a[5].i64, a[6].i64, &receiver)) {
+        logic_read_account_id(l, a[5].i64, a[6].i64, &receiver)) {
         free(receiver);
         return logic_trap(l);
     }
@@ -642,7 +641,7 @@ HOST(h_action_delete_account)
     uint64_t r;
     bool sir;
     if (start(l, "promise_batch_action_delete_account") ||
-        read_account_id(l, a[1].i64, a[2].i64, &beneficiary) ||
+        logic_read_account_id(l, a[1].i64, a[2].i64, &beneficiary) ||
         promise_receipt(l, a[0].i64, &r, &sir) ||
         logic_pay_action(l, CONFIG_FEE_DELETE_ACCOUNT, sir, 1)) {
         free(beneficiary);
@@ -660,7 +659,8 @@ HOST(h_promise_set_refund_to)
     char *account = NULL;
     uint64_t r;
     bool sir;
-    if (start(l, "promise_set_refund_to") || read_account_id(l, a[1].i64, a[2].i64, &account) ||
+    if (start(l, "promise_set_refund_to") ||
+        logic_read_account_id(l, a[1].i64, a[2].i64, &account) ||
         promise_receipt(l, a[0].i64, &r, &sir)) {
         free(account);
         return logic_trap(l);

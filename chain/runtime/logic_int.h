@@ -139,6 +139,9 @@ int logic_pay_action(struct logic *l, enum config_fee_kind f, bool sir, uint64_t
 int logic_append_function_call(struct logic *l, uint64_t r, const uint8_t *method,
                                size_t method_len, const uint8_t *args, size_t args_len,
                                uint64_t gas, yb_u128 deposit, uint64_t gas_weight);
+/* nearcore's read_and_parse_account_id: memory or register, utf8 decoding costs, BadUTF8 —
+ * but no account-id validation (receipt validation after the call does that). *out returned. */
+int logic_read_account_id(struct logic *l, uint64_t len, uint64_t ptr, char **out);
 /* Subtract a promised deposit from the balance (BalanceExceeded). */
 int logic_deduct_balance(struct logic *l, yb_u128 amount);
 

@@ -27,8 +27,10 @@
 
 struct fx {
     struct config_runtime cfg;
-    struct vm_module *module;
+    struct vm_module *module; /* host.wasm */
     size_t code_len;
+    struct vm_module *actions; /* actions.wasm */
+    size_t actions_len;
     struct mem_ext *ext;
     struct logic_ctx ctx;
     struct logic_outcome out;
@@ -71,6 +73,7 @@ static int setup(void **state)
     struct fx *f = calloc(1, sizeof(*f));
     config_default(&f->cfg);
     f->module = load(&f->cfg, "host.wasm", &f->code_len);
+    f->actions = load(&f->cfg, "actions.wasm", &f->actions_len);
     f->ext = malloc(sizeof(*f->ext));
     mem_ext_init(f->ext);
     struct logic_ctx *c = &f->ctx;
@@ -95,6 +98,7 @@ static int teardown(void **state)
     struct fx *f = *state;
     logic_outcome_fini(&f->out);
     vm_module_release(f->module);
+    vm_module_release(f->actions);
     mem_ext_fini(f->ext);
     free(f->ext);
     free(f);
@@ -108,6 +112,16 @@ static struct logic_outcome *run(struct fx *f, const char *method, const void *i
     f->ctx.input = input;
     f->ctx.input_len = len;
     assert_int_equal(logic_run(&f->ctx, f->module, f->code_len, method, &f->out), YB_OK);
+    return &f->out;
+}
+
+/* The same on actions.wasm. */
+static struct logic_outcome *run_actions(struct fx *f, const char *method)
+{
+    logic_outcome_fini(&f->out);
+    f->ctx.input = NULL;
+    f->ctx.input_len = 0;
+    assert_int_equal(logic_run(&f->ctx, f->actions, f->actions_len, method, &f->out), YB_OK);
     return &f->out;
 }
 
@@ -692,6 +706,124 @@ static void unknown_method_is_method_not_found(void **state)
     assert_error(run_str(*state, "", ""), LOGIC_ERR_METHOD_EMPTY_NAME);
 }
 
+/* ---- the remaining context functions and every batch action (actions.wasm) ---- */
+
+static void context_of_the_call(void **state)
+{
+    struct fx *f = *state;
+    f->ctx.signer_public_key.type = 0;
+    memset(f->ctx.signer_public_key.data, 0x22, 32);
+    f->ctx.epoch_height = 3;
+    f->ctx.account_locked_balance = 77;
+    struct logic_outcome *o = run_actions(f, "context");
+    assert_ok(o);
+    assert_int_equal(o->return_len, 161);
+    assert_int_equal(ret_u64(o, 0), strlen("bob.near"));
+    assert_int_equal(ret_u64(o, 1), 33); /* borsh PublicKey: type byte + 32 */
+    assert_int_equal(ret_u64(o, 2), 32);
+    assert_int_equal(ret_u64(o, 3), f->ctx.block_timestamp);
+    assert_int_equal(ret_u64(o, 4), 3);
+    assert_int_equal(ret_u64(o, 5), 500);
+    assert_int_equal(ret_u64(o, 6), 300 * TGAS);
+    assert_true(ret_u64(o, 7) > 0 && ret_u64(o, 7) < o->used_gas);
+    yb_u128 bal, locked, stake, total;
+    memcpy(&bal, o->return_data + 64, 16);
+    memcpy(&locked, o->return_data + 80, 16);
+    memcpy(&stake, o->return_data + 96, 16);
+    memcpy(&total, o->return_data + 112, 16);
+    assert_true(bal == f->ctx.account_balance);
+    assert_true(locked == 77);
+    assert_true(stake == 0 && total == 0);
+    assert_int_equal(o->return_data[128], 0);
+    assert_int_equal(o->return_data[129], 0x22);
+}
+
+static void every_batch_action_lands_in_the_draft(void **state)
+{
+    struct fx *f = *state;
+    struct logic_outcome *o = run_actions(f, "all_actions");
+    assert_ok(o);
+    assert_int_equal(o->n_receipts, 1);
+    const struct logic_receipt_draft *d = &o->receipts[0];
+    assert_string_equal(d->receiver_id, "bob.near");
+    assert_string_equal(d->refund_to, ME);
+    static const enum tx_action_type want[] = {
+        TX_ACTION_CREATE_ACCOUNT, TX_ACTION_DEPLOY_CONTRACT, TX_ACTION_FUNCTION_CALL,
+        TX_ACTION_TRANSFER,       TX_ACTION_STAKE,           TX_ACTION_ADD_KEY,
+        TX_ACTION_ADD_KEY,        TX_ACTION_DELETE_KEY,      TX_ACTION_DELETE_ACCOUNT,
+    };
+    assert_int_equal(d->n_actions, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < d->n_actions; i++) {
+        assert_int_equal(d->actions[i].type, want[i]);
+    }
+    const struct tx_action *a = d->actions;
+    assert_int_equal(a[1].u.deploy.code_len, 8);
+    assert_memory_equal(a[1].u.deploy.code, "\0asm", 4);
+    assert_string_equal(a[2].u.call.method_name, "a");
+    assert_true(a[3].u.transfer.deposit == 5);
+    assert_true(a[4].u.stake.stake == 5);
+    assert_int_equal(a[4].u.stake.public_key.data[0], 0x11);
+    assert_true(a[5].u.add_key.access_key.full_access);
+    assert_int_equal(a[5].u.add_key.access_key.nonce, 7);
+    const struct tx_access_key *ak = &a[6].u.add_key.access_key;
+    assert_false(ak->full_access);
+    assert_int_equal(ak->nonce, 8);
+    assert_true(ak->has_allowance && ak->allowance == 5);
+    assert_string_equal(ak->receiver_id, "bob.near");
+    assert_int_equal(ak->n_method_names, 2);
+    assert_string_equal(ak->method_names[0], "a");
+    assert_string_equal(ak->method_names[1], "bc");
+    assert_string_equal(a[8].u.delete_account.beneficiary_id, ME);
+    /* only the transfer moves money now; a stake locks it when the receipt runs */
+    assert_true(o->balance == f->ctx.account_balance - 5);
+}
+
+static void batch_action_misuse_errors(void **state)
+{
+    struct fx *f = *state;
+    assert_error(run_actions(f, "bad_public_key"), LOGIC_ERR_INVALID_PUBLIC_KEY);
+    assert_error(run_actions(f, "empty_key_method_name"), LOGIC_ERR_EMPTY_METHOD_NAME);
+    struct logic_outcome *o = run_actions(f, "bad_promise_index");
+    assert_error(o, LOGIC_ERR_INVALID_PROMISE_INDEX);
+    assert_int_equal(o->error.a, 5);
+    assert_error(run_actions(f, "append_to_joint_promise"),
+                 LOGIC_ERR_CANNOT_APPEND_ACTION_TO_JOINT_PROMISE);
+    assert_error(run_actions(f, "return_joint_promise"), LOGIC_ERR_CANNOT_RETURN_JOINT_PROMISE);
+}
+
+static void batch_then_to_another_account(void **state)
+{
+    struct fx *f = *state;
+    struct logic_outcome *o = run_actions(f, "batch_then");
+    assert_ok(o);
+    assert_int_equal(o->n_receipts, 2);
+    assert_string_equal(o->receipts[0].output_data_receivers[0].receiver_id, ME);
+    assert_int_equal(o->receipts[1].n_input_data_ids, 1);
+    /* gas: two action receipts (bob: not sir, alice: sir) and one data receipt bob → alice */
+    const struct config_runtime *c = &f->cfg;
+    uint64_t prepaid = 2 * config_fee_exec(c, CONFIG_FEE_ACTION_RECEIPT_CREATION);
+    assert_int_equal(o->used_gas - o->burnt_gas, prepaid);
+}
+
+static void every_import_links_with_nearcores_signature(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    struct vm_module *m = load(&f->cfg, "all_imports.wasm", &len);
+    logic_outcome_fini(&f->out);
+    assert_int_equal(logic_run(&f->ctx, m, len, "main", &f->out), YB_OK);
+    assert_ok(&f->out);
+    vm_module_release(m);
+    /* Before protocol 85 the with_id pair does not exist. */
+    f->cfg.protocol_version = 84;
+    m = load(&f->cfg, "all_imports.wasm", &len);
+    logic_outcome_fini(&f->out);
+    assert_int_equal(logic_run(&f->ctx, m, len, "main", &f->out), YB_OK);
+    assert_error(&f->out, LOGIC_ERR_LINK);
+    assert_non_null(strstr(f->out.error.msg, "promise_yield_create_with_id"));
+    vm_module_release(m);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -734,6 +866,11 @@ int main(void)
         T(resume_with_yield_id_uses_the_mapping),
         T(missing_import_is_a_link_error_naming_it),
         T(unknown_method_is_method_not_found),
+        T(context_of_the_call),
+        T(every_batch_action_lands_in_the_draft),
+        T(batch_action_misuse_errors),
+        T(batch_then_to_another_account),
+        T(every_import_links_with_nearcores_signature),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
