@@ -239,41 +239,59 @@ static int curl_to_err(CURLcode cc, bool body_over_cap)
     }
 }
 
-struct body {
-    struct yb_buf buf;
-    bool over_cap;
-};
-
 /* Returning less than asked makes libcurl stop with CURLE_WRITE_ERROR: that is the cap. */
 static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
 {
-    struct body *b = userdata;
+    struct rpc_transfer *t = userdata;
     size_t n = size * nmemb;
-    if (yb_buf_append(&b->buf, p, n) != YB_OK) {
-        b->over_cap = true;
+    if (yb_buf_append(&t->body, p, n) != YB_OK) {
+        t->over_cap = true;
         return 0;
     }
     return n;
 }
 
-int rpc_client_init(struct rpc_client *c, const char *url, const struct rpc_opts *opts)
+/* opts with zero fields replaced by the defaults; YB_EINVAL on negative timeouts. */
+static int resolve_opts(const struct rpc_opts *opts, struct rpc_opts *out)
 {
-    memset(c, 0, sizeof *c);
     struct rpc_opts o = {0};
     if (opts != NULL) {
         o = *opts;
     }
-    if (url == NULL || url[0] == '\0' || o.connect_timeout_ms < 0 || o.timeout_ms < 0) {
+    if (o.connect_timeout_ms < 0 || o.timeout_ms < 0) {
         return YB_EINVAL;
     }
     o.connect_timeout_ms = o.connect_timeout_ms ? o.connect_timeout_ms : RPC_CONNECT_TIMEOUT_MS;
     o.timeout_ms = o.timeout_ms ? o.timeout_ms : RPC_TIMEOUT_MS;
     o.max_response = o.max_response ? o.max_response : RPC_MAX_RESPONSE;
+    *out = o;
+    return YB_OK;
+}
 
+_Static_assert(RPC_ERROR_DETAIL_MAX >= CURL_ERROR_SIZE, "curl's error buffer must fit");
+
+/* Sets up t; `share` (a CURLSH *, or NULL) lets successive transfers reuse connections. */
+static int transfer_setup(struct rpc_transfer *t, const char *url, const struct rpc_opts *opts,
+                          const char *method, const cJSON *params, uint64_t id, CURLSH *share)
+{
+    memset(t, 0, sizeof *t);
+    struct rpc_opts o;
+    if (url == NULL || url[0] == '\0' || method == NULL || resolve_opts(opts, &o) != YB_OK) {
+        return YB_EINVAL;
+    }
+    int rc = rpc_build_request(method, params, id, &t->request);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    t->id = id;
+    t->max_response = o.max_response;
+    yb_buf_init(&t->body, o.max_response);
     CURL *curl = curl_easy_init();
     if (curl == NULL) {
+        rpc_transfer_fini(t);
         return YB_ENOMEM;
     }
+    t->curl = curl;
     struct curl_slist *h = NULL;
     const char *lines[] = {"Content-Type: application/json", "Accept: application/json",
                            "Expect:"}; /* no 100-continue round trip for large bodies */
@@ -281,23 +299,22 @@ int rpc_client_init(struct rpc_client *c, const char *url, const struct rpc_opts
         struct curl_slist *next = curl_slist_append(h, lines[i]);
         if (next == NULL) {
             curl_slist_free_all(h);
-            curl_easy_cleanup(curl);
+            rpc_transfer_fini(t);
             return YB_ENOMEM;
         }
         h = next;
     }
-    c->url = yb_xstrdup(url);
-    c->curl = curl;
-    c->headers = h;
-    c->next_id = 1;
-    c->opts = o;
+    t->headers = h;
 
-    /* Settings that hold for every call. Timeouts are always set: libcurl's default total
-     * timeout is "never" (oracle-anchors.md §5.2). NOSIGNAL keeps it from using SIGALRM. */
+    /* Timeouts are always set: libcurl's default total timeout is "never"
+     * (oracle-anchors.md §5.2). NOSIGNAL keeps it from using SIGALRM in threads. The size cap
+     * is applied twice: MAXFILESIZE refuses a too-large Content-Length up front, the write
+     * callback stops bodies of unknown length. */
     CURLcode cc = CURLE_OK;
-    cc |= curl_easy_setopt(curl, CURLOPT_URL, c->url);
+    cc |= curl_easy_setopt(curl, CURLOPT_URL, url);
     cc |= curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
-    cc |= curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    cc |= curl_easy_setopt(curl, CURLOPT_POSTFIELDS, t->request);
+    cc |= curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(t->request));
     cc |= curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     cc |= curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o.connect_timeout_ms);
     cc |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o.timeout_ms);
@@ -306,19 +323,82 @@ int rpc_client_init(struct rpc_client *c, const char *url, const struct rpc_opts
     cc |= curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     cc |= curl_easy_setopt(curl, CURLOPT_USERAGENT, "yieldbox/0.1");
     cc |= curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    cc |= curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
+    cc |= curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, t->curl_msg);
+    cc |= curl_easy_setopt(curl, CURLOPT_PRIVATE, t);
+    if (share != NULL) {
+        cc |= curl_easy_setopt(curl, CURLOPT_SHARE, share);
+    }
     if (cc != CURLE_OK) {
-        rpc_client_fini(c);
+        rpc_transfer_fini(t);
         return YB_EINVAL;
     }
     return YB_OK;
 }
 
+int rpc_transfer_init(struct rpc_transfer *t, const char *url, const struct rpc_opts *opts,
+                      const char *method, const cJSON *params, uint64_t id)
+{
+    return transfer_setup(t, url, opts, method, params, id, NULL);
+}
+
+int rpc_transfer_finish(struct rpc_transfer *t, int curl_code, cJSON **result,
+                        struct rpc_error *err)
+{
+    memset(err, 0, sizeof *err);
+    long status = 0;
+    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+    int rc = curl_to_err((CURLcode)curl_code, t->over_cap);
+    if (rc != YB_OK) {
+        err->http_status = status;
+        snprintf(err->detail, sizeof err->detail, "%s",
+                 t->curl_msg[0] != '\0' ? t->curl_msg : curl_easy_strerror((CURLcode)curl_code));
+        return rc;
+    }
+    const char *text = t->body.data != NULL ? (const char *)t->body.data : "";
+    return rpc_parse_response(status, text, t->body.len, t->max_response, t->id, result, err);
+}
+
+void rpc_transfer_fini(struct rpc_transfer *t)
+{
+    if (t->curl != NULL) {
+        curl_easy_cleanup(t->curl);
+    }
+    curl_slist_free_all(t->headers);
+    free(t->request);
+    yb_buf_fini(&t->body);
+    memset(t, 0, sizeof *t);
+}
+
+int rpc_client_init(struct rpc_client *c, const char *url, const struct rpc_opts *opts)
+{
+    memset(c, 0, sizeof *c);
+    struct rpc_opts o;
+    if (url == NULL || url[0] == '\0' || resolve_opts(opts, &o) != YB_OK) {
+        return YB_EINVAL;
+    }
+    /* A share handle keeps the connection cache between calls, so a client that makes many
+     * calls reuses one keep-alive connection although each call has its own easy handle. */
+    CURLSH *share = curl_share_init();
+    if (share == NULL) {
+        return YB_ENOMEM;
+    }
+    if (curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+        curl_share_cleanup(share);
+        return YB_EINTERNAL;
+    }
+    c->url = yb_xstrdup(url);
+    c->share = share;
+    c->next_id = 1;
+    c->opts = o;
+    return YB_OK;
+}
+
 void rpc_client_fini(struct rpc_client *c)
 {
-    if (c->curl != NULL) {
-        curl_easy_cleanup(c->curl);
+    if (c->share != NULL) {
+        curl_share_cleanup(c->share);
     }
-    curl_slist_free_all(c->headers);
     free(c->url);
     memset(c, 0, sizeof *c);
 }
@@ -331,40 +411,14 @@ int rpc_call(struct rpc_client *c, const char *method, const cJSON *params, cJSO
         err = &local;
     }
     memset(err, 0, sizeof *err);
-    uint64_t id = c->next_id++;
-    char *request = NULL;
-    int rc = rpc_build_request(method, params, id, &request);
+    struct rpc_transfer t;
+    int rc = transfer_setup(&t, c->url, &c->opts, method, params, c->next_id++, c->share);
     if (rc != YB_OK) {
         return rc;
     }
-
-    struct body body = {.over_cap = false};
-    yb_buf_init(&body.buf, c->opts.max_response);
-    char curl_msg[CURL_ERROR_SIZE] = "";
-    CURL *curl = c->curl;
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(request));
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_msg);
-    CURLcode cc = curl_easy_perform(curl);
-    /* Nothing on the handle may point at this frame once we return. */
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
-
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    rc = curl_to_err(cc, body.over_cap);
-    if (rc != YB_OK) {
-        err->http_status = status;
-        snprintf(err->detail, sizeof err->detail, "%s",
-                 curl_msg[0] != '\0' ? curl_msg : curl_easy_strerror(cc));
-    } else {
-        const char *text = body.buf.data != NULL ? (const char *)body.buf.data : "";
-        rc = rpc_parse_response(status, text, body.buf.len, c->opts.max_response, id, result, err);
-    }
-    yb_buf_fini(&body.buf);
-    free(request);
+    CURLcode cc = curl_easy_perform(t.curl);
+    rc = rpc_transfer_finish(&t, (int)cc, result, err);
+    rpc_transfer_fini(&t);
     if (err == &local) {
         rpc_error_fini(&local);
     }

@@ -30,6 +30,8 @@
 
 #include <cJSON.h>
 
+#include "buf.h"
+
 /* Defaults for struct rpc_opts fields left at 0. */
 #define RPC_CONNECT_TIMEOUT_MS 5000
 #define RPC_TIMEOUT_MS         30000
@@ -91,17 +93,62 @@ int rpc_build_request(const char *method, const cJSON *params, uint64_t id, char
 int rpc_parse_response(long http_status, const char *body, size_t len, size_t max_len, uint64_t id,
                        cJSON **result, struct rpc_error *err);
 
-/* ---- blocking client ---- */
+/* ---- libcurl ---- */
 
 /* curl_global_init, once per process (later calls do nothing). Errors: YB_EINTERNAL. */
 int rpc_global_init(void);
-/* curl_global_cleanup: at exit, after every client is finished. */
+/* curl_global_cleanup: at exit, after every client and transfer is finished. */
 void rpc_global_cleanup(void);
+
+/*
+ * One call as a configured libcurl easy handle, for callers that drive transfers themselves
+ * (curl multi under libev, oracle-anchors.md §5.2): the request body, headers, both timeouts,
+ * the response cap and the body buffer are all set up; CURLINFO_PRIVATE gives back the struct.
+ *
+ *   rpc_transfer_init(&t, url, &opts, "query", params, id);
+ *   curl_multi_add_handle(multi, t.curl);
+ *   ... on CURLMSG_DONE for t.curl: curl_multi_remove_handle(multi, t.curl);
+ *   rc = rpc_transfer_finish(&t, msg->data.result, &result, &err);
+ *   rpc_transfer_fini(&t);
+ *
+ * The struct must stay at one address from init to fini (libcurl holds pointers into it).
+ * Thread rules: a transfer belongs to one thread at a time.
+ */
+struct rpc_transfer {
+    void *curl;  /* CURL *, owned */
+    uint64_t id; /* the JSON-RPC id sent */
+    void *user;  /* the caller's, untouched */
+    /* private */
+    char *request;
+    void *headers;
+    struct yb_buf body;
+    bool over_cap;
+    size_t max_response;
+    char curl_msg[RPC_ERROR_DETAIL_MAX];
+};
+
+/*
+ * url, method, params borrowed (params may be NULL; the request is built now, so params may
+ * be freed after). opts borrowed, may be NULL. Errors: YB_EINVAL (empty url, no method,
+ * negative timeouts), YB_ENOMEM. On failure there is nothing to fini.
+ */
+int rpc_transfer_init(struct rpc_transfer *t, const char *url, const struct rpc_opts *opts,
+                      const char *method, const cJSON *params, uint64_t id);
+/*
+ * After the transfer ended with CURLcode curl_code: converts it, or interprets the response
+ * (rpc_parse_response). *result returned on YB_OK; err reset and filled (call rpc_error_fini).
+ * Errors: as listed at the top of this file.
+ */
+int rpc_transfer_finish(struct rpc_transfer *t, int curl_code, cJSON **result,
+                        struct rpc_error *err);
+/* Frees everything; remove t->curl from any multi handle first. */
+void rpc_transfer_fini(struct rpc_transfer *t);
+
+/* ---- blocking client ---- */
 
 struct rpc_client {
     char *url;        /* owned */
-    void *curl;       /* CURL *, owned */
-    void *headers;    /* struct curl_slist *, owned */
+    void *share;      /* CURLSH *, owned: keeps connections alive between calls */
     uint64_t next_id; /* the id of the next call; starts at 1 */
     struct rpc_opts opts;
 };
@@ -109,7 +156,7 @@ struct rpc_client {
 /*
  * Caller-owned client for the node at url (borrowed, copied), e.g. "http://127.0.0.1:3030".
  * opts borrowed, may be NULL (defaults). Only http and https URLs are used; redirects are not
- * followed. Errors: YB_EINVAL (empty url, negative timeouts), YB_ENOMEM.
+ * followed. Errors: YB_EINVAL (empty url, negative timeouts), YB_ENOMEM, YB_EINTERNAL.
  */
 int rpc_client_init(struct rpc_client *c, const char *url, const struct rpc_opts *opts);
 void rpc_client_fini(struct rpc_client *c);

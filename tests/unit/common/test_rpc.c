@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <nng/nng.h>
 #include <nng/supplemental/http/http.h>
 #include <nng/supplemental/util/platform.h>
@@ -495,6 +496,63 @@ static void slow_server_times_out(void **state)
     rpc_client_fini(&c);
 }
 
+static void transfers_run_together_under_curl_multi(void **state)
+{
+    /* The way the oracle drives calls: several transfers on one multi handle. */
+    struct server *s = *state;
+    CURLM *multi = curl_multi_init();
+    assert_non_null(multi);
+    const char *methods[] = {"echo", "fail", "whoami", "http500"};
+    const int want[] = {YB_OK, YB_ERPC, YB_OK, YB_EHTTP};
+    struct rpc_transfer t[4];
+    cJSON *params = cJSON_Parse("[1,2,3]");
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(rpc_transfer_init(&t[i], s->url, NULL, methods[i], params, 100 + i),
+                         YB_OK);
+        t[i].user = (void *)(intptr_t)i;
+        assert_int_equal(curl_multi_add_handle(multi, t[i].curl), CURLM_OK);
+    }
+    cJSON_Delete(params); /* the requests were built at init */
+
+    int running = 1;
+    int done = 0;
+    while (done < 4) {
+        assert_int_equal(curl_multi_perform(multi, &running), CURLM_OK);
+        CURLMsg *msg;
+        int left = 0;
+        while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+            assert_int_equal(msg->msg, CURLMSG_DONE);
+            struct rpc_transfer *tr = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&tr);
+            assert_non_null(tr);
+            int i = (int)(intptr_t)tr->user;
+            CURLcode cc = msg->data.result;
+            curl_multi_remove_handle(multi, tr->curl);
+            cJSON *result = NULL;
+            struct rpc_error err;
+            int rc = rpc_transfer_finish(tr, (int)cc, &result, &err);
+            if (rc != want[i]) {
+                fail_msg("%s: %s", methods[i], yb_err_name(rc));
+            }
+            if (i == 0) {
+                assert_int_equal(cJSON_GetArraySize(result), 3);
+            } else if (i == 2) {
+                uint64_t id = 0;
+                assert_int_equal(json_get_u64(result, "id", &id), YB_OK);
+                assert_int_equal(id, 102);
+            }
+            cJSON_Delete(result);
+            rpc_error_fini(&err);
+            rpc_transfer_fini(tr);
+            done++;
+        }
+        if (done < 4) {
+            assert_int_equal(curl_multi_poll(multi, NULL, 0, 1000, NULL), CURLM_OK);
+        }
+    }
+    curl_multi_cleanup(multi);
+}
+
 /* A loopback port nobody listens on: bind one, note it, close it. */
 static unsigned closed_port(void)
 {
@@ -554,6 +612,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(server_errors_reach_the_caller, server_start, server_stop),
         cmocka_unit_test_setup_teardown(body_over_the_cap_is_too_big, server_start, server_stop),
         cmocka_unit_test_setup_teardown(chunked_body_is_capped_by_the_write_callback, server_start,
+                                        server_stop),
+        cmocka_unit_test_setup_teardown(transfers_run_together_under_curl_multi, server_start,
                                         server_stop),
         cmocka_unit_test_setup_teardown(slow_server_times_out, server_start, server_stop),
         cmocka_unit_test(refused_connection_is_econnect),
