@@ -31,6 +31,9 @@
     "49W385L4rePHy6PAaQUovbD2aacgN4HsKXSMeUzRg4fmrq8KfA8tZjobuprgzCXy4sDW9QpJ1hKJVzimK6EguADa"
 #define OTHER_PK "ed25519:Anu7LYDfpLtkP7E16LT9imXF694BdQaa9ufVkQiwTQxC"
 
+/* The NEAR-implicit account of PK_STR: the hex of its 32 bytes. */
+#define IMPLICIT "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+
 static const char seed_hex[] = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 static const char pk_hex[] = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 
@@ -64,6 +67,19 @@ static void accepts_secret_key_in_place_of_private_key(void **state)
     struct keyfile kf;
     assert_int_equal(keyfile_parse(text, strlen(text), &kf), YB_OK);
     assert_string_equal(kf.account_id, "bob.near");
+}
+
+static void ignores_the_extra_fields_near_cli_rs_writes(void **state)
+{
+    /* near-cli-rs adds seed-phrase fields, and may name the account by its implicit id. */
+    const char *text = "{\"master_seed_phrase\":\"piano start page\","
+                       "\"seed_phrase_hd_path\":\"m/44'/397'/0'\","
+                       "\"implicit_account_id\":\"" IMPLICIT "\","
+                       "\"account_id\":\"" IMPLICIT "\","
+                       "\"public_key\":\"" PK_STR "\",\"private_key\":\"" SK_STR "\"}";
+    struct keyfile kf;
+    assert_int_equal(keyfile_parse(text, strlen(text), &kf), YB_OK);
+    assert_string_equal(kf.account_id, IMPLICIT);
 }
 
 static void rejects_bad_credentials_with_named_errors(void **state)
@@ -284,6 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_near_cli_credentials),
         cmocka_unit_test(accepts_secret_key_in_place_of_private_key),
+        cmocka_unit_test(ignores_the_extra_fields_near_cli_rs_writes),
         cmocka_unit_test(rejects_bad_credentials_with_named_errors),
         cmocka_unit_test(rejects_secp256k1_keys),
         cmocka_unit_test(format_then_parse_round_trips),
