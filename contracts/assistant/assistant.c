@@ -17,6 +17,7 @@
 #include "jw.h"
 #include "libc.h"
 #include "near.h"
+#include "promise.h"
 #include "requests.h"
 #include "str.h"
 
@@ -237,14 +238,9 @@ static void request_impl(const char *method)
     jw_object_end(&cb);
     size_t cb_len;
     const char *cb_args = env_json_finish(&cb, "callback arguments", &cb_len);
-    uint64_t promise = near_promise_yield_create(
-        KEYLEN(ASSISTANT_CALLBACK), NEAR_PTR(ASSISTANT_CALLBACK), cb_len, NEAR_PTR(cb_args),
-        ASSISTANT_CALLBACK_GAS, ASSISTANT_CALLBACK_WEIGHT, ASSISTANT_YIELD_REGISTER);
-    size_t yid_len;
-    uint8_t *yield_id = env_register(ASSISTANT_YIELD_REGISTER, &yid_len);
-    if (yield_id == NULL || yid_len != 32) {
-        env_panic_z("assistant: promise_yield_create gave no 32-byte data id");
-    }
+    uint8_t yield_id[32];
+    uint64_t promise = promise_yield(ASSISTANT_CALLBACK, cb_args, cb_len, ASSISTANT_CALLBACK_GAS,
+                                     ASSISTANT_CALLBACK_WEIGHT, ASSISTANT_YIELD_REGISTER, yield_id);
     char yid_text[B58_HASH_TEXT];
     size_t yid_text_len;
     b58_encode(yield_id, 32, yid_text, sizeof yid_text, &yid_text_len);
@@ -400,7 +396,7 @@ static bool resume_with_reference(const uint8_t yield_id[32], uint64_t id)
     jw_u64(&p, id);
     jw_object_end(&p);
     const char *payload = env_json_finish(&p, "resume payload", &payload_len);
-    return near_promise_yield_resume(32, NEAR_PTR(yield_id), payload_len, NEAR_PTR(payload)) == 1;
+    return promise_resume(yield_id, payload, payload_len);
 }
 
 static void log_answered(uint64_t id, const uint8_t yield_id[32], const char *responder,

@@ -25,6 +25,7 @@
 #include "jw.h"
 #include "libc.h"
 #include "near.h"
+#include "promise.h"
 #include "str.h"
 
 #define XCC_MAX_CALLS    8
@@ -43,7 +44,6 @@ static uint64_t start_call(struct jr_value call)
     struct args c = {.root = call};
     size_t acc_len;
     size_t method_len;
-    uint8_t zero[16] = {0};
     if (jr_type_of(call) != JR_OBJECT) {
         env_panic_z("xcc: each call must be an object");
     }
@@ -52,6 +52,9 @@ static uint64_t start_call(struct jr_value call)
         args_fail("account_id", ": not a valid NEAR account id");
     }
     char *method = args_string(&c, "method", XCC_METHOD_MAX, &method_len);
+    if (method_len == 0 || strlen(method) != method_len) {
+        args_fail("method", ": must be a non-empty name without NUL characters");
+    }
     const char *call_args = "";
     size_t call_args_len = 0;
     if (args_has(&c, "args")) {
@@ -59,37 +62,18 @@ static uint64_t start_call(struct jr_value call)
         call_args = v.p;
         call_args_len = v.n;
     }
-    uint64_t gas = args_u64_or(&c, "gas", XCC_DEFAULT_GAS);
-    return near_promise_create(acc_len, NEAR_PTR(account), method_len, NEAR_PTR(method),
-                               call_args_len, NEAR_PTR(call_args), NEAR_PTR(zero), gas);
-}
-
-/* Attaches on_results (a batch receipt to ourselves with one weighted function call) after
- * promise `after`, and makes it the method's result. */
-static void then_weighted_callback(uint64_t after)
-{
-    size_t self_len;
-    uint8_t zero[16] = {0};
-    char *self = env_current_account(&self_len);
-    uint64_t cb = near_promise_batch_then(after, self_len, NEAR_PTR(self));
-    near_promise_batch_action_function_call_weight(cb, sizeof XCC_CALLBACK - 1,
-                                                   NEAR_PTR(XCC_CALLBACK), 0, NEAR_PTR(""),
-                                                   NEAR_PTR(zero), XCC_CALLBACK_GAS, 1);
-    near_promise_return(cb);
+    return promise_call(account, method, call_args, call_args_len,
+                        args_u64_or(&c, "gas", XCC_DEFAULT_GAS));
 }
 
 NEAR_METHOD(call)
 {
     struct args a;
     size_t self_len;
-    uint8_t zero[16] = {0};
     args_load(&a);
     uint64_t first = start_call(a.root);
     char *self = env_current_account(&self_len);
-    uint64_t cb = near_promise_then(first, self_len, NEAR_PTR(self), sizeof XCC_CALLBACK - 1,
-                                    NEAR_PTR(XCC_CALLBACK), 0, NEAR_PTR(""), NEAR_PTR(zero),
-                                    XCC_CALLBACK_GAS);
-    near_promise_return(cb);
+    near_promise_return(promise_call_then(first, self, XCC_CALLBACK, "", 0, XCC_CALLBACK_GAS));
 }
 
 NEAR_METHOD(join)
@@ -113,10 +97,8 @@ NEAR_METHOD(join)
     if (count == 0) {
         args_fail("calls", ": empty");
     }
-    /* promise_and reads the indices from memory as u64 little-endian, which is how wasm32
-     * stores a uint64_t array. */
-    uint64_t joint = near_promise_and(NEAR_PTR(promises), count);
-    then_weighted_callback(joint);
+    uint64_t joint = promise_join(promises, count);
+    near_promise_return(promise_callback(joint, XCC_CALLBACK, "", 0, XCC_CALLBACK_GAS, 1));
 }
 
 NEAR_METHOD(on_results)
@@ -127,15 +109,15 @@ NEAR_METHOD(on_results)
     jw_init(&w, XCC_RESULT_MAX);
     jw_array_begin(&w);
     for (uint64_t i = 0; i < count; i++) {
-        uint64_t status = near_promise_result(i, XCC_RESULT_REGISTER);
+        uint8_t *v;
+        size_t n;
+        /* Another contract chose the value's size: it is read only if it is small. */
+        uint64_t status = promise_result_value(i, XCC_RESULT_REGISTER, XCC_VALUE_MAX, &v, &n);
         jw_object_begin(&w);
         jw_key(&w, "index");
         jw_u64(&w, i);
         jw_key(&w, "status");
         if (status == 1) {
-            size_t n;
-            /* Another contract chose this value's size: read it only if it is small. */
-            uint8_t *v = env_register_max(XCC_RESULT_REGISTER, XCC_VALUE_MAX, &n);
             jw_string_z(&w, "success");
             if (v == NULL) {
                 jw_key(&w, "value_len");

@@ -26,6 +26,7 @@
 #include "jw.h"
 #include "libc.h"
 #include "near.h"
+#include "promise.h"
 #include "str.h"
 
 #define ECHO_CALLBACK       "on_resume"
@@ -62,16 +63,7 @@ static uint64_t yield_create(const struct args *a, uint8_t data_id[32])
     const char *cb = callback_args(a, &args_len);
     uint64_t gas = args_u64_or(a, "gas", ECHO_DEFAULT_GAS);
     uint64_t weight = args_u64_or(a, "weight", ECHO_DEFAULT_WEIGHT);
-    uint64_t promise =
-        near_promise_yield_create(sizeof ECHO_CALLBACK - 1, NEAR_PTR(ECHO_CALLBACK), args_len,
-                                  NEAR_PTR(cb), gas, weight, ECHO_YIELD_REGISTER);
-    size_t n;
-    uint8_t *id = env_register(ECHO_YIELD_REGISTER, &n);
-    if (id == NULL || n != 32) {
-        env_panic_z("yield_echo: promise_yield_create gave no 32-byte data id");
-    }
-    memcpy(data_id, id, 32);
-    return promise;
+    return promise_yield(ECHO_CALLBACK, cb, args_len, gas, weight, ECHO_YIELD_REGISTER, data_id);
 }
 
 static void log_data_id(const uint8_t data_id[32])
