@@ -5,6 +5,7 @@
  */
 #include "logic.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,19 +180,49 @@ static int sig_to_type(const char *sig, uint8_t *params, uint8_t *results, struc
     return 0;
 }
 
+/* All host functions sorted by name, built once: a contract imports dozens of functions per
+ * call, and a binary search keeps binding them off the profile. */
+static const struct logic_host_fn **host_index;
+static size_t host_count;
+static pthread_once_t host_index_once = PTHREAD_ONCE_INIT;
+
+static int cmp_host_fn(const void *a, const void *b)
+{
+    const struct logic_host_fn *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
+}
+
+static void build_host_index(void)
+{
+    size_t n = 0;
+    for (size_t t = 0; t < sizeof(host_tables) / sizeof(host_tables[0]); t++) {
+        for (const struct logic_host_fn *f = host_tables[t]; f->name; f++) {
+            n++;
+        }
+    }
+    /* Lives for the whole process, like the tables it points into. */
+    host_index = yb_xmalloc(n * sizeof(*host_index));
+    n = 0;
+    for (size_t t = 0; t < sizeof(host_tables) / sizeof(host_tables[0]); t++) {
+        for (const struct logic_host_fn *f = host_tables[t]; f->name; f++) {
+            host_index[n++] = f;
+        }
+    }
+    qsort(host_index, n, sizeof(*host_index), cmp_host_fn);
+    host_count = n;
+}
+
 static const struct logic_host_fn *find_host_fn(const struct logic *l, const char *name)
 {
     if (needs_yield_with_id(name) && l->cfg->protocol_version < CONFIG_PV_YIELD_WITH_ID) {
         return NULL;
     }
-    for (size_t t = 0; t < sizeof(host_tables) / sizeof(host_tables[0]); t++) {
-        for (const struct logic_host_fn *f = host_tables[t]; f->name; f++) {
-            if (strcmp(f->name, name) == 0) {
-                return f;
-            }
-        }
-    }
-    return NULL;
+    pthread_once(&host_index_once, build_host_index);
+    struct logic_host_fn key = {.name = name};
+    const struct logic_host_fn *kp = &key;
+    const struct logic_host_fn **hit =
+        bsearch(&kp, host_index, host_count, sizeof(*host_index), cmp_host_fn);
+    return hit ? *hit : NULL;
 }
 
 static int resolve(void *vctx, struct vm_store *s, const char *module_name, const char *name,
