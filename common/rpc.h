@@ -1,10 +1,12 @@
 /*
  * rpc.h — a JSON-RPC 2.0 client for NEAR nodes (reference/near-rpc.md §7, §10).
  *
- * Two layers:
+ * Three layers:
  *   - pure functions that build a request body and interpret an HTTP status + body. They do no
- *     I/O, so the oracle's curl-multi client (under libev) reuses them unchanged;
- *   - a blocking client over one libcurl easy handle: rpc_client_init / rpc_call / _fini.
+ *     I/O, so any transport can reuse them;
+ *   - rpc_transfer: one call as a fully configured libcurl easy handle, for callers that drive
+ *     curl multi themselves (the oracle, under libev);
+ *   - a blocking client: rpc_client_init / rpc_call / rpc_client_fini.
  *
  * Every call has a connect timeout and a total timeout (never "wait forever", libcurl's
  * default), and the response body is capped before it is stored.
@@ -66,11 +68,13 @@ struct rpc_error {
     char detail[RPC_ERROR_DETAIL_MAX]; /* transport failures: curl's message */
 };
 
+/* Frees err->object and zeroes err; err may be NULL. */
 void rpc_error_fini(struct rpc_error *err);
 
 /*
  * One line for a log about a failed call: rc's name plus whatever err holds, e.g.
- * "YB_ERPC HANDLER_ERROR/UNKNOWN_ACCOUNT: account bob.near does not exist while viewing" or
+ * "YB_ERPC HANDLER_ERROR/UNKNOWN_ACCOUNT code -32000: account bob.near does not exist while
+ * viewing" or
  * "YB_EHTTP status 503". err borrowed (may be NULL); out gets at most cap bytes, NUL-terminated
  * (cut if longer). Returns out.
  */
