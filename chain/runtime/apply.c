@@ -321,9 +321,9 @@ static int execute_action_receipt(struct apply_ctx *ac, const struct receipt *r)
         struct state_account a;
         rc = state_account_get(ac->txn, r->receiver_id, &a);
         if (rc == YB_OK) {
-            yb_u128 reward =
-                (yb_u128)(es.wasm_burnt / cfg->burnt_gas_reward_den * cfg->burnt_gas_reward_num) *
-                r->gas_price;
+            /* nearcore multiplies before dividing: gas · 3 / 10, then the price */
+            yb_u128 reward = (yb_u128)es.wasm_burnt * cfg->burnt_gas_reward_num /
+                             cfg->burnt_gas_reward_den * r->gas_price;
             a.amount += reward;
             rc = state_account_set(ac->txn, r->receiver_id, &a);
         } else if (rc == YB_ENOTFOUND) {

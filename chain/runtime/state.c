@@ -41,6 +41,9 @@ static int key_append(struct key *k, const void *p, size_t n)
     if (k->n + n > sizeof k->b) {
         return YB_ETOOBIG;
     }
+    if (n == 0) {
+        return YB_OK; /* p may be NULL then */
+    }
     memcpy(k->b + k->n, p, n);
     k->n += n;
     return YB_OK;
@@ -457,7 +460,7 @@ int state_data_each(struct store_txn *txn, const char *acc, const uint8_t *prefi
             val = vs.data + r.off;
             val_len = vs.len - r.off;
         }
-        if (key_len < prefix_len || memcmp(key, prefix, prefix_len) != 0) {
+        if (key_len < prefix_len || (prefix_len > 0 && memcmp(key, prefix, prefix_len) != 0)) {
             continue;
         }
         rc = fn(ctx, key, key_len, val, val_len);

@@ -484,6 +484,142 @@ static void heights_must_increase_and_may_skip(void **state)
     store_abort(txn);
 }
 
+/* The node's recent blocks: hash i+1 (all bytes) is the block at height 10*(i+1). */
+static int lookup(void *ctx, const uint8_t hash[NEAR_HASH_LEN], uint64_t *height)
+{
+    (void)ctx;
+    for (int i = 0; i < NEAR_HASH_LEN; i++) {
+        if (hash[i] != hash[0]) {
+            return YB_ENOTFOUND;
+        }
+    }
+    if (hash[0] == 0 || hash[0] > 3) {
+        return YB_ENOTFOUND;
+    }
+    *height = 10u * hash[0];
+    return YB_OK;
+}
+
+static void verify_tx_checks_the_block_hash_window_without_changing_state(void **state)
+{
+    struct rt_fixture *f = *state;
+    f->rt.tx_validity_period = 15;
+    struct {
+        uint8_t hash_byte;
+        uint64_t height;
+        const char *expect; /* NULL: valid */
+    } cases[] = {
+        {9, 30, "InvalidChain"}, /* unknown hash */
+        {1, 26, "Expired"},      /* block 10, 16 blocks old */
+        {1, 25, NULL},           /* block 10, exactly the window */
+        {3, 31, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tx tx;
+        uint8_t bh[NEAR_HASH_LEN];
+        memset(bh, cases[i].hash_byte, sizeof bh);
+        assert_int_equal(tx_init(&tx, "alice.test", &f->accounts[0].pk, 1 + i, "bob.test", bh),
+                         YB_OK);
+        assert_int_equal(tx_add_transfer(&tx, 1), YB_OK);
+        struct tx_signed *st = NULL;
+        assert_int_equal(tx_sign(&tx, f->accounts[0].sk, &st), YB_OK);
+        struct store_txn *snap = NULL;
+        assert_int_equal(store_snapshot_begin(f->store, &snap), YB_OK);
+        cJSON *err = NULL;
+        const char *name = NULL;
+        int rc =
+            runtime_verify_tx(&f->rt, snap, st, cases[i].height, true, lookup, NULL, &err, &name);
+        store_snapshot_end(snap);
+        if (cases[i].expect) {
+            assert_int_equal(rc, YB_ERUNTIME_INVALID_TX);
+            assert_string_equal(name, cases[i].expect);
+            cJSON_Delete(err);
+        } else {
+            assert_int_equal(rc, YB_OK);
+            assert_null(err);
+        }
+        tx_signed_free(st);
+    }
+    /* admission charged nothing and used no nonce */
+    assert_true(u128_eq(rt_fixture_balance(f, "alice.test"), START_BALANCE));
+    bool exists = false;
+    struct tx_access_key ak;
+    assert_int_equal(rt_fixture_get_key(f, "alice.test", &f->accounts[0].pk, &exists, &ak), YB_OK);
+    assert_true(exists);
+    assert_int_equal(ak.nonce, 0);
+    tx_access_key_fini(&ak);
+}
+
+static void transfer_to_an_implicit_account_creates_it(void **state)
+{
+    struct rt_fixture *f = *state;
+    uint8_t sk[NEAR_ED25519_SK_LEN];
+    struct near_pubkey pk;
+    rt_fixture_key("implicit-owner", sk, &pk);
+    char id[NEAR_IMPLICIT_ID_LEN + 1];
+    near_account_implicit(pk.data, id);
+    uint8_t h[NEAR_HASH_LEN];
+    assert_int_equal(rt_fixture_transfer(f, "alice.test", id, rt_near(2), h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    assert_int_equal(rt_fixture_final(f, h, NULL), RT_FINAL_SUCCESS);
+    assert_true(u128_eq(rt_fixture_balance(f, id), rt_near(2)));
+    bool exists = false;
+    struct tx_access_key ak;
+    assert_int_equal(rt_fixture_get_key(f, id, &pk, &exists, &ak), YB_OK);
+    assert_true(exists);
+    assert_true(ak.full_access);
+    tx_access_key_fini(&ak);
+    /* a named account that does not exist is not created */
+    assert_int_equal(rt_fixture_transfer(f, "alice.test", "ghost.test", 1, h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    assert_string_equal(failure_name(f, h), "AccountDoesNotExist");
+}
+
+static void state_must_be_paid_for(void **state)
+{
+    struct rt_fixture *f = *state;
+    /* 1 yocto cannot pay for the 100 bytes of an account at 10^19 yocto per byte */
+    struct tx tx;
+    assert_int_equal(rt_fixture_tx(f, "alice.test", "poor.alice.test", &tx), YB_OK);
+    assert_int_equal(tx_add_create_account(&tx), YB_OK);
+    assert_int_equal(tx_add_transfer(&tx, 1), YB_OK);
+    uint8_t h[NEAR_HASH_LEN];
+    assert_int_equal(rt_fixture_submit(f, &tx, h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, h, &o), RT_FINAL_FAILURE);
+    assert_string_equal(o->failure_name, "LackBalanceForState");
+    cJSON *ae = cJSON_GetObjectItem(o->failure, "ActionError");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(ae, "index")));
+    struct state_account a;
+    assert_int_equal(rt_fixture_get_account(f, "poor.alice.test", &a), YB_ENOTFOUND);
+}
+
+static void outcome_view_has_nearcore_shape(void **state)
+{
+    struct rt_fixture *f = *state;
+    uint8_t h[NEAR_HASH_LEN];
+    assert_int_equal(rt_fixture_transfer(f, "alice.test", "bob.test", 5, h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    const struct outcome *o = rt_fixture_outcome(f, h);
+    cJSON *j = outcome_to_json(o);
+    char r[NEAR_HASH_STR_MAX];
+    near_hash_format(o->receipt_ids[0], r);
+    assert_string_equal(cJSON_GetObjectItem(j, "executor_id")->valuestring, "alice.test");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "status"), "SuccessReceiptId")->valuestring, r);
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "receipt_ids"), 0)->valuestring,
+                        r);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "tokens_burnt")));
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(j, "gas_burnt")));
+    cJSON_Delete(j);
+    j = outcome_to_json(rt_fixture_outcome(f, o->receipt_ids[0]));
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "status"), "SuccessValue")->valuestring, "");
+    assert_string_equal(cJSON_GetObjectItem(j, "executor_id")->valuestring, "bob.test");
+    cJSON_Delete(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +641,10 @@ int main(void)
         T(delete_account_pays_the_beneficiary),
         T(call_without_contract_refunds_deposit_and_gas),
         T(heights_must_increase_and_may_skip),
+        T(verify_tx_checks_the_block_hash_window_without_changing_state),
+        T(transfer_to_an_implicit_account_creates_it),
+        T(state_must_be_paid_for),
+        T(outcome_view_has_nearcore_shape),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

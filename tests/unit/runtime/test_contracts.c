@@ -358,6 +358,65 @@ static void yield_with_id_round_trip(void **state)
                      OUTCOME_SUCCESS_RECEIPT_ID);
 }
 
+/* ---- money ---- */
+
+static void contract_earns_30_percent_of_its_burnt_wasm_gas(void **state)
+{
+    struct rt_fixture *f = *state;
+    const struct config_runtime *cfg = &f->rt.config;
+    yb_u128 before = rt_fixture_balance(f, COUNTER);
+    uint8_t h[NEAR_HASH_LEN];
+    assert_int_equal(rt_fixture_call(f, USER, COUNTER, "increment", "{}", GAS, 0, h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, h, &o), RT_FINAL_SUCCESS);
+    assert_true(rt_outcome_value_is(o, "1"));
+    /* the receipt burnt its exec fees plus what the contract burnt */
+    uint64_t fees = config_fee_exec(cfg, CONFIG_FEE_ACTION_RECEIPT_CREATION) +
+                    config_fee_exec(cfg, CONFIG_FEE_FUNCTION_CALL) +
+                    config_fee_exec(cfg, CONFIG_FEE_FUNCTION_CALL_PER_BYTE) * (9 + 2);
+    assert_true(o->gas_burnt > fees);
+    yb_u128 wasm = o->gas_burnt - fees;
+    yb_u128 reward = wasm * 3 / 10 * cfg->gas_price;
+    assert_true(rt_fixture_balance(f, COUNTER) == before + reward);
+}
+
+static void gas_refund_refills_the_function_call_key_allowance(void **state)
+{
+    struct rt_fixture *f = *state;
+    uint8_t sk[NEAR_ED25519_SK_LEN];
+    struct near_pubkey pk;
+    rt_fixture_key("user-counter-key", sk, &pk);
+    yb_u128 allowance = rt_near(1);
+    const char *methods[] = {"increment"};
+    struct tx tx;
+    assert_int_equal(rt_fixture_tx(f, USER, USER, &tx), YB_OK);
+    assert_int_equal(tx_add_function_call_key(&tx, &pk, &allowance, COUNTER, methods, 1), YB_OK);
+    uint8_t h[NEAR_HASH_LEN];
+    assert_int_equal(rt_fixture_submit(f, &tx, h), YB_OK);
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    static const uint8_t zero[NEAR_HASH_LEN] = {0};
+    assert_int_equal(
+        tx_init(&tx, USER, &pk, f->height * RUNTIME_NONCE_RANGE_MULTIPLIER + 1, COUNTER, zero),
+        YB_OK);
+    assert_int_equal(tx_add_function_call(&tx, "increment", (const uint8_t *)"{}", 2, GAS, 0),
+                     YB_OK);
+    assert_int_equal(rt_fixture_submit_signed(f, &tx, sk, h), YB_OK);
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    bool exists = false;
+    struct tx_access_key ak;
+    assert_int_equal(rt_fixture_get_key(f, USER, &pk, &exists, &ak), YB_OK);
+    yb_u128 charged = ak.allowance; /* the whole prepaid cost is taken at first */
+    tx_access_key_fini(&ak);
+    assert_true(charged < allowance - (yb_u128)GAS * f->rt.config.gas_price);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK); /* the call, then the gas refund */
+    assert_int_equal(rt_fixture_final(f, h, NULL), RT_FINAL_SUCCESS);
+    assert_int_equal(rt_fixture_get_key(f, USER, &pk, &exists, &ak), YB_OK);
+    assert_true(ak.allowance > charged);
+    assert_true(ak.allowance > allowance - (yb_u128)GAS * f->rt.config.gas_price);
+    tx_access_key_fini(&ak);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +430,8 @@ int main(void)
         T(out_of_gas_in_a_callback_fails_only_the_callback),
         T(view_calls_cannot_change_state_or_yield),
         T(yield_with_id_round_trip),
+        T(contract_earns_30_percent_of_its_burnt_wasm_gas),
+        T(gas_refund_refills_the_function_call_key_allowance),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
