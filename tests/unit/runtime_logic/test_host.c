@@ -824,6 +824,74 @@ static void every_import_links_with_nearcores_signature(void **state)
     vm_module_release(m);
 }
 
+/* ---- limits and exact per-byte gas ---- */
+
+static void promises_per_call_limit(void **state)
+{
+    uint64_t n = 1024;
+    assert_ok(run(*state, "many_promises", &n, 8));
+    n = 1025;
+    struct logic_outcome *o = run(*state, "many_promises", &n, 8);
+    assert_error(o, LOGIC_ERR_NUMBER_PROMISES_EXCEEDED);
+    assert_int_equal(o->error.a, 1025);
+    assert_int_equal(o->error.b, 1024);
+    assert_int_equal(o->n_receipts, 0);
+}
+
+static void register_count_limit_and_overwrite_quirk(void **state)
+{
+    uint8_t in[9] = {0};
+    uint64_t n = 99; /* + register 0 holding the input = 100 registers */
+    memcpy(in, &n, 8);
+    assert_ok(run(*state, "many_registers", in, 9));
+    n = 100;
+    memcpy(in, &n, 8);
+    assert_error(run(*state, "many_registers", in, 9), LOGIC_ERR_MEMORY_ACCESS_VIOLATION);
+    /* nearcore's quirk: with 100 registers, even overwriting one of them fails */
+    n = 99;
+    memcpy(in, &n, 8);
+    in[8] = 1;
+    assert_error(run(*state, "many_registers", in, 9), LOGIC_ERR_MEMORY_ACCESS_VIOLATION);
+    n = 98;
+    memcpy(in, &n, 8);
+    assert_ok(run(*state, "many_registers", in, 9));
+}
+
+static void returned_value_and_storage_value_limits(void **state)
+{
+    uint64_t n = 4194304;
+    struct logic_outcome *o = run(*state, "return_len", &n, 8);
+    assert_ok(o);
+    assert_int_equal(o->return_len, 4194304);
+    n = 4194305;
+    o = run(*state, "return_len", &n, 8);
+    assert_error(o, LOGIC_ERR_RETURNED_VALUE_LENGTH_EXCEEDED);
+    assert_int_equal(o->error.a, 4194305);
+    assert_int_equal(o->error.b, 4194304);
+    n = 4194305;
+    o = run(*state, "swrite_value_len", &n, 8);
+    assert_error(o, LOGIC_ERR_VALUE_LENGTH_EXCEEDED);
+    assert_int_equal(o->error.a, 4194305);
+}
+
+/* One more byte of log costs exactly the per-byte prices of each host call it passes through:
+ * input → register, register → memory, memory → log (read, UTF-8 decode, log). The wasm code
+ * runs the same instructions either way. */
+static void per_byte_gas_is_exact(void **state)
+{
+    struct fx *f = *state;
+    uint64_t one = run_str(f, "log_input", "a")->burnt_gas;
+    uint64_t two = run_str(f, "log_input", "ab")->burnt_gas;
+    const uint64_t *x = f->cfg.ext;
+    uint64_t per_byte = x[CONFIG_EXT_WRITE_REGISTER_BYTE] + x[CONFIG_EXT_READ_REGISTER_BYTE] +
+                        x[CONFIG_EXT_WRITE_MEMORY_BYTE] + x[CONFIG_EXT_READ_MEMORY_BYTE] +
+                        x[CONFIG_EXT_UTF8_DECODING_BYTE] + x[CONFIG_EXT_LOG_BYTE];
+    assert_int_equal(two - one, per_byte);
+    /* Every call also pays for loading the contract, per byte of code. */
+    assert_true(one > x[CONFIG_EXT_CONTRACT_LOADING_BASE] +
+                          x[CONFIG_EXT_CONTRACT_LOADING_BYTES] * f->code_len);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -871,6 +939,10 @@ int main(void)
         T(batch_action_misuse_errors),
         T(batch_then_to_another_account),
         T(every_import_links_with_nearcores_signature),
+        T(promises_per_call_limit),
+        T(register_count_limit_and_overwrite_quirk),
+        T(returned_value_and_storage_value_limits),
+        T(per_byte_gas_is_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -259,4 +259,35 @@
     (call $ret_u64 (i64.extend_i32_u
       (call $yield_resume_with_id (i64.const 32) (i64.const 0)
                                   (i64.sub (local.get $n) (i64.const 32)) (i64.const 32)))))
+
+  ;; limits, each driven by a u64 in the input
+  (func (export "many_promises")
+    (local $i i64) (local $n i64)
+    (drop (call $load_input))
+    (local.set $n (i64.load (i32.const 0)))
+    (block $done
+      (loop $next
+        (br_if $done (i64.ge_u (local.get $i) (local.get $n)))
+        (drop (call $promise_batch_create (i64.const 8) (i64.const 1020)))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $next))))
+  ;; writes registers 1000..1000+n, then overwrites register 1000 if input[8] is 1
+  (func (export "many_registers")
+    (local $i i64) (local $n i64)
+    (drop (call $load_input))
+    (local.set $n (i64.load (i32.const 0)))
+    (block $done
+      (loop $next
+        (br_if $done (i64.ge_u (local.get $i) (local.get $n)))
+        (call $write_register (i64.add (i64.const 1000) (local.get $i)) (i64.const 2) (i64.const 1000))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $next)))
+    (if (i32.eq (i32.load8_u (i32.const 8)) (i32.const 1))
+      (then (call $write_register (i64.const 1000) (i64.const 2) (i64.const 1000)))))
+  (func (export "return_len")
+    (drop (call $load_input))
+    (call $value_return (i64.load (i32.const 0)) (i64.const 65536)))
+  (func (export "swrite_value_len")
+    (drop (call $load_input))
+    (drop (call $storage_write (i64.const 1) (i64.const 1000) (i64.load (i32.const 0)) (i64.const 65536) (i64.const 1))))
 )
