@@ -83,8 +83,18 @@ static const int8_t b58_digit[128] = {
 
 /* log(256)/log(58) < 1.38: digits needed for n bytes. */
 #define B58_DIGITS_FOR(n) ((n)*138 / 100 + 1)
-/* log(58)/log(256) < 0.733: bytes needed for n digits. */
-#define B58_BYTES_FOR(n) ((n)*733 / 1000 + 1)
+
+/*
+ * The conversions work on wide limbs rather than one digit or byte at a time: encoding keeps
+ * the number in base 58^5 (< 2^30) and feeds it 32 input bits per step; decoding keeps it in
+ * base 2^32 and feeds it 5 digits per step. Every product fits in 64 bits (2^30 * 2^32 and
+ * 2^32 * 58^5 < 2^62), and there are ~20x fewer steps than with 8-bit digits.
+ */
+#define B58_POW5 656356768u /* 58^5 */
+/* Limbs for the largest inputs: 512 bytes are 4096 bits, and one base-58^5 limb holds more
+ * than 29 bits; 1024 digits are under 6000 bits, i.e. under 188 32-bit limbs. */
+#define B58_ENC_LIMBS (BASE58_MAX_BYTES * 8 / 29 + 2)
+#define B58_DEC_LIMBS (BASE58_MAX_STR_LEN * 586 / 100 / 32 + 2)
 
 size_t base58_encoded_max(size_t n)
 {
@@ -100,29 +110,48 @@ int base58_encode(const uint8_t *p, size_t n, char *out, size_t out_cap)
     while (zeros < n && p[zeros] == 0) {
         zeros++;
     }
-    /* Big-endian base-58 digits of the non-zero part, filled from the right. */
-    uint8_t digits[B58_DIGITS_FOR(BASE58_MAX_BYTES)];
-    size_t size = B58_DIGITS_FOR(n - zeros);
-    memset(digits, 0, size);
-    size_t used = 0; /* digits touched so far, counted from the right */
-    for (size_t i = zeros; i < n; i++) {
-        unsigned carry = p[i];
-        size_t j = 0;
-        for (size_t k = size; k-- > 0 && (carry != 0 || j < used); j++) {
-            carry += 256u * digits[k];
-            digits[k] = (uint8_t)(carry % 58);
-            carry /= 58;
+    uint32_t limbs[B58_ENC_LIMBS]; /* little-endian, base 58^5 */
+    size_t nl = 0;
+    size_t i = zeros;
+    while (i < n) {
+        /* The first group takes the odd bytes so the rest come in whole 32-bit groups. */
+        size_t take = (n - i) % 4 ? (n - i) % 4 : 4;
+        uint64_t carry = 0;
+        for (size_t k = 0; k < take; k++) {
+            carry = carry << 8 | p[i + k];
         }
-        used = j;
+        unsigned shift = (unsigned)(8 * take);
+        for (size_t k = 0; k < nl; k++) {
+            carry += (uint64_t)limbs[k] << shift;
+            limbs[k] = (uint32_t)(carry % B58_POW5);
+            carry /= B58_POW5;
+        }
+        while (carry != 0) {
+            limbs[nl++] = (uint32_t)(carry % B58_POW5);
+            carry /= B58_POW5;
+        }
+        i += take;
     }
-    size_t start = size - used;
-    size_t len = zeros + used;
+    /* Five digits per limb, least significant first; then drop the top limb's leading zeros. */
+    char digits[B58_ENC_LIMBS * 5];
+    size_t nd = 0;
+    for (size_t k = 0; k < nl; k++) {
+        uint32_t v = limbs[k];
+        for (int d = 0; d < 5; d++) {
+            digits[nd++] = b58_alphabet[v % 58];
+            v /= 58;
+        }
+    }
+    while (nd > 0 && digits[nd - 1] == '1') {
+        nd--;
+    }
+    size_t len = zeros + nd;
     if (out_cap < len + 1) {
         return YB_ETOOBIG;
     }
     memset(out, '1', zeros);
-    for (size_t k = start; k < size; k++) {
-        out[zeros + k - start] = b58_alphabet[digits[k]];
+    for (size_t k = 0; k < nd; k++) {
+        out[zeros + k] = digits[nd - 1 - k];
     }
     out[len] = '\0';
     return YB_OK;
@@ -140,30 +169,47 @@ int base58_decode(const char *s, size_t slen, uint8_t *out, size_t cap, size_t *
     while (ones < slen && s[ones] == '1') {
         ones++;
     }
-    uint8_t bytes[B58_BYTES_FOR(BASE58_MAX_STR_LEN)];
-    size_t size = B58_BYTES_FOR(slen - ones);
-    memset(bytes, 0, size);
-    size_t used = 0;
-    for (size_t i = ones; i < slen; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 128 || b58_digit[c] < 0) {
-            return YB_EBASE58;
+    uint32_t limbs[B58_DEC_LIMBS]; /* little-endian, base 2^32 */
+    size_t nl = 0;
+    size_t i = ones;
+    while (i < slen) {
+        size_t take = (slen - i) % 5 ? (slen - i) % 5 : 5;
+        uint64_t group = 0;
+        uint64_t mul = 1;
+        for (size_t k = 0; k < take; k++) {
+            unsigned char c = (unsigned char)s[i + k];
+            if (c >= 128 || b58_digit[c] < 0) {
+                return YB_EBASE58;
+            }
+            group = group * 58 + (uint64_t)b58_digit[c];
+            mul *= 58;
         }
-        unsigned carry = (unsigned)b58_digit[c];
-        size_t j = 0;
-        for (size_t k = size; k-- > 0 && (carry != 0 || j < used); j++) {
-            carry += 58u * bytes[k];
-            bytes[k] = (uint8_t)(carry & 0xff);
-            carry >>= 8;
+        uint64_t carry = group;
+        for (size_t k = 0; k < nl; k++) {
+            carry += (uint64_t)limbs[k] * mul;
+            limbs[k] = (uint32_t)carry;
+            carry >>= 32;
         }
-        used = j;
+        while (carry != 0) {
+            limbs[nl++] = (uint32_t)carry;
+            carry >>= 32;
+        }
+        i += take;
     }
-    size_t len = ones + used;
+    /* Big-endian bytes of the limbs without leading zero bytes. */
+    size_t nb = nl * 4;
+    while (nb > 0 && ((limbs[(nb - 1) / 4] >> (8 * ((nb - 1) % 4))) & 0xff) == 0) {
+        nb--;
+    }
+    size_t len = ones + nb;
     if (len > cap) {
         return YB_ETOOBIG;
     }
     memset(out, 0, ones);
-    memcpy(out + ones, bytes + size - used, used);
+    for (size_t k = 0; k < nb; k++) {
+        size_t bit = nb - 1 - k; /* byte index from the least significant end */
+        out[ones + k] = (uint8_t)(limbs[bit / 4] >> (8 * (bit % 4)));
+    }
     *out_len = len;
     return YB_OK;
 }

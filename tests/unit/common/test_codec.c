@@ -1,6 +1,7 @@
 /* Known-answer vectors and malformed-input tables for hex, base58, base64 and u128 decimal. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -149,6 +150,65 @@ static void base58_round_trips_every_length_with_leading_zeros(void **state)
         uint8_t back[80];
         size_t m = 0;
         assert_int_equal(base58_decode(s, strlen(s), back, sizeof back, &m), YB_OK);
+        assert_int_equal(m, n);
+        assert_memory_equal(back, p, n);
+    }
+}
+
+/* Base58 the schoolbook way, for comparison: repeatedly divide the big-endian number by 58. */
+static void base58_reference(const uint8_t *p, size_t n, char *out)
+{
+    static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    uint8_t num[600];
+    memcpy(num, p, n);
+    char rev[900];
+    size_t nd = 0;
+    size_t zeros = 0;
+    while (zeros < n && p[zeros] == 0) {
+        zeros++;
+    }
+    for (;;) {
+        bool all_zero = true;
+        unsigned rem = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned cur = rem * 256 + num[i];
+            num[i] = (uint8_t)(cur / 58);
+            rem = cur % 58;
+            all_zero = all_zero && num[i] == 0;
+        }
+        bool was_zero = all_zero && rem == 0;
+        if (was_zero) {
+            break;
+        }
+        rev[nd++] = alphabet[rem];
+        if (all_zero) {
+            break;
+        }
+    }
+    memset(out, '1', zeros);
+    for (size_t i = 0; i < nd; i++) {
+        out[zeros + i] = rev[nd - 1 - i];
+    }
+    out[zeros + nd] = '\0';
+}
+
+static void base58_matches_a_schoolbook_reference(void **state)
+{
+    /* Every length up to the cap, random bytes with 0-3 leading zeros. */
+    for (size_t n = 1; n <= BASE58_MAX_BYTES; n += (n < 80 ? 1 : 37)) {
+        uint8_t p[BASE58_MAX_BYTES];
+        crypto_random(p, n);
+        for (size_t z = 0; z < n && z < n % 4; z++) {
+            p[z] = 0;
+        }
+        char want[900];
+        char got[900];
+        base58_reference(p, n, want);
+        assert_int_equal(base58_encode(p, n, got, sizeof got), YB_OK);
+        assert_string_equal(got, want);
+        uint8_t back[BASE58_MAX_BYTES];
+        size_t m = 0;
+        assert_int_equal(base58_decode(want, strlen(want), back, sizeof back, &m), YB_OK);
         assert_int_equal(m, n);
         assert_memory_equal(back, p, n);
     }
@@ -377,6 +437,7 @@ int main(void)
         cmocka_unit_test(base58_known_answers),
         cmocka_unit_test(base58_hash_strings_are_43_or_44_chars),
         cmocka_unit_test(base58_round_trips_every_length_with_leading_zeros),
+        cmocka_unit_test(base58_matches_a_schoolbook_reference),
         cmocka_unit_test(base58_rejects_malformed_input),
         cmocka_unit_test(base58_decode_exact_checks_the_length),
         cmocka_unit_test(base58_caps_its_quadratic_inputs),
