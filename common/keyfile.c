@@ -149,7 +149,10 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *out)
 
 int keyfile_format(const struct keyfile *kf, char **out)
 {
-    int rc = near_account_validate_cstr(kf->account_id);
+    /* strnlen: a caller's struct need not hold a NUL; a full array is one byte too long. */
+    size_t idlen = strnlen(kf->account_id, sizeof kf->account_id);
+    int rc = idlen == sizeof kf->account_id ? YB_EACCOUNT_LEN
+                                            : near_account_validate(kf->account_id, idlen);
     if (rc != YB_OK) {
         return rc;
     }

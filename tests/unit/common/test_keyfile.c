@@ -166,6 +166,10 @@ static void format_then_parse_round_trips(void **state)
     assert_int_equal(keyfile_format(&kf, &text), YB_EBADKEY);
     assert_null(text);
     assert_int_equal(keyfile_generate(&kf, "-bad"), YB_EACCOUNT_SEP);
+    /* An account_id array with no NUL is refused, not overread. */
+    assert_int_equal(keyfile_generate(&kf, "alice.near"), YB_OK);
+    memset(kf.account_id, 'a', sizeof kf.account_id);
+    assert_int_equal(keyfile_format(&kf, &text), YB_EACCOUNT_LEN);
 }
 
 /* ---- files ---- */
