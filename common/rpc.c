@@ -77,6 +77,29 @@ const char *rpc_error_describe(int rc, const struct rpc_error *err, char *out, s
     return out;
 }
 
+const cJSON *rpc_error_invalid_tx(const struct rpc_error *err)
+{
+    const cJSON *exec = NULL;
+    if (err == NULL || json_get_object(err->data, "TxExecutionError", &exec) != YB_OK) {
+        return NULL;
+    }
+    return cJSON_GetObjectItemCaseSensitive(exec, "InvalidTxError");
+}
+
+bool rpc_error_is_invalid_nonce(const struct rpc_error *err, uint64_t *ak_nonce)
+{
+    const cJSON *nonce = NULL;
+    uint64_t n = 0;
+    if (json_get_object(rpc_error_invalid_tx(err), "InvalidNonce", &nonce) != YB_OK ||
+        json_get_u64(nonce, "ak_nonce", &n) != YB_OK) {
+        return false;
+    }
+    if (ak_nonce != NULL) {
+        *ak_nonce = n;
+    }
+    return true;
+}
+
 /* ---- pure layer ---- */
 
 int rpc_build_request(const char *method, const cJSON *params, uint64_t id, char **out)

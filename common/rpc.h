@@ -80,6 +80,18 @@ void rpc_error_fini(struct rpc_error *err);
  */
 const char *rpc_error_describe(int rc, const struct rpc_error *err, char *out, size_t cap);
 
+/*
+ * near-rpc.md §10.2: for an INVALID_TRANSACTION error, the InvalidTxError value from
+ * data.TxExecutionError.InvalidTxError — a string ("Expired", "InvalidSignature", ...) or an
+ * object ({"InvalidNonce":{"tx_nonce":5,"ak_nonce":7}}); borrowed from err. NULL otherwise.
+ */
+const cJSON *rpc_error_invalid_tx(const struct rpc_error *err);
+/*
+ * True when err is InvalidNonce; then *ak_nonce (may be NULL) is the access key's nonce, so the
+ * next transaction can use ak_nonce + 1.
+ */
+bool rpc_error_is_invalid_nonce(const struct rpc_error *err, uint64_t *ak_nonce);
+
 /* ---- pure layer ---- */
 
 /*

@@ -209,7 +209,30 @@ static void invalid_transaction_keeps_its_data_object(void **state)
     uint64_t ak = 0;
     assert_int_equal(json_get_u64(nonce, "ak_nonce", &ak), YB_OK);
     assert_int_equal(ak, 7);
+    /* The shortcut the signer uses. */
+    ak = 0;
+    assert_true(rpc_error_is_invalid_nonce(&err, &ak));
+    assert_int_equal(ak, 7);
+    assert_ptr_equal(rpc_error_invalid_tx(&err), inv);
     rpc_error_fini(&err);
+
+    /* A string-valued InvalidTxError is found too, and is not InvalidNonce. */
+    const char *expired =
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"name\":\"HANDLER_ERROR\",\"cause\":{\"name\":"
+        "\"INVALID_TRANSACTION\",\"info\":{}},\"code\":-32000,\"message\":\"Server error\","
+        "\"data\":{\"TxExecutionError\":{\"InvalidTxError\":\"Expired\"}}}}";
+    assert_int_equal(rpc_parse_response(200, expired, strlen(expired), 0, 3, &result, &err),
+                     YB_ERPC);
+    assert_string_equal(rpc_error_invalid_tx(&err)->valuestring, "Expired");
+    assert_false(rpc_error_is_invalid_nonce(&err, &ak));
+    rpc_error_fini(&err);
+    /* Other errors have none. */
+    const char *other = "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":" NEAR_ERROR "}";
+    assert_int_equal(rpc_parse_response(200, other, strlen(other), 0, 3, &result, &err), YB_ERPC);
+    assert_null(rpc_error_invalid_tx(&err));
+    assert_false(rpc_error_is_invalid_nonce(&err, NULL));
+    rpc_error_fini(&err);
+    assert_null(rpc_error_invalid_tx(NULL));
 }
 
 static void oversized_response_is_refused_unparsed(void **state)
