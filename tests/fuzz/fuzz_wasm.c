@@ -37,8 +37,10 @@ static void fuzz_call_exports(struct vm_store *s, struct vm_instance *inst,
         if (vm_module_export(m, i, &name, &t) != YB_OK || t.kind != VM_EXTERN_FUNC) {
             continue;
         }
+        /* A name with a NUL byte is cut short by vm_module_export's C string and may not be
+         * found (or find another export); either is fine for a crash hunt. */
         if (vm_instance_export(inst, name, &ext) != YB_OK || ext.kind != VM_EXTERN_FUNC) {
-            __builtin_trap(); /* the module said it exports this function */
+            continue;
         }
         vm_func_type(ext.u.func, &ft);
         /* Types are capped by the engine at load (VM_MAX_FUNC_VALUES), so these are bounded. */

@@ -7,6 +7,7 @@
  * the reference interpreter does. A module that fails to instantiate leaves no current module:
  * the commands after it fail with a message that points back to it instead of crashing.
  */
+#define _GNU_SOURCE /* memmem */
 #include "spec.h"
 
 #include <cjson/cJSON.h>
@@ -73,6 +74,9 @@ struct spec_ctx {
     struct spec_bindings registered;
     struct spec_host spectest[SPEC_SPECTEST_EXPORTS];
     size_t nspectest;
+    /* UTF-8 of the private-use character standing for NUL in names (see spec_protect_nul);
+     * empty when the script has no \u0000. */
+    char nul_stand_in[4];
 };
 
 /* ---- messages ---- */
@@ -552,9 +556,12 @@ static int spec_load(struct spec_ctx *c, const char *filename, struct vm_module 
 
 static void spec_describe_trap(char *dst, size_t cap, int rc, const struct vm_trap *t)
 {
+    const char *kind = vm_trap_kind_str(t->kind);
+    bool detail = t->msg[0] != '\0' && strcmp(t->msg, kind) != 0;
     if (rc == YB_EWASM_TRAP || rc == YB_EOUT_OF_GAS) {
-        snprintf(dst, cap, "trap \"%s\" (%s) in function %" PRIu32 " at offset 0x%" PRIx32,
-                 vm_trap_kind_str(t->kind), t->msg, t->func_index, t->offset);
+        snprintf(dst, cap, "trap \"%s\"%s%s%s in function %" PRIu32 " at offset 0x%" PRIx32, kind,
+                 detail ? " (" : "", detail ? t->msg : "", detail ? ")" : "", t->func_index,
+                 t->offset);
     } else {
         snprintf(dst, cap, "error %s", yb_err_name(rc));
     }
@@ -575,13 +582,51 @@ static bool spec_trap_matches(const struct vm_trap *t, const char *expected)
 struct spec_action {
     const char *type;   /* "invoke" or "get" */
     const char *module; /* "$M" or NULL for the current module */
-    const char *field;
+    const char *field;  /* printable form of the name, for messages */
+    char *name;         /* the exact name bytes (returned; free) */
+    size_t name_len;
     struct spec_value *args;
     uint32_t nargs;
     char desc[SPEC_DESC_MAX];
 };
 
-static int spec_parse_action(const cJSON *cmd, struct spec_action *a)
+/* The exact bytes of a name from the script: the NUL stand-in turned back into NUL. */
+static char *spec_name_bytes(const struct spec_ctx *c, const char *s, size_t *len)
+{
+    size_t n = strlen(s);
+    size_t k = strlen(c->nul_stand_in);
+    char *out = yb_xmalloc(n + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < n;) {
+        if (k > 0 && strncmp(s + i, c->nul_stand_in, k) == 0) {
+            out[j++] = '\0';
+            i += k;
+        } else {
+            out[j++] = s[i++];
+        }
+    }
+    out[j] = '\0';
+    *len = j;
+    return out;
+}
+
+/* A name for a message: control bytes (and NUL) as \xNN, the rest as it is. */
+static void spec_append_name(char *dst, size_t cap, const char *name, size_t len)
+{
+    char one[8];
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
+            snprintf(one, sizeof(one), "\\x%02x", ch);
+        } else {
+            one[0] = (char)ch;
+            one[1] = '\0';
+        }
+        spec_append(dst, cap, one);
+    }
+}
+
+static int spec_parse_action(const struct spec_ctx *c, const cJSON *cmd, struct spec_action *a)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(cmd, "action");
     int err;
@@ -595,12 +640,15 @@ static int spec_parse_action(const cJSON *cmd, struct spec_action *a)
     if (a->type == NULL || a->field == NULL) {
         return YB_EJSON_MISSING;
     }
+    a->name = spec_name_bytes(c, a->field, &a->name_len);
     err = spec_parse_values(cJSON_GetObjectItemCaseSensitive(j, "args"), &a->args, &a->nargs);
     if (err != YB_OK) {
         return err;
     }
-    snprintf(a->desc, sizeof(a->desc), "%s %s%s\"%s\"(", a->type, a->module ? a->module : "",
-             a->module ? "." : "", a->field);
+    snprintf(a->desc, sizeof(a->desc), "%s %s%s\"", a->type, a->module ? a->module : "",
+             a->module ? "." : "");
+    spec_append_name(a->desc, sizeof(a->desc), a->name, a->name_len);
+    spec_append(a->desc, sizeof(a->desc), "\"(");
     for (uint32_t i = 0; i < a->nargs; i++) {
         if (i > 0) {
             spec_append(a->desc, sizeof(a->desc), ", ");
@@ -662,13 +710,13 @@ static void spec_run_action(struct spec_ctx *c, const struct spec_action *a, str
     if (inst == NULL) {
         return;
     }
-    if (vm_instance_export(inst, a->field, &ext) != YB_OK) {
-        snprintf(o->problem, sizeof(o->problem), "no export \"%s\"", a->field);
+    if (vm_instance_export_n(inst, a->name, a->name_len, &ext) != YB_OK) {
+        snprintf(o->problem, sizeof(o->problem), "no such export");
         return;
     }
     if (strcmp(a->type, "get") == 0) {
         if (ext.kind != VM_EXTERN_GLOBAL) {
-            snprintf(o->problem, sizeof(o->problem), "export \"%s\" is not a global", a->field);
+            snprintf(o->problem, sizeof(o->problem), "the export is not a global");
             return;
         }
         o->types = yb_xmalloc(1);
@@ -684,7 +732,7 @@ static void spec_run_action(struct spec_ctx *c, const struct spec_action *a, str
         return;
     }
     if (ext.kind != VM_EXTERN_FUNC) {
-        snprintf(o->problem, sizeof(o->problem), "export \"%s\" is not a function", a->field);
+        snprintf(o->problem, sizeof(o->problem), "the export is not a function");
         return;
     }
     vm_func_type(ext.u.func, &ft);
@@ -795,7 +843,7 @@ static void spec_cmd_return(struct spec_ctx *c, const cJSON *cmd, int line, cons
     bool ok = true;
     int err;
 
-    err = spec_parse_action(cmd, &a);
+    err = spec_parse_action(c, cmd, &a);
     if (err == YB_OK) {
         err = spec_parse_values(cJSON_GetObjectItemCaseSensitive(cmd, "expected"), &expected,
                                 &nexpected);
@@ -803,6 +851,7 @@ static void spec_cmd_return(struct spec_ctx *c, const cJSON *cmd, int line, cons
     if (err != YB_OK) {
         spec_fail(c, line, kind, "unreadable command (%s)", yb_err_name(err));
         free(a.args);
+        free(a.name);
         return;
     }
     spec_run_action(c, &a, &o);
@@ -844,6 +893,7 @@ static void spec_cmd_return(struct spec_ctx *c, const cJSON *cmd, int line, cons
 out:
     spec_outcome_free(&o);
     free(a.args);
+    free(a.name);
     free(expected);
 }
 
@@ -855,11 +905,12 @@ static void spec_cmd_trap(struct spec_ctx *c, const cJSON *cmd, int line, const 
     const char *text = spec_json_str(cmd, "text");
     char what[SPEC_DESC_MAX];
     char got[SPEC_DESC_MAX] = "";
-    int err = spec_parse_action(cmd, &a);
+    int err = spec_parse_action(c, cmd, &a);
 
     if (err != YB_OK || text == NULL) {
         spec_fail(c, line, kind, "unreadable command (%s)", err ? yb_err_name(err) : "no text");
         free(a.args);
+        free(a.name);
         return;
     }
     spec_run_action(c, &a, &o);
@@ -881,6 +932,7 @@ static void spec_cmd_trap(struct spec_ctx *c, const cJSON *cmd, int line, const 
     }
     spec_outcome_free(&o);
     free(a.args);
+    free(a.name);
 }
 
 /* assert_invalid and assert_malformed: a binary module must fail to load. */
@@ -998,6 +1050,53 @@ static void spec_command(struct spec_ctx *c, const cJSON *cmd)
 
 /* ---- scripts ---- */
 
+/* Export names may contain NUL (names.json), which a C string from cJSON cannot hold. Before
+ * parsing, every \u0000 escape is rewritten in place to \uXXXX of a private-use character
+ * that the script does not otherwise contain; spec_name_bytes turns it back into NUL. */
+static void spec_protect_nul(struct spec_ctx *c, char *text, size_t len)
+{
+    static const struct {
+        const char *hex;
+        const char *upper;
+        const char *utf8;
+    } stand_ins[] = {
+        {"e000", "E000", "\xee\x80\x80"},
+        {"e001", "E001", "\xee\x80\x81"},
+        {"f8ff", "F8FF", "\xef\xa3\xbf"},
+    };
+    size_t pick = sizeof(stand_ins) / sizeof(stand_ins[0]);
+    char esc[7];
+
+    if (memmem(text, len, "\\u0000", 6) == NULL) {
+        return;
+    }
+    for (size_t k = 0; k < sizeof(stand_ins) / sizeof(stand_ins[0]); k++) {
+        bool used = memmem(text, len, stand_ins[k].utf8, 3) != NULL;
+        snprintf(esc, sizeof(esc), "\\u%s", stand_ins[k].hex);
+        used = used || memmem(text, len, esc, 6) != NULL;
+        snprintf(esc, sizeof(esc), "\\u%s", stand_ins[k].upper);
+        used = used || memmem(text, len, esc, 6) != NULL;
+        if (!used) {
+            pick = k;
+            break;
+        }
+    }
+    if (pick == sizeof(stand_ins) / sizeof(stand_ins[0])) {
+        return; /* no free stand-in: such names then fail visibly */
+    }
+    memcpy(c->nul_stand_in, stand_ins[pick].utf8, 3);
+    c->nul_stand_in[3] = '\0';
+    for (size_t i = 0; i + 5 < len; i++) {
+        if (text[i] != '\\') {
+            continue;
+        }
+        if (text[i + 1] == 'u' && memcmp(text + i + 2, "0000", 4) == 0) {
+            memcpy(text + i + 2, stand_ins[pick].hex, 4);
+        }
+        i++; /* the escaped character is never the start of another escape */
+    }
+}
+
 int spec_run_file(const char *json_path, const struct spec_options *opt, struct spec_counts *counts)
 {
     struct spec_ctx c;
@@ -1022,6 +1121,7 @@ int spec_run_file(const char *json_path, const struct spec_options *opt, struct 
         spec_fail(&c, 0, "script", "cannot read %s: %s", json_path, yb_err_str(err));
         goto out;
     }
+    spec_protect_nul(&c, (char *)text, len);
     root = cJSON_ParseWithLength((const char *)text, len);
     cmds = cJSON_GetObjectItemCaseSensitive(root, "commands");
     if (root == NULL || !cJSON_IsArray(cmds)) {
