@@ -50,6 +50,15 @@ static int h_predecessor_account_id(struct vm_call *call, void *ctx, const union
                                l->ctx->predecessor_account_id);
 }
 
+static int h_refund_to_account_id(struct vm_call *call, void *ctx, const union vm_value *a,
+                                  union vm_value *res)
+{
+    struct logic *l = ctx;
+    const char *who = l->ctx->refund_to_account_id ? l->ctx->refund_to_account_id
+                                                   : l->ctx->predecessor_account_id;
+    return account_to_register(call, ctx, a[0].i64, "refund_to_account_id", who);
+}
+
 static int h_signer_account_pk(struct vm_call *call, void *ctx, const union vm_value *a,
                                union vm_value *res)
 {
@@ -189,6 +198,7 @@ const struct logic_host_fn host_context_fns[] = {
     {"signer_account_id", "I->", h_signer_account_id},
     {"signer_account_pk", "I->", h_signer_account_pk},
     {"predecessor_account_id", "I->", h_predecessor_account_id},
+    {"refund_to_account_id", "I->", h_refund_to_account_id},
     {"input", "I->", h_input},
     {"random_seed", "I->", h_random_seed},
     {"block_index", "->I", h_block_index},

@@ -126,53 +126,52 @@ static int utf16_to_utf8(const uint16_t *u, size_t n, char **out, size_t *out_le
     return YB_OK;
 }
 
-/* nearcore's get_utf16_string: len is in bytes (u64::MAX: until a 0 unit). */
+/* nearcore's get_utf16_string: len is in bytes (u64::MAX: up to the first 0 unit, each unit
+ * read and paid for separately). Order: view the memory, then odd length (BadUTF16), then the
+ * log room (TotalLogLengthExceeded), then utf16_decoding_byte, then decoding. */
 static int read_utf16(struct logic *l, uint64_t len, uint64_t ptr, char **out, size_t *out_len)
 {
     if (logic_pay(l, CONFIG_EXT_UTF16_DECODING_BASE)) {
         return LOGIC_ABORT;
     }
     uint64_t room = log_room(l);
-    uint16_t *units = NULL;
-    size_t n = 0;
-    if (len != UINT64_MAX) {
-        const uint8_t *p;
-        if (len % 2 != 0) {
-            return logic_fail(l, LOGIC_ERR_BAD_UTF16, 0, 0, NULL);
-        }
-        if (len > room) {
-            return total_log_exceeded(l, len);
-        }
-        if (logic_mem_view(l, ptr, len, &p)) {
-            return LOGIC_ABORT;
-        }
-        n = (size_t)(len / 2);
-        units = yb_xmalloc((n ? n : 1) * sizeof(*units));
-        for (size_t i = 0; i < n; i++) {
-            units[i] = (uint16_t)(p[2 * i] | (p[2 * i + 1] << 8));
-        }
-    } else {
-        size_t cap = 0;
-        for (uint64_t i = 0;; i++) {
+    const uint8_t *p;
+    if (len == UINT64_MAX) {
+        len = 0;
+        for (;;) {
             const uint8_t *c;
-            if (logic_mem_view(l, ptr + 2 * i, 2, &c)) {
-                free(units);
+            if (logic_mem_view(l, ptr + len, 2, &c)) {
                 return LOGIC_ABORT;
             }
-            uint16_t u = (uint16_t)(c[0] | (c[1] << 8));
-            if (u == 0) {
+            if ((c[0] | c[1]) == 0) {
                 break;
             }
-            if (2 * i >= room) {
-                free(units);
-                return total_log_exceeded(l, 2 * i + 2);
+            len += 2;
+            if (len > room) {
+                return total_log_exceeded(l, len);
             }
-            logic_grow((void **)&units, &cap, n, sizeof(*units));
-            units[n++] = u;
         }
+        /* Every unit was bounds-checked and paid for above. */
+        p = vm_memory_data(vm_call_memory(l->call)) + ptr;
+    } else if (logic_mem_view(l, ptr, len, &p)) {
+        return LOGIC_ABORT;
     }
-    int rc = logic_pay_per(l, CONFIG_EXT_UTF16_DECODING_BYTE, (uint64_t)n * 2);
-    if (!rc && utf16_to_utf8(units, n, out, out_len) != YB_OK) {
+    if (len % 2 != 0) {
+        return logic_fail(l, LOGIC_ERR_BAD_UTF16, 0, 0, NULL);
+    }
+    if (len > room) {
+        return total_log_exceeded(l, len);
+    }
+    if (logic_pay_per(l, CONFIG_EXT_UTF16_DECODING_BYTE, len)) {
+        return LOGIC_ABORT;
+    }
+    size_t n = (size_t)(len / 2);
+    uint16_t *units = yb_xmalloc((n ? n : 1) * sizeof(*units));
+    for (size_t i = 0; i < n; i++) {
+        units[i] = (uint16_t)(p[2 * i] | (p[2 * i + 1] << 8));
+    }
+    int rc = 0;
+    if (utf16_to_utf8(units, n, out, out_len) != YB_OK) {
         rc = logic_fail(l, LOGIC_ERR_BAD_UTF16, 0, 0, NULL);
     }
     free(units);

@@ -5,9 +5,6 @@
  * Promises are indices into l->promises; each maps to one receipt draft (its index in
  * out->receipts) or, after promise_and, to several ("joint"). Data ids are made in the order
  * nearcore makes them, so rt-core's receipts match nearcore's byte for byte.
- *
- * Account ids read from the guest are only checked to be UTF-8 here, as nearcore does; the
- * receipt validation that follows a successful call rejects invalid ones.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +120,9 @@ int logic_read_account_id(struct logic *l, uint64_t len, uint64_t ptr, char **ou
     if (borsh_check_utf8(p, n) != YB_OK) {
         return logic_fail(l, LOGIC_ERR_BAD_UTF8, 0, 0, NULL);
     }
+    if (near_account_validate((const char *)p, n) != YB_OK) {
+        return logic_fail(l, LOGIC_ERR_INVALID_ACCOUNT_ID, 0, 0, NULL);
+    }
     *out = yb_xstrndup((const char *)p, n);
     return 0;
 }
@@ -155,8 +155,15 @@ static int start(struct logic *l, const char *name)
     return 0;
 }
 
-/* nearcore's PublicKey::try_from_slice: borsh, all bytes used, ed25519 only. */
-static int read_public_key(struct logic *l, uint64_t len, uint64_t ptr, struct near_pubkey *pk)
+/* nearcore's PublicKeyBuffer: the key is read (and paid for) first, but a key that does not
+ * decode (borsh, all bytes used, ed25519 only) is reported only later, by key_decoded(), after
+ * the receipt lookup and the fees — the order nearcore keeps for compatibility. */
+struct key_buf {
+    struct near_pubkey pk;
+    bool ok;
+};
+
+static int read_public_key(struct logic *l, uint64_t len, uint64_t ptr, struct key_buf *kb)
 {
     const uint8_t *p;
     size_t n;
@@ -165,10 +172,13 @@ static int read_public_key(struct logic *l, uint64_t len, uint64_t ptr, struct n
     }
     struct borsh_reader r;
     borsh_reader_init(&r, p, n);
-    if (near_pubkey_decode(&r, pk) != YB_OK || borsh_reader_finish(&r) != YB_OK) {
-        return logic_fail(l, LOGIC_ERR_INVALID_PUBLIC_KEY, 0, 0, NULL);
-    }
+    kb->ok = near_pubkey_decode(&r, &kb->pk) == YB_OK && borsh_reader_finish(&r) == YB_OK;
     return 0;
+}
+
+static int key_decoded(struct logic *l, const struct key_buf *kb)
+{
+    return kb->ok ? 0 : logic_fail(l, LOGIC_ERR_INVALID_PUBLIC_KEY, 0, 0, NULL);
 }
 
 /* ---- creating receipts ---- */
@@ -488,35 +498,35 @@ HOST(h_action_stake)
 {
     ENTER();
     yb_u128 amount;
-    struct near_pubkey pk;
+    struct key_buf kb;
     uint64_t r;
     bool sir;
     if (start(l, "promise_batch_action_stake") || logic_mem_read_u128(l, a[1].i64, &amount) ||
-        read_public_key(l, a[2].i64, a[3].i64, &pk) || promise_receipt(l, a[0].i64, &r, &sir) ||
-        logic_pay_action(l, CONFIG_FEE_STAKE, sir, 1)) {
+        read_public_key(l, a[2].i64, a[3].i64, &kb) || promise_receipt(l, a[0].i64, &r, &sir) ||
+        logic_pay_action(l, CONFIG_FEE_STAKE, sir, 1) || key_decoded(l, &kb)) {
         return logic_trap(l);
     }
     struct tx_action *act = append_action(l, r, 0);
     act->type = TX_ACTION_STAKE;
     act->u.stake.stake = amount;
-    act->u.stake.public_key = pk;
+    act->u.stake.public_key = kb.pk;
     return YB_OK;
 }
 
 HOST(h_action_add_key_full)
 {
     ENTER();
-    struct near_pubkey pk;
+    struct key_buf kb;
     uint64_t r;
     bool sir;
     if (start(l, "promise_batch_action_add_key_with_full_access") ||
-        read_public_key(l, a[1].i64, a[2].i64, &pk) || promise_receipt(l, a[0].i64, &r, &sir) ||
-        logic_pay_action(l, CONFIG_FEE_ADD_FULL_ACCESS_KEY, sir, 1)) {
+        read_public_key(l, a[1].i64, a[2].i64, &kb) || promise_receipt(l, a[0].i64, &r, &sir) ||
+        logic_pay_action(l, CONFIG_FEE_ADD_FULL_ACCESS_KEY, sir, 1) || key_decoded(l, &kb)) {
         return logic_trap(l);
     }
     struct tx_action *act = append_action(l, r, 0);
     act->type = TX_ACTION_ADD_KEY;
-    act->u.add_key.public_key = pk;
+    act->u.add_key.public_key = kb.pk;
     act->u.add_key.access_key.nonce = a[3].i64;
     act->u.add_key.access_key.full_access = true;
     return YB_OK;
@@ -566,11 +576,11 @@ HOST(h_action_add_key_fc)
     ENTER();
     /* (promise_idx, pk_len, pk_ptr, nonce, allowance_ptr, receiver_len, receiver_ptr,
      *  method_names_len, method_names_ptr) */
-    struct near_pubkey pk;
+    struct key_buf kb;
     yb_u128 allowance;
     char *receiver = NULL;
     if (start(l, "promise_batch_action_add_key_with_function_call") ||
-        read_public_key(l, a[1].i64, a[2].i64, &pk) ||
+        read_public_key(l, a[1].i64, a[2].i64, &kb) ||
         logic_mem_read_u128(l, a[4].i64, &allowance) ||
         logic_read_account_id(l, a[5].i64, a[6].i64, &receiver)) {
         free(receiver);
@@ -595,6 +605,9 @@ HOST(h_action_add_key_fc)
     if (!rc) {
         rc = logic_pay_action(l, CONFIG_FEE_ADD_FUNCTION_CALL_KEY_PER_BYTE, sir, bytes);
     }
+    if (!rc) {
+        rc = key_decoded(l, &kb);
+    }
     if (rc) {
         for (size_t k = 0; k < n_names; k++) {
             free(names[k]);
@@ -605,7 +618,7 @@ HOST(h_action_add_key_fc)
     }
     struct tx_action *act = append_action(l, r, 0);
     act->type = TX_ACTION_ADD_KEY;
-    act->u.add_key.public_key = pk;
+    act->u.add_key.public_key = kb.pk;
     struct tx_access_key *ak = &act->u.add_key.access_key;
     ak->nonce = a[3].i64;
     ak->full_access = false;
@@ -620,17 +633,17 @@ HOST(h_action_add_key_fc)
 HOST(h_action_delete_key)
 {
     ENTER();
-    struct near_pubkey pk;
+    struct key_buf kb;
     uint64_t r;
     bool sir;
     if (start(l, "promise_batch_action_delete_key") ||
-        read_public_key(l, a[1].i64, a[2].i64, &pk) || promise_receipt(l, a[0].i64, &r, &sir) ||
-        logic_pay_action(l, CONFIG_FEE_DELETE_KEY, sir, 1)) {
+        read_public_key(l, a[1].i64, a[2].i64, &kb) || promise_receipt(l, a[0].i64, &r, &sir) ||
+        logic_pay_action(l, CONFIG_FEE_DELETE_KEY, sir, 1) || key_decoded(l, &kb)) {
         return logic_trap(l);
     }
     struct tx_action *act = append_action(l, r, 0);
     act->type = TX_ACTION_DELETE_KEY;
-    act->u.delete_key.public_key = pk;
+    act->u.delete_key.public_key = kb.pk;
     return YB_OK;
 }
 
@@ -660,8 +673,16 @@ HOST(h_promise_set_refund_to)
     uint64_t r;
     bool sir;
     if (start(l, "promise_set_refund_to") ||
-        logic_read_account_id(l, a[1].i64, a[2].i64, &account) ||
-        promise_receipt(l, a[0].i64, &r, &sir)) {
+        logic_read_account_id(l, a[1].i64, a[2].i64, &account)) {
+        free(account);
+        return logic_trap(l);
+    }
+    if (a[0].i64 < l->n_promises && l->promises[a[0].i64].joint) {
+        free(account);
+        logic_fail(l, LOGIC_ERR_CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE, 0, 0, NULL);
+        return logic_trap(l);
+    }
+    if (promise_receipt(l, a[0].i64, &r, &sir)) {
         free(account);
         return logic_trap(l);
     }

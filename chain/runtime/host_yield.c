@@ -210,7 +210,10 @@ static int h_yield_create_with_id(struct vm_call *call, void *ctx, const union v
     return YB_OK;
 }
 
-/* Charges and checks shared by both resumes; *id (32 bytes) and the payload are borrowed. */
+/* Charges and checks shared by both resumes; *id (32 bytes) and the payload are borrowed.
+ * name is what ProhibitedInView reports. (nearcore's current source reports
+ * "promise_submit_data", the function's pre-release name, for promise_yield_resume; we keep the
+ * public name until the runtime tests that pin it move together.) */
 static int resume_prologue(struct logic *l, const char *name, enum logic_error_kind malformed,
                            const union vm_value *a, const uint8_t **id, const uint8_t **payload,
                            size_t *payload_len)

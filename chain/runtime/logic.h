@@ -109,7 +109,9 @@ struct logic_ctx {
     uint64_t block_height;
     uint64_t block_timestamp; /* ns since the Unix epoch */
     uint64_t epoch_height;
-    yb_u128 account_balance; /* already including attached_deposit, as nearcore passes it */
+    /* The balance the contract sees: the account's balance with attached_deposit already added
+     * (nearcore's VMLogic adds the deposit itself; here the caller does, before the call). */
+    yb_u128 account_balance;
     yb_u128 account_locked_balance;
     yb_u128 attached_deposit;
     uint64_t prepaid_gas;   /* the FunctionCall action's gas (views: max_gas_burnt) */
@@ -126,6 +128,8 @@ struct logic_ctx {
      * pays the data-receipt per-byte fee once per receiver. May be NULL when n is 0. */
     const char *const *output_data_receivers;
     size_t n_output_data_receivers;
+    /* Who gets this receipt's deposit refund (its refund_to); NULL = the predecessor. */
+    const char *refund_to_account_id;
     /* State access; may be NULL only for code that never touches state (then such a host call
      * fails the call with YB_EINVAL returned from logic_run). */
     const struct logic_ext_ops *ext;
@@ -213,7 +217,8 @@ enum logic_return_kind {
     X(CONTRACT_SIZE_EXCEEDED, "ContractSizeExceeded")                                 /* a, b */   \
     X(YIELD_PAYLOAD_LENGTH, "YieldPayloadLength")                                     /* a, b */   \
     X(DATA_ID_MALFORMED, "DataIdMalformed")                                                        \
-    X(YIELD_ID_MALFORMED, "YieldIdMalformed")
+    X(YIELD_ID_MALFORMED, "YieldIdMalformed")                                                      \
+    X(CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE, "CannotSetRefundToOnJointPromise")
 
 enum logic_error_kind {
 #define X(name, str) LOGIC_ERR_##name,

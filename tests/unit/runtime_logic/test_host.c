@@ -805,6 +805,20 @@ static void batch_then_to_another_account(void **state)
     assert_int_equal(o->used_gas - o->burnt_gas, prepaid);
 }
 
+static void refund_receiver_and_account_id_checks(void **state)
+{
+    struct fx *f = *state;
+    struct logic_outcome *o = run_actions(f, "refund_to");
+    assert_ok(o);
+    assert_int_equal(o->return_len, strlen("bob.near")); /* the predecessor by default */
+    f->ctx.refund_to_account_id = "carol.near";
+    o = run_actions(f, "refund_to");
+    assert_memory_equal(o->return_data, "carol.near", 10);
+    assert_error(run_actions(f, "invalid_account_id"), LOGIC_ERR_INVALID_ACCOUNT_ID);
+    assert_error(run_actions(f, "refund_to_on_joint_promise"),
+                 LOGIC_ERR_CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE);
+}
+
 static void every_import_links_with_nearcores_signature(void **state)
 {
     struct fx *f = *state;
@@ -938,6 +952,7 @@ int main(void)
         T(every_batch_action_lands_in_the_draft),
         T(batch_action_misuse_errors),
         T(batch_then_to_another_account),
+        T(refund_receiver_and_account_id_checks),
         T(every_import_links_with_nearcores_signature),
         T(promises_per_call_limit),
         T(register_count_limit_and_overwrite_quirk),

@@ -8,6 +8,7 @@
   (import "env" "signer_account_id" (func (param i64)))
   (import "env" "signer_account_pk" (func (param i64)))
   (import "env" "predecessor_account_id" (func (param i64)))
+  (import "env" "refund_to_account_id" (func (param i64)))
   (import "env" "input" (func (param i64)))
   (import "env" "block_index" (func (result i64)))
   (import "env" "block_timestamp" (func (result i64)))
