@@ -332,6 +332,9 @@ int vm_instance_export(struct vm_instance *inst, const char *name, struct vm_ext
 /* The same for a name given as bytes (export names may contain NUL). name borrowed. */
 int vm_instance_export_n(struct vm_instance *inst, const char *name, size_t len,
                          struct vm_extern *out);
+/* The i-th export, in vm_module_export order (names with NUL bytes need no lookup).
+ * YB_EINVAL when i is out of range. */
+int vm_instance_export_at(struct vm_instance *inst, uint32_t i, struct vm_extern *out);
 /* The instance's memory 0 (NULL if it has none). */
 struct vm_memory *vm_instance_memory(struct vm_instance *inst);
 const struct vm_module *vm_instance_module(const struct vm_instance *inst);

@@ -273,6 +273,16 @@ int vm_instance_export_n(struct vm_instance *inst, const char *name, size_t len,
     return YB_ENOTFOUND;
 }
 
+int vm_instance_export_at(struct vm_instance *inst, uint32_t i, struct vm_extern *out)
+{
+    const struct vm_module *m = inst->mod;
+    if (i >= m->nexports) {
+        return YB_EINVAL;
+    }
+    const struct vm_export *e = &m->exports[i];
+    return vm_instance_export_n(inst, e->name, e->name_len, out);
+}
+
 struct vm_memory *vm_instance_memory(struct vm_instance *inst)
 {
     return inst->mem;
