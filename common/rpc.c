@@ -100,6 +100,28 @@ bool rpc_error_is_invalid_nonce(const struct rpc_error *err, uint64_t *ak_nonce)
     return true;
 }
 
+bool rpc_error_is_transient(int rc, const struct rpc_error *err)
+{
+    switch (rc) {
+    case YB_ECONNECT:
+    case YB_ETIMEDOUT:
+    case YB_EIO:
+        return true;
+    case YB_EHTTP: {
+        long st = err != NULL ? err->http_status : 0;
+        return st == 408 || st == 429 || st == 500 || st == 502 || st == 503 || st == 504;
+    }
+    case YB_ERPC:
+        if (err == NULL || err->legacy) {
+            return false;
+        }
+        return (err->cause_name != NULL && strcmp(err->cause_name, "TIMEOUT_ERROR") == 0) ||
+               (err->name != NULL && strcmp(err->name, "INTERNAL_ERROR") == 0);
+    default:
+        return false;
+    }
+}
+
 /* ---- pure layer ---- */
 
 int rpc_build_request(const char *method, const cJSON *params, uint64_t id, char **out)

@@ -92,6 +92,16 @@ const cJSON *rpc_error_invalid_tx(const struct rpc_error *err);
  */
 bool rpc_error_is_invalid_nonce(const struct rpc_error *err, uint64_t *ak_nonce);
 
+/*
+ * True when a failed call (rc from rpc_call / rpc_transfer_finish / rpc_parse_response, err
+ * borrowed, may be NULL) may succeed if sent again unchanged: no connection, a timeout, a
+ * transport error, HTTP 408/429/500/502/503/504 (near-rpc.md §7: the statuses near-api-js
+ * retries or a proxy sends), or a JSON-RPC TIMEOUT_ERROR / INTERNAL_ERROR. Resending a signed
+ * transaction is safe (same hash, the chain runs it once). Everything else — handler errors,
+ * invalid transactions, malformed answers, size caps — is not transient.
+ */
+bool rpc_error_is_transient(int rc, const struct rpc_error *err);
+
 /* ---- pure layer ---- */
 
 /*

@@ -188,6 +188,50 @@ static void errors_describe_themselves_in_one_line(void **state)
     assert_string_equal(rpc_error_describe(YB_ECONNECT, NULL, line, sizeof line), "YB_ECONNECT");
 }
 
+static void transient_failures_are_told_from_final_ones(void **state)
+{
+    static const struct {
+        long status;
+        const char *body;
+        bool transient;
+    } cases[] = {
+        {503, "busy", true},
+        {500, "", true},
+        {429, "slow down", true},
+        {408, "", true},
+        {404, "not here", false},
+        {400, "bad", false},
+        {200,
+         "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"name\":\"HANDLER_ERROR\",\"cause\":"
+         "{\"name\":\"TIMEOUT_ERROR\"},\"code\":-32000}}",
+         true},
+        {200,
+         "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"name\":\"INTERNAL_ERROR\",\"cause\":"
+         "{\"name\":\"INTERNAL_ERROR\",\"info\":{}},\"code\":-32000}}",
+         true},
+        {200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":" NEAR_ERROR "}", false},
+        {200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"error\":\"wasm execution failed\"}}",
+         false},
+        {200, "not json", false},
+        {200, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":1}", false},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        cJSON *result = NULL;
+        struct rpc_error err;
+        int rc = rpc_parse_response(cases[i].status, cases[i].body, strlen(cases[i].body), 0, 1,
+                                    &result, &err);
+        assert_int_not_equal(rc, YB_OK);
+        if (rpc_error_is_transient(rc, &err) != cases[i].transient) {
+            fail_msg("case %zu (%ld %s): %s", i, cases[i].status, cases[i].body, yb_err_name(rc));
+        }
+        rpc_error_fini(&err);
+    }
+    assert_true(rpc_error_is_transient(YB_ECONNECT, NULL));
+    assert_true(rpc_error_is_transient(YB_ETIMEDOUT, NULL));
+    assert_false(rpc_error_is_transient(YB_ETOOBIG, NULL));
+    assert_false(rpc_error_is_transient(YB_EINVAL, NULL));
+}
+
 static void invalid_transaction_keeps_its_data_object(void **state)
 {
     /* near-rpc.md §10.2: the detail that makes clients retry with a fresh nonce. */
@@ -627,6 +671,7 @@ int main(void)
         cmocka_unit_test(near_error_fields_are_picked_out),
         cmocka_unit_test(legacy_query_error_is_an_rpc_error),
         cmocka_unit_test(errors_describe_themselves_in_one_line),
+        cmocka_unit_test(transient_failures_are_told_from_final_ones),
         cmocka_unit_test(invalid_transaction_keeps_its_data_object),
         cmocka_unit_test(oversized_response_is_refused_unparsed),
         cmocka_unit_test_setup_teardown(round_trip_echoes_params, server_start, server_stop),
