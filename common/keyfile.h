@@ -11,6 +11,7 @@
  * never sign as someone else. Files are written atomically (temporary file, fsync, rename) with
  * mode 0600, and reads refuse files over KEYFILE_MAX_SIZE.
  *
+ * crypto_init() must have run first (keys are generated and checked through libsodium).
  * Thread rules: reentrant; no shared state.
  */
 #ifndef YB_KEYFILE_H
