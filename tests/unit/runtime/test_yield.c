@@ -365,6 +365,55 @@ static void state_is_clean_after_the_callback(void **state)
     store_snapshot_end(snap);
 }
 
+/* The kinds of yield events the last block reported, as letters (C R T E). */
+static void last_events(struct rt_fixture *f, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->last.n_yields && n + 1 < cap; i++) {
+        out[n++] = "CRTE"[f->last.yields[i].kind];
+        assert_string_equal(f->last.yields[i].account, ECHO);
+    }
+    out[n] = '\0';
+}
+
+static void blocks_report_yield_events(void **state)
+{
+    struct rt_fixture *f = *state;
+    uint8_t y1[NEAR_HASH_LEN], y2[NEAR_HASH_LEN], r[NEAR_HASH_LEN];
+    char id[NEAR_HASH_STR_MAX], ev[16];
+    yield_tx(f, USER, y1);
+    yield_tx(f, USER, y2);
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    last_events(f, ev, sizeof ev);
+    assert_string_equal(ev, "CC");
+    assert_int_equal(f->last.yields[0].expires_height, 2 + T_BLOCKS);
+    struct store_txn *snap = NULL;
+    uint64_t pending = 0;
+    assert_int_equal(store_snapshot_begin(f->store, &snap), YB_OK);
+    assert_int_equal(runtime_pending_yields(snap, &pending), YB_OK);
+    store_snapshot_end(snap);
+    assert_int_equal(pending, 2);
+    logged_data_id(f, y1, id);
+    resume_tx(f, USER, ECHO, id, "p", r);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    last_events(f, ev, sizeof ev);
+    assert_string_equal(ev, "R");
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    last_events(f, ev, sizeof ev);
+    assert_string_equal(ev, "E");
+    assert_int_equal(rt_fixture_skip(f, T_BLOCKS), YB_OK);
+    last_events(f, ev, sizeof ev);
+    assert_string_equal(ev, "T");
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    last_events(f, ev, sizeof ev);
+    assert_string_equal(ev, "E");
+    assert_int_equal(store_snapshot_begin(f->store, &snap), YB_OK);
+    assert_int_equal(runtime_pending_yields(snap, &pending), YB_OK);
+    store_snapshot_end(snap);
+    assert_int_equal(pending, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +430,7 @@ int main(void)
         T(timeouts_fire_in_creation_order),
         T(oversized_payload_and_malformed_data_id_are_host_errors),
         T(state_is_clean_after_the_callback),
+        T(blocks_report_yield_events),
         cmocka_unit_test_setup_teardown(default_timeout_is_200_blocks, setup_default_timeout,
                                         teardown),
 #undef T
