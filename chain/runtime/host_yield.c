@@ -179,14 +179,14 @@ static int h_yield_create_with_id(struct vm_call *call, void *ctx, const union v
                                                        data_id, LOGIC_YIELD_YIELDED));
         }
         if (!rc) {
-            rc = logic_push_promise(l, (struct logic_promise){.receipt = r}, &idx);
-        }
-        if (!rc) {
             rc = logic_gas(l, 0, gas);
         }
         if (!rc) {
             static const bool self_dep[1] = {true};
             rc = logic_pay_new_receipt(l, true, self_dep, 1);
+        }
+        if (!rc) {
+            rc = logic_push_promise(l, (struct logic_promise){.receipt = r}, &idx);
         }
         if (!rc) {
             rc = logic_pay_action(l, CONFIG_FEE_FUNCTION_CALL, true, 1);

@@ -142,7 +142,8 @@ int logic_append_function_call(struct logic *l, uint64_t r, const uint8_t *metho
 /* nearcore's read_and_parse_account_id: memory or register, utf8 decoding costs, BadUTF8 —
  * but no account-id validation (receipt validation after the call does that). *out returned. */
 int logic_read_account_id(struct logic *l, uint64_t len, uint64_t ptr, char **out);
-/* Subtract a promised deposit from the balance (BalanceExceeded). */
+/* Subtract a promised deposit from the balance (BalanceExceeded; 1 yocto from a zero balance
+ * is exempt, as in nearcore). */
 int logic_deduct_balance(struct logic *l, yb_u128 amount);
 
 /* ---- host tables: each host_*.c exports its functions ---- */
