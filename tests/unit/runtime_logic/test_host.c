@@ -906,6 +906,88 @@ static void per_byte_gas_is_exact(void **state)
                           x[CONFIG_EXT_CONTRACT_LOADING_BYTES] * f->code_len);
 }
 
+/* ---- hostile arguments (wat/hostile.wat: every import, arguments from the input) ---- */
+
+static uint64_t next_rand(uint64_t *s)
+{
+    /* xorshift64*: a fixed sequence, so a failure reproduces */
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 2685821657736338717ULL;
+}
+
+/* Every host function, called with argument vectors mixing edge values (register ids,
+ * lengths and pointers at and around every limit, u64::MAX) must end the call cleanly: a
+ * result or a named error, consistent gas, no effects after a failure — and nothing for the
+ * sanitizers to report. */
+static void hostile_arguments_never_break_the_host(void **state)
+{
+    struct fx *f = *state;
+    static const uint64_t edges[] = {
+        0,          1,          2,          3,
+        7,          8,          16,         31,
+        32,         33,         64,         99,
+        100,        101,        1000,       1024,
+        1025,       2048,       2049,       65000,
+        65535,      65536,      1u << 20,   (64u << 20) - 1,
+        64u << 20,  1ULL << 32, 1ULL << 63, UINT64_MAX - 1,
+        UINT64_MAX,
+    };
+    const size_t n_edges = sizeof(edges) / sizeof(edges[0]);
+    size_t len;
+    struct vm_module *m = load(&f->cfg, "hostile.wasm", &len);
+    struct logic_promise_result pr = {LOGIC_PROMISE_SUCCESSFUL, (const uint8_t *)"res", 3};
+    f->ctx.promise_results = &pr;
+    f->ctx.n_promise_results = 1;
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    unsigned calls = 0, kinds[LOGIC_ERR__COUNT] = {0};
+    for (uint32_t e = 0; e < vm_module_export_count(m); e++) {
+        const char *name;
+        struct vm_externtype t;
+        assert_int_equal(vm_module_export(m, e, &name, &t), YB_OK);
+        if (t.kind != VM_EXTERN_FUNC || strncmp(name, "call_", 5) != 0) {
+            continue;
+        }
+        for (int round = 0; round < 24; round++) {
+            uint64_t args[9];
+            for (int k = 0; k < 9; k++) {
+                uint64_t r = next_rand(&seed);
+                args[k] = (r & 3) == 0 ? r : edges[(r >> 8) % n_edges];
+            }
+            mem_ext_fini(f->ext);
+            mem_ext_init(f->ext);
+            f->ctx.is_view = (round % 5) == 4;
+            logic_outcome_fini(&f->out);
+            f->ctx.input = (const uint8_t *)args;
+            f->ctx.input_len = sizeof(args);
+            int rc = logic_run(&f->ctx, m, len, name, &f->out);
+            if (rc != YB_OK) {
+                fail_msg("%s round %d: logic_run returned %s", name, round, yb_err_name(rc));
+            }
+            const struct logic_outcome *o = &f->out;
+            assert_true(o->burnt_gas <= o->used_gas);
+            assert_true(o->used_gas <= f->ctx.prepaid_gas);
+            if (o->error.kind != LOGIC_ERR_NONE) {
+                assert_int_equal(o->n_receipts, 0);
+                assert_int_equal(o->n_resumes, 0);
+                assert_int_equal(o->return_kind, LOGIC_RETURN_NONE);
+                assert_int_equal(o->storage_usage, f->ctx.storage_usage);
+            }
+            calls++;
+            kinds[o->error.kind < LOGIC_ERR__COUNT ? o->error.kind : 0]++;
+        }
+    }
+    assert_true(calls > 50 * 24);
+    /* the vectors reach both successful calls and the guarded failures */
+    assert_true(kinds[LOGIC_ERR_NONE] > 100);
+    assert_true(kinds[LOGIC_ERR_MEMORY_ACCESS_VIOLATION] > 100);
+    assert_true(kinds[LOGIC_ERR_PROHIBITED_IN_VIEW] > 10);
+    f->ctx.input = NULL;
+    f->ctx.input_len = 0;
+    vm_module_release(m);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -958,6 +1040,7 @@ int main(void)
         T(register_count_limit_and_overwrite_quirk),
         T(returned_value_and_storage_value_limits),
         T(per_byte_gas_is_exact),
+        T(hostile_arguments_never_break_the_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
