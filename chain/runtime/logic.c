@@ -108,6 +108,10 @@ int logic_gas(struct logic *l, uint64_t burn, uint64_t use)
         return logic_fail(l, LOGIC_ERR_INTEGER_OVERFLOW, 0, 0, NULL);
     }
     if (vm_call_charge_gas(l->call, use) != YB_OK) {
+        if (!l->oog_set) {
+            l->oog_set = true;
+            l->oog_burnt = new_burnt < l->gas_limit ? new_burnt : l->gas_limit;
+        }
         return fail_gas(l, new_burnt);
     }
     l->promises_gas += use - burn;
@@ -453,7 +457,16 @@ int logic_run(const struct logic_ctx *ctx, struct vm_module *module, size_t code
         rc = run_method(&l, module, method);
     }
 
-    if (l.store) {
+    if (l.oog_set) {
+        /* A host charge failed: nearcore keeps what was burnt until then (not the whole
+         * budget, as an exhausted wasm counter would), and the receipts' prepaid gas on top;
+         * it can only exceed prepaid_gas by that quirk, which is clamped here. */
+        out->burnt_gas = l.oog_burnt;
+        out->used_gas = l.oog_burnt + l.promises_gas;
+        if (out->used_gas > ctx->prepaid_gas || out->used_gas < l.oog_burnt) {
+            out->used_gas = ctx->prepaid_gas > l.oog_burnt ? ctx->prepaid_gas : l.oog_burnt;
+        }
+    } else if (l.store) {
         out->used_gas = logic_used_gas(&l);
         out->burnt_gas = logic_burnt_gas(&l);
     } else {

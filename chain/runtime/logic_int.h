@@ -56,6 +56,11 @@ struct logic {
     uint64_t gas_limit;
     uint64_t pre_burnt;    /* charged before the engine ran (contract loading) */
     uint64_t promises_gas; /* prepaid to new receipts */
+    /* Set when a host charge ran out of gas: what nearcore's gas counter then holds as burnt,
+     * min(burnt + the failed charge's burnt part, min(prepaid, max_gas_burnt)). The engine's
+     * counter is exhausted at that point, so it cannot tell. */
+    bool oog_set;
+    uint64_t oog_burnt;
 
     struct logic_register *regs;
     size_t n_regs, cap_regs;

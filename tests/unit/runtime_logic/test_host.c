@@ -646,6 +646,9 @@ static void failed_yield_leaves_no_receipt(void **state)
     f->ctx.prepaid_gas = 4 * TGAS; /* less than the callback's 5 Tgas */
     struct logic_outcome *o = run_str(f, "yield", "{}");
     assert_error(o, LOGIC_ERR_GAS_EXCEEDED);
+    /* Only what was burnt before the failed prepay is lost, not the whole budget. */
+    assert_true(o->burnt_gas < TGAS);
+    assert_int_equal(o->used_gas, o->burnt_gas);
     assert_int_equal(o->n_receipts, 0);
     assert_int_equal(o->n_yields, 0);
     assert_int_equal(o->return_kind, LOGIC_RETURN_NONE);
