@@ -164,6 +164,73 @@ static void build_answer(struct yb_buf *answer, char *prompt, size_t oversize)
     }
 }
 
+/* One server-sent event carrying a chat.completion.chunk (root taken). */
+static void add_chunk(struct yb_buf *out, cJSON *root)
+{
+    char *text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (!text) {
+        abort(); /* cJSON fails only on allocation */
+    }
+    yb_buf_printf(out, "data: %s\n\n", text);
+    cJSON_free(text);
+}
+
+static cJSON *chunk_new(const char *id, int64_t now, const char *model, cJSON **delta,
+                        const char *finish)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "id", id);
+    cJSON_AddStringToObject(c, "object", "chat.completion.chunk");
+    cJSON_AddNumberToObject(c, "created", (double)now);
+    cJSON_AddStringToObject(c, "model", model);
+    cJSON *choice = cJSON_CreateObject();
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(c, "choices"), choice);
+    cJSON_AddNumberToObject(choice, "index", 0);
+    *delta = cJSON_AddObjectToObject(choice, "delta");
+    if (finish) {
+        cJSON_AddStringToObject(choice, "finish_reason", finish);
+    } else {
+        cJSON_AddNullToObject(choice, "finish_reason");
+    }
+    return c;
+}
+
+/* "stream": true — the same answer as server-sent events (§3.1): a role chunk, content chunks
+ * cut on character boundaries, a finish chunk, then [DONE]. All events go out in one response
+ * body: clients read them the same way. Pieces are small (like a model's tokens) unless the
+ * answer is large, where they grow so the stream stays within CHAT_REPLY_BODY_MAX. */
+#define STREAM_PIECE       16
+#define STREAM_PIECE_LARGE 4096
+static void build_stream(struct chat_reply *r, const char *id, int64_t now, const char *model,
+                         const struct yb_buf *answer)
+{
+    cJSON *delta;
+    cJSON *c = chunk_new(id, now, model, &delta, NULL);
+    cJSON_AddStringToObject(delta, "role", "assistant");
+    cJSON_AddStringToObject(delta, "content", "");
+    add_chunk(&r->body, c);
+    const char *text = answer->data ? (const char *)answer->data : "";
+    size_t piece = answer->len > 64 * STREAM_PIECE ? STREAM_PIECE_LARGE : STREAM_PIECE;
+    size_t pos = 0;
+    while (pos < answer->len) {
+        size_t n = answer->len - pos < piece ? answer->len - pos : piece;
+        while (pos + n < answer->len && n > 1 && ((unsigned char)text[pos + n] & 0xC0) == 0x80) {
+            n--;
+        }
+        char *part = yb_xstrndup(text + pos, n);
+        c = chunk_new(id, now, model, &delta, NULL);
+        cJSON_AddStringToObject(delta, "content", part);
+        free(part);
+        add_chunk(&r->body, c);
+        pos += n;
+    }
+    add_chunk(&r->body, chunk_new(id, now, model, &delta, "stop"));
+    yb_buf_append_str(&r->body, "data: [DONE]\n\n");
+    r->content_type = "text/event-stream";
+    r->status = 200;
+}
+
 static void build_completion(const struct chat_settings *set, const cJSON *root, char *prompt,
                              const struct behavior *b, struct chat_reply *r)
 {
@@ -187,12 +254,17 @@ static void build_completion(const struct chat_settings *set, const cJSON *root,
         r->status = 200;
         return;
     }
+    const char *model_name = cJSON_IsString(model) ? model->valuestring : set->model;
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "stream"))) {
+        build_stream(r, id, set->now, model_name, &answer);
+        yb_buf_fini(&answer);
+        return;
+    }
     cJSON *root_out = cJSON_CreateObject();
     cJSON_AddStringToObject(root_out, "id", id);
     cJSON_AddStringToObject(root_out, "object", "chat.completion");
     cJSON_AddNumberToObject(root_out, "created", (double)set->now);
-    cJSON_AddStringToObject(root_out, "model",
-                            cJSON_IsString(model) ? model->valuestring : set->model);
+    cJSON_AddStringToObject(root_out, "model", model_name);
     cJSON *choices = cJSON_AddArrayToObject(root_out, "choices");
     cJSON *choice = cJSON_CreateObject();
     cJSON_AddItemToArray(choices, choice);
@@ -246,6 +318,7 @@ void chat_handle(const struct chat_settings *set, const char *body, size_t n, co
 {
     memset(reply, 0, sizeof *reply);
     yb_buf_init(&reply->body, CHAT_REPLY_BODY_MAX);
+    reply->content_type = "application/json";
     snprintf(reply->behavior, sizeof reply->behavior, "-");
     if (n > CHAT_BODY_MAX) {
         reply_error(reply, 413, "Request body too large for yb-mockai.", "invalid_request_error",

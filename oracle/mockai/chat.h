@@ -5,7 +5,8 @@
  *
  * Request: an OpenAI Chat Completions body (oracle-anchors.md §3.1). The prompt is the last
  * message with role "user"; its content is a string or an array of {"type":"text","text"} parts.
- * Answer: arithmetic evaluated exactly (arith.h), otherwise `yb-mockai answer to: "<prompt>"`.
+ * Answer: arithmetic evaluated exactly (arith.h), otherwise `yb-mockai answer to: "<prompt>"`;
+ * with "stream": true, the same answer as server-sent chat.completion.chunk events.
  */
 #ifndef YB_CHAT_H
 #define YB_CHAT_H
@@ -19,7 +20,7 @@
 
 #define CHAT_BODY_MAX       ((size_t)1 << 20) /* request bodies over 1 MiB get 413 */
 #define CHAT_PROMPT_HEAD    120               /* bytes of prompt kept in the request log */
-#define CHAT_REPLY_BODY_MAX (BEHAVIOR_OVERSIZE_MAX + 65536)
+#define CHAT_REPLY_BODY_MAX (2 * BEHAVIOR_OVERSIZE_MAX + 65536) /* room for a streamed one */
 
 /* What the server decided before looking at the request (flags and random draws). */
 struct chat_settings {
@@ -38,6 +39,8 @@ struct chat_reply {
     uint32_t delay_ms;      /* answer after this long (a hang is BEHAVIOR_HANG_MS) */
     bool hang;
     struct yb_buf body;                     /* owned: the response body (JSON, or broken JSON) */
+    const char *content_type;               /* static: "application/json", or
+                                               "text/event-stream" for "stream": true */
     char behavior[BEHAVIOR_DESCRIBE_MAX];   /* applied behaviour, for the logs */
     char prompt_sha256[65];                 /* hex sha256 of the prompt as sent; "" if none */
     char prompt_head[CHAT_PROMPT_HEAD + 1]; /* the prompt's first bytes (UTF-8 safe cut) */

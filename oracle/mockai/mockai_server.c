@@ -228,7 +228,7 @@ static void on_chat(nng_aio *aio)
     memcpy(e.prompt, r.prompt_head, sizeof e.prompt);
     memcpy(e.behavior, r.behavior, sizeof e.behavior);
     reqlog_add(&m->log, &e);
-    nng_http_res *res = make_res((uint16_t)r.status, "application/json", r.body.data, r.body.len,
+    nng_http_res *res = make_res((uint16_t)r.status, r.content_type, r.body.data, r.body.len,
                                  r.retry_after_s, e.id);
     chat_reply_fini(&r);
     reply(m, aio, res, e.delay_ms, &e, &start);

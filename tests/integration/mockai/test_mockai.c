@@ -221,7 +221,9 @@ static void stop_server(struct server *s)
     int st = 0;
     kill(s->pid, SIGTERM);
     assert_int_equal(waitpid(s->pid, &st, 0), s->pid);
-    assert_true(WIFEXITED(st));
+    if (!WIFEXITED(st)) {
+        fail_msg("yb-mockai did not exit cleanly: signal %d", WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+    }
     assert_int_equal(WEXITSTATUS(st), 0);
 }
 
@@ -346,7 +348,7 @@ static void latency_directive_delays_without_blocking(void **state)
     ask(*state, "[mock:latency=400] What is 2+2?", NULL, &r);
     int64_t took = now_ms() - t0;
     assert_int_equal(r.status, 200);
-    assert_true(took >= 400);
+    assert_true(took >= 390); /* timers have ms granularity */
     resp_fini(&r);
 
     /* Eight requests of 500 ms at once finish in about 500 ms, not 4 s. */
@@ -380,7 +382,7 @@ static void latency_directive_delays_without_blocking(void **state)
         resp_fini(&rs[i]);
     }
     curl_multi_cleanup(multi);
-    assert_true(took >= 500);
+    assert_true(took >= 490);
     assert_true(took < 2000);
 }
 
@@ -391,7 +393,7 @@ static void hang_never_answers(void **state)
     const char body[] = "{\"messages\":[{\"role\":\"user\",\"content\":\"[mock:hang] hi\"}]}";
     http(*state, "/v1/chat/completions", body, sizeof body - 1, NULL, 300, &r);
     assert_int_equal(r.rc, CURLE_OPERATION_TIMEDOUT);
-    assert_true(now_ms() - t0 >= 300);
+    assert_true(now_ms() - t0 >= 250); /* curl's timer may fire a little early */
     resp_fini(&r);
     /* another hang stays pending while the server is stopped in teardown */
     http(*state, "/v1/chat/completions", body, sizeof body - 1, "hang", 100, &r);
@@ -537,7 +539,7 @@ static void flags_error_rate_and_rate_limit(void **state)
     ask(&s, "What is 2+2?", NULL, &r);
     int64_t took = now_ms() - t0;
     assert_int_equal(r.status, 200);
-    assert_true(took >= 200 && took < 2000);
+    assert_true(took >= 190 && took < 2000);
     resp_fini(&r);
     stop_server(&s);
 }

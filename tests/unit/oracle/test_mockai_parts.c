@@ -287,6 +287,83 @@ static void chat_prompt_digest_and_head(void **state)
     free(big);
 }
 
+/* Concatenate the content deltas of an SSE body; returns the number of events before [DONE]
+ * (fails if [DONE] is missing or an event is not a chunk). */
+static int stream_content(const struct yb_buf *body, struct yb_buf *content, const char **finish)
+{
+    const char *p = (const char *)body->data;
+    int events = 0;
+    *finish = NULL;
+    for (;;) {
+        assert_memory_equal(p, "data: ", 6);
+        p += 6;
+        const char *end = strstr(p, "\n\n");
+        assert_non_null(end);
+        if (strncmp(p, "[DONE]", 6) == 0) {
+            assert_string_equal(end + 2, "");
+            return events;
+        }
+        cJSON *c = cJSON_ParseWithLength(p, (size_t)(end - p));
+        assert_non_null(c);
+        assert_string_equal(cJSON_GetObjectItem(c, "object")->valuestring, "chat.completion.chunk");
+        cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "choices"), 0);
+        cJSON *text = cJSON_GetObjectItem(cJSON_GetObjectItem(choice, "delta"), "content");
+        if (cJSON_IsString(text)) {
+            yb_buf_append_str(content, text->valuestring);
+        }
+        cJSON *fr = cJSON_GetObjectItem(choice, "finish_reason");
+        if (cJSON_IsString(fr)) {
+            *finish = strcmp(fr->valuestring, "stop") == 0 ? "stop" : "other";
+        }
+        cJSON_Delete(c);
+        events++;
+        p = end + 2;
+    }
+}
+
+static void chat_streams_the_same_answer(void **state)
+{
+    struct chat_settings set = {.model = "m", .request_id = 3};
+    behavior_init(&set.base);
+    static const struct {
+        const char *prompt;
+        size_t oversize;
+        const char *want; /* NULL: only the length is checked */
+        size_t want_len;
+    } cases[] = {
+        {"What is 2+2?", 0, "4", 1},
+        {"caf\\u00e9 \\u2615 and \\ud83d\\ude00 emoji, long enough to need several pieces", 0,
+         "yb-mockai answer to: \"caf\xc3\xa9 \xe2\x98\x95 and \xf0\x9f\x98\x80 emoji, long "
+         "enough to need several pieces\"",
+         0},
+        {"[mock:oversize=5000000] hi", 0, NULL, 5000000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[512];
+        snprintf(body, sizeof body,
+                 "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}",
+                 cases[i].prompt);
+        struct chat_reply r;
+        chat_handle(&set, body, strlen(body), NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(r.content_type, "text/event-stream");
+        struct yb_buf content;
+        yb_buf_init(&content, 1u << 26);
+        const char *finish = NULL;
+        int events = stream_content(&r.body, &content, &finish);
+        assert_true(events >= 3); /* role, content, finish */
+        assert_non_null(finish);
+        assert_string_equal(finish, "stop");
+        if (cases[i].want) {
+            assert_string_equal((const char *)content.data, cases[i].want);
+        } else {
+            assert_int_equal(content.len, cases[i].want_len);
+        }
+        yb_buf_fini(&content);
+        chat_reply_fini(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +375,7 @@ int main(void)
         cmocka_unit_test(chat_replies_table),
         cmocka_unit_test(chat_random_draws_are_applied),
         cmocka_unit_test(chat_prompt_digest_and_head),
+        cmocka_unit_test(chat_streams_the_same_answer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
