@@ -658,7 +658,13 @@ static int run_delayed(struct apply_ctx *ac, uint64_t end)
 {
     struct state_queue_indices q;
     int rc = state_queue_indices(ac->txn, STATE_COL_DELAYED, &q);
+    uint64_t limit = ac->rt->block_gas_limit;
     for (uint64_t i = q.first; rc == YB_OK && i < end; i++) {
+        /* A congested block stops here; the rest keeps its place at the head of the queue.
+         * At least one queued receipt runs per block, so the queue always moves. */
+        if (limit != 0 && i > q.first && ac->res->gas_burnt >= limit) {
+            break;
+        }
         uint8_t *v = NULL;
         size_t n = 0;
         rc = state_queue_get(ac->txn, STATE_COL_DELAYED, i, &v, &n);
@@ -742,7 +748,11 @@ int runtime_apply_block(struct runtime *rt, struct store_txn *txn, const struct 
     /* (4) timeouts, last */
     if (rc == YB_OK) {
         struct timeout_walk w = {.ac = &ac, .k = 0};
-        rc = yield_queue_pop_expired(txn, blk->height, on_timeout, &w, NULL);
+        /* Timeouts have the lowest priority: a congested block leaves them for a later one
+         * (nearcore's compute-limit check in resolve_promise_yield_timeouts). */
+        if (rt->block_gas_limit == 0 || res->gas_burnt < rt->block_gas_limit) {
+            rc = yield_queue_pop_expired(txn, blk->height, on_timeout, &w, NULL);
+        }
     }
     if (rc == YB_OK) {
         struct state_queue_indices q;

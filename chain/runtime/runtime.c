@@ -23,6 +23,7 @@ int runtime_init(struct runtime *rt, const struct config_runtime *cfg)
     memset(rt, 0, sizeof *rt);
     rt->config = *cfg;
     rt->tx_validity_period = RUNTIME_DEFAULT_TX_VALIDITY;
+    rt->block_gas_limit = RUNTIME_DEFAULT_BLOCK_GAS_LIMIT;
     struct vm_config vc;
     logic_vm_config(cfg, &vc);
     int rc = vm_cache_new(&vc, RUNTIME_VM_CACHE_ENTRIES, &rt->cache);

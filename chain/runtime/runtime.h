@@ -11,8 +11,9 @@
  * Order inside a block (reference/nep519.md §4.4): transactions are verified, charged and
  * turned into receipts; receipts of transactions with signer == receiver run at once (local
  * receipts); then the receipts queued by earlier blocks (the delayed queue: every receipt sent
- * to "another shard" — here, the next block — waits there); then expired yield timeouts, whose
- * PromiseResume(None) receipts go to the next block. New receipts of this block, including
+ * to "another shard" — here, the next block — waits there), until block_gas_limit is burnt;
+ * then, if the block is not congested, expired yield timeouts, whose PromiseResume(None)
+ * receipts go to the next block. New receipts of this block, including
  * refunds, run in the next block. PromiseYield receipts are stored at once (instant receipts).
  *
  * Thread rules: a struct runtime may be shared by threads for runtime_view_call and
@@ -45,12 +46,16 @@ struct code_cache;
  * min_allowed_top_level_account_length). */
 #define RUNTIME_MIN_TOP_LEVEL_ACCOUNT_LEN 32
 #define RUNTIME_REGISTRAR_ACCOUNT         "registrar"
+/* nearcore's chunk gas limit: a block stops taking queued receipts (and timeouts) once this
+ * much gas is burnt in it. */
+#define RUNTIME_DEFAULT_BLOCK_GAS_LIMIT 1000000000000000ULL
 /* Modules kept compiled in the runtime's cache. */
 #define RUNTIME_VM_CACHE_ENTRIES 64
 
 struct runtime {
     struct config_runtime config; /* copied at init; plain data, may be edited before use */
     uint64_t tx_validity_period;  /* blocks a block_hash stays valid for */
+    uint64_t block_gas_limit;     /* see RUNTIME_DEFAULT_BLOCK_GAS_LIMIT; 0 = no limit */
     struct vm_cache *cache;       /* owned */
     struct code_cache *codes;     /* owned: compiled contracts by code hash */
 };

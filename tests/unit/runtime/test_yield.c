@@ -414,6 +414,39 @@ static void blocks_report_yield_events(void **state)
     assert_int_equal(pending, 0);
 }
 
+static void congested_blocks_delay_receipts_and_timeouts(void **state)
+{
+    struct rt_fixture *f = *state;
+    uint8_t y[NEAR_HASH_LEN], t[3][NEAR_HASH_LEN];
+    char id[NEAR_HASH_STR_MAX];
+    start_yield(f, y, id);
+    /* a limit of 1 gas: every block is congested after its first queued receipt */
+    f->rt.block_gas_limit = 1;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(rt_fixture_transfer(f, USER, OTHER, 1, t[i]), YB_OK);
+    }
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    assert_int_equal(f->last.n_receipts, 1);
+    assert_int_equal(f->last.n_queued, 2);
+    assert_int_equal(rt_fixture_final(f, t[0], NULL), RT_FINAL_SUCCESS);
+    assert_int_equal(rt_fixture_final(f, t[1], NULL), RT_FINAL_PENDING);
+    /* past the expiry, but congested: the timeout waits */
+    assert_int_equal(rt_fixture_skip(f, T_BLOCKS), YB_OK);
+    assert_int_equal(f->last.n_timeouts, 0);
+    assert_int_equal(rt_fixture_final(f, t[1], NULL), RT_FINAL_SUCCESS);
+    assert_int_equal(rt_fixture_block(f), YB_OK); /* t[2] */
+    assert_int_equal(f->last.n_timeouts, 0);
+    /* the queue is empty now: the first quiet block takes the timeout */
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    assert_int_equal(f->last.n_receipts, 0);
+    assert_int_equal(f->last.n_timeouts, 1);
+    f->rt.block_gas_limit = RUNTIME_DEFAULT_BLOCK_GAS_LIMIT;
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    assert_yield_result(f, y, NULL);
+    assert_int_equal(rt_fixture_final(f, t[2], NULL), RT_FINAL_SUCCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +464,7 @@ int main(void)
         T(oversized_payload_and_malformed_data_id_are_host_errors),
         T(state_is_clean_after_the_callback),
         T(blocks_report_yield_events),
+        T(congested_blocks_delay_receipts_and_timeouts),
         cmocka_unit_test_setup_teardown(default_timeout_is_200_blocks, setup_default_timeout,
                                         teardown),
 #undef T
