@@ -356,7 +356,49 @@ static int h_value_return(struct vm_call *call, void *ctx, const union vm_value 
     return YB_OK;
 }
 
+/* gas(opcodes): the counter pre-finite-wasm instrumentation injected into contracts, still in
+ * nearcore's import list: opcodes × regular_op_cost, burnt. */
+static int h_gas(struct vm_call *call, void *ctx, const union vm_value *a, union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    uint64_t g = (uint64_t)a[0].i32 * l->cfg->regular_op_cost;
+    if (logic_gas(l, g, g)) {
+        return logic_trap(l);
+    }
+    return YB_OK;
+}
+
+/* The storage iterators nearcore removed: still importable, any call fails as Deprecated. */
+static int deprecated(struct vm_call *call, void *ctx, const char *name)
+{
+    struct logic *l = logic_enter(call, ctx);
+    logic_fail(l, LOGIC_ERR_DEPRECATED, 0, 0, name);
+    return logic_trap(l);
+}
+
+static int h_storage_iter_prefix(struct vm_call *call, void *ctx, const union vm_value *a,
+                                 union vm_value *res)
+{
+    return deprecated(call, ctx, "storage_iter_prefix");
+}
+
+static int h_storage_iter_range(struct vm_call *call, void *ctx, const union vm_value *a,
+                                union vm_value *res)
+{
+    return deprecated(call, ctx, "storage_iter_range");
+}
+
+static int h_storage_iter_next(struct vm_call *call, void *ctx, const union vm_value *a,
+                               union vm_value *res)
+{
+    return deprecated(call, ctx, "storage_iter_next");
+}
+
 const struct logic_host_fn host_misc_fns[] = {
+    {"gas", "i->", h_gas},
+    {"storage_iter_prefix", "II->I", h_storage_iter_prefix},
+    {"storage_iter_range", "IIII->I", h_storage_iter_range},
+    {"storage_iter_next", "III->I", h_storage_iter_next},
     {"log_utf8", "II->", h_log_utf8},
     {"log_utf16", "II->", h_log_utf16},
     {"panic", "->", h_panic},

@@ -218,7 +218,8 @@ enum logic_return_kind {
     X(YIELD_PAYLOAD_LENGTH, "YieldPayloadLength")                                     /* a, b */   \
     X(DATA_ID_MALFORMED, "DataIdMalformed")                                                        \
     X(YIELD_ID_MALFORMED, "YieldIdMalformed")                                                      \
-    X(CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE, "CannotSetRefundToOnJointPromise")
+    X(CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE, "CannotSetRefundToOnJointPromise")                    \
+    X(DEPRECATED, "Deprecated") /* msg = method */
 
 enum logic_error_kind {
 #define X(name, str) LOGIC_ERR_##name,

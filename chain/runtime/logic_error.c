@@ -159,6 +159,8 @@ int logic_error_format(const struct logic_error *e, struct yb_buf *b)
         return yb_buf_append_str(b, "Data id given to promise_yield_resume is malformed");
     case LOGIC_ERR_CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE:
         return yb_buf_append_str(b, "Cannot set refund_to on a joint promise.");
+    case LOGIC_ERR_DEPRECATED:
+        return yb_buf_printf(b, "Attempted to call deprecated host function {method_name: %s}", m);
     case LOGIC_ERR_YIELD_ID_MALFORMED:
         return yb_buf_append_str(b, "Yield id is malformed");
     default:

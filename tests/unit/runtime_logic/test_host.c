@@ -808,6 +808,31 @@ static void batch_then_to_another_account(void **state)
     assert_int_equal(o->used_gas - o->burnt_gas, prepaid);
 }
 
+static void legacy_gas_and_deprecated_iterators(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    struct vm_module *m = load(&f->cfg, "hostile.wasm", &len);
+    uint64_t args[9] = {1000};
+    logic_outcome_fini(&f->out);
+    f->ctx.input = (const uint8_t *)args;
+    f->ctx.input_len = sizeof(args);
+    assert_int_equal(logic_run(&f->ctx, m, len, "call_gas", &f->out), YB_OK);
+    assert_ok(&f->out);
+    uint64_t with = f->out.burnt_gas;
+    args[0] = 0;
+    logic_outcome_fini(&f->out);
+    assert_int_equal(logic_run(&f->ctx, m, len, "call_gas", &f->out), YB_OK);
+    assert_int_equal(with - f->out.burnt_gas, 1000 * f->cfg.regular_op_cost);
+    logic_outcome_fini(&f->out);
+    assert_int_equal(logic_run(&f->ctx, m, len, "call_storage_iter_prefix", &f->out), YB_OK);
+    assert_error(&f->out, LOGIC_ERR_DEPRECATED);
+    assert_string_equal(f->out.error.msg, "storage_iter_prefix");
+    f->ctx.input = NULL;
+    f->ctx.input_len = 0;
+    vm_module_release(m);
+}
+
 static void refund_receiver_and_account_id_checks(void **state)
 {
     struct fx *f = *state;
@@ -1038,6 +1063,7 @@ int main(void)
         T(batch_action_misuse_errors),
         T(batch_then_to_another_account),
         T(refund_receiver_and_account_id_checks),
+        T(legacy_gas_and_deprecated_iterators),
         T(every_import_links_with_nearcores_signature),
         T(promises_per_call_limit),
         T(register_count_limit_and_overwrite_quirk),
