@@ -969,8 +969,8 @@ static void spec_cmd_bad_module(struct spec_ctx *c, const cJSON *cmd, int line, 
         return;
     }
     if (c->verbose) {
-        fprintf(c->out, "%s:%d: %s: ok %s rejected: %s (spec: \"%s\")\n", c->script, line, kind,
-                filename, err.msg, text ? text : "");
+        fprintf(c->out, "%s:%d: %s: ok %s rejected (%s): %s (spec: \"%s\")\n", c->script, line,
+                kind, filename, yb_err_name(rc), err.msg, text ? text : "");
     }
     c->counts->passed++;
 }
