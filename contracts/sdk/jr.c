@@ -110,6 +110,21 @@ static int walk_string(const char *p, size_t n, size_t *i, char *out, size_t cap
             k++;
             break;
         }
+        /* Plain ASCII is nearly every byte of real arguments: copy it without the escape and
+         * UTF-8 machinery below (every wasm instruction costs gas). */
+        if (c >= 0x20 && c < 0x80 && c != '\\') {
+            size_t end = k + 1;
+            while (end < n && u[end] >= 0x20 && u[end] < 0x80 && u[end] != '"' && u[end] != '\\') {
+                end++;
+            }
+            if (out != NULL && w < cap) {
+                size_t room = cap - w;
+                memcpy(out + w, p + k, end - k < room ? end - k : room);
+            }
+            w += end - k;
+            k = end;
+            continue;
+        }
         if (c < 0x20) {
             return YB_EJSON; /* control characters must be escaped */
         }
@@ -311,6 +326,81 @@ static int scan_value(const char *p, size_t n, size_t *i, int depth)
     }
 }
 
+/*
+ * Skips the value starting at p[*i] in text jr_parse already validated, tracking only quotes,
+ * escapes and brackets: lookups re-walk objects many times and need not re-validate them.
+ * Still bounds-checked, so a hand-made invalid value cannot make it read out of range.
+ */
+static int skip_valid(const char *p, size_t n, size_t *i)
+{
+    size_t k = *i;
+    int depth = 0;
+    do {
+        if (k >= n) {
+            return YB_EJSON;
+        }
+        char c = p[k];
+        if (c == '"') {
+            k++;
+            while (k < n && p[k] != '"') {
+                k += p[k] == '\\' ? 2 : 1;
+            }
+            k++;
+        } else if (c == '[' || c == '{') {
+            depth++;
+            k++;
+        } else if (c == ']' || c == '}') {
+            depth--;
+            k++;
+        } else if (depth == 0) {
+            /* A scalar at the top: a number or a literal runs to the next delimiter. */
+            while (k < n && p[k] != ',' && p[k] != ']' && p[k] != '}' && !is_ws(p[k])) {
+                k++;
+            }
+        } else {
+            k++;
+        }
+    } while (depth > 0);
+    if (k > n) {
+        return YB_EJSON;
+    }
+    *i = k;
+    return YB_OK;
+}
+
+/* Compares the raw key string at p[*k] (a validated string) with key, leaving *k after it.
+ * Keys without escapes, the usual case, are compared in place; others are decoded first. */
+static int match_key(const char *p, size_t n, size_t *k, const char *key, size_t key_len,
+                     bool *match)
+{
+    size_t start = *k + 1;
+    size_t end = start;
+    bool escaped = false;
+    while (end < n && p[end] != '"') {
+        if (p[end] == '\\') {
+            escaped = true;
+            end++;
+        }
+        end++;
+    }
+    if (end >= n) {
+        return YB_EJSON;
+    }
+    if (!escaped) {
+        *match = end - start == key_len && memcmp(p + start, key, key_len) == 0;
+        *k = end + 1;
+        return YB_OK;
+    }
+    char name[JR_MAX_KEY];
+    size_t name_len = 0;
+    int rc = walk_string(p, n, k, name, sizeof name, &name_len);
+    if (rc != YB_OK) {
+        return rc == YB_EJSON_TYPE ? YB_EJSON : rc;
+    }
+    *match = name_len == key_len && name_len <= sizeof name && memcmp(name, key, key_len) == 0;
+    return YB_OK;
+}
+
 int jr_parse(const char *p, size_t n, struct jr_value *out)
 {
     size_t i = skip_ws(p, n, 0);
@@ -363,11 +453,13 @@ int jr_get(struct jr_value obj, const char *key, struct jr_value *out)
         return YB_EJSON_MISSING;
     }
     for (;;) {
-        char name[JR_MAX_KEY];
-        size_t name_len = 0;
-        int rc = walk_string(p, n, &k, name, sizeof name, &name_len);
+        bool match = false;
+        if (k >= n || p[k] != '"') {
+            return YB_EJSON;
+        }
+        int rc = match_key(p, n, &k, key, key_len, &match);
         if (rc != YB_OK) {
-            return rc == YB_EJSON_TYPE ? YB_EJSON : rc;
+            return rc;
         }
         k = skip_ws(p, n, k);
         if (k >= n || p[k] != ':') {
@@ -375,11 +467,11 @@ int jr_get(struct jr_value obj, const char *key, struct jr_value *out)
         }
         k = skip_ws(p, n, k + 1);
         size_t vstart = k;
-        rc = scan_value(p, n, &k, 1);
+        rc = skip_valid(p, n, &k);
         if (rc != YB_OK) {
             return rc;
         }
-        if (name_len == key_len && name_len <= sizeof name && memcmp(name, key, key_len) == 0) {
+        if (match) {
             if (found) {
                 return YB_EJSON;
             }
@@ -503,7 +595,7 @@ int jr_array_next(struct jr_value arr, size_t *pos, struct jr_value *elem)
         k = skip_ws(p, n, k + 1);
     }
     size_t start = k;
-    int rc = scan_value(p, n, &k, 1);
+    int rc = skip_valid(p, n, &k);
     if (rc != YB_OK) {
         return rc;
     }

@@ -91,58 +91,64 @@ static void before_value(struct jw *w)
     }
 }
 
+/* Writes s as a JSON string. One pass: runs of plain ASCII are copied whole, multi-byte UTF-8
+ * sequences are validated and copied, and only quote, backslash and control characters are
+ * rewritten as escapes. */
 static void put_escaped(struct jw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const uint8_t *u = (const uint8_t *)s;
-    if (!str_utf8_valid(s, n)) {
-        fail(w, YB_EUTF8);
-        return;
-    }
     put_c(w, '"');
-    size_t run = 0; /* start of the pending unescaped run */
-    for (size_t i = 0; i < n; i++) {
+    size_t run = 0; /* start of the pending run copied as is */
+    size_t i = 0;
+    while (i < n) {
         uint8_t c = u[i];
-        const char *esc = NULL;
-        char ubuf[6];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            size_t len = str_utf8_seq_len(u, n, i);
+            if (len == 0) {
+                fail(w, YB_EUTF8);
+                return;
+            }
+            i += len;
+            continue;
+        }
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
         size_t esc_n = 2;
         switch (c) {
         case '"':
-            esc = "\\\"";
-            break;
         case '\\':
-            esc = "\\\\";
+            esc[1] = (char)c;
             break;
         case '\n':
-            esc = "\\n";
+            esc[1] = 'n';
             break;
         case '\r':
-            esc = "\\r";
+            esc[1] = 'r';
             break;
         case '\t':
-            esc = "\\t";
+            esc[1] = 't';
             break;
         case '\b':
-            esc = "\\b";
+            esc[1] = 'b';
             break;
         case '\f':
-            esc = "\\f";
+            esc[1] = 'f';
             break;
         default:
-            if (c < 0x20) {
-                memcpy(ubuf, "\\u00", 4);
-                ubuf[4] = hex[c >> 4];
-                ubuf[5] = hex[c & 15];
-                esc = ubuf;
-                esc_n = 6;
-            }
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            esc_n = 6;
             break;
         }
-        if (esc != NULL) {
-            put(w, s + run, i - run);
-            put(w, esc, esc_n);
-            run = i + 1;
-        }
+        put(w, s + run, i - run);
+        put(w, esc, esc_n);
+        i++;
+        run = i;
     }
     put(w, s + run, n - run);
     put_c(w, '"');

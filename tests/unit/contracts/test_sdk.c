@@ -438,6 +438,32 @@ static void b58_round_trips_32_byte_ids(void **state)
     assert_int_equal(tn, 44); /* the longest a 32-byte id gets */
 }
 
+/* Every length from 1 to B58_MAX_BYTES, with and without leading zero bytes, round-trips: the
+ * conversion works in 4-byte and 5-digit chunks, so partial first chunks need covering. */
+static void b58_round_trips_every_length(void **state)
+{
+    uint32_t x = 12345;
+    (void)state;
+    for (size_t n = 1; n <= B58_MAX_BYTES; n++) {
+        for (size_t lead = 0; lead < 3 && lead <= n; lead++) {
+            uint8_t bytes[B58_MAX_BYTES];
+            uint8_t back[B58_MAX_BYTES];
+            char text[B58_MAX_TEXT];
+            size_t tn;
+            for (size_t i = 0; i < n; i++) {
+                x = x * 1103515245u + 12345u;
+                bytes[i] = i < lead ? 0 : (uint8_t)(x >> 16);
+            }
+            assert_int_equal(b58_encode(bytes, n, text, sizeof text, &tn), YB_OK);
+            assert_int_equal(b58_decode_exact(text, tn, back, n), YB_OK);
+            assert_memory_equal(back, bytes, n);
+            if (n > 1) {
+                assert_int_equal(b58_decode_exact(text, tn, back, n - 1), YB_EBASE58);
+            }
+        }
+    }
+}
+
 static void b58_decode_rejects_bad_text_and_wrong_lengths(void **state)
 {
     uint8_t out[32];
@@ -604,6 +630,7 @@ int main(void)
         cmocka_unit_test(jw_grows_past_its_initial_buffer),
         cmocka_unit_test(b58_matches_reference_vectors),
         cmocka_unit_test(b58_round_trips_32_byte_ids),
+        cmocka_unit_test(b58_round_trips_every_length),
         cmocka_unit_test(b58_decode_rejects_bad_text_and_wrong_lengths),
         cmocka_unit_test(amount_decimal_round_trips_the_extremes),
         cmocka_unit_test(amount_arithmetic_carries_and_detects_overflow),
