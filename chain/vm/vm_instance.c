@@ -16,12 +16,7 @@
 static void instance_fini(struct vm_obj *o)
 {
     struct vm_instance *inst = (struct vm_instance *)o;
-    free(inst->funcs);
-    free(inst->own_funcs);
-    free(inst->tables);
-    free(inst->globals);
-    free(inst->elem_dropped);
-    free(inst->data_dropped);
+    free(inst->block);
     vm_module_release(inst->mod);
 }
 
@@ -145,9 +140,11 @@ static int create_objects(struct vm_store *s, struct vm_instance *inst, struct v
     }
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         const struct vm_global_def *d = &m->globals[i];
-        union vm_value v = {.i64 = const_value(inst, &d->init)};
-        vm_global_new(s, d->valtype, d->mutable_, v, &inst->globals[i]);
-        inst->globals[i]->val.i64 = v.i64;
+        struct vm_global *g = &inst->own_globals[i - m->nglobal_imports];
+        g->valtype = d->valtype;
+        g->mutable_ = d->mutable_;
+        g->val.i64 = const_value(inst, &d->init);
+        inst->globals[i] = g;
     }
     return YB_OK;
 }
@@ -208,12 +205,30 @@ int vm_instance_new(struct vm_store *s, struct vm_module *m, vm_resolve_fn resol
     struct vm_instance *inst = yb_xcalloc(1, sizeof(*inst));
     inst->store = s;
     inst->mod = vm_module_retain(m);
-    inst->funcs = yb_xcalloc(m->nfuncs + 1, sizeof(*inst->funcs));
-    inst->own_funcs = yb_xcalloc(m->nfuncs - m->nfunc_imports + 1, sizeof(*inst->own_funcs));
-    inst->tables = yb_xcalloc(m->ntables + 1, sizeof(*inst->tables));
-    inst->globals = yb_xcalloc(m->nglobals + 1, sizeof(*inst->globals));
-    inst->elem_dropped = yb_xcalloc(m->nelems + 1, sizeof(bool));
-    inst->data_dropped = yb_xcalloc(m->ndatas + 1, sizeof(bool));
+    /* All per-instance arrays in one allocation: instantiation is on every contract call. */
+    size_t nown = m->nfuncs - m->nfunc_imports, nown_globals = m->nglobals - m->nglobal_imports;
+    size_t sz_funcs = m->nfuncs * sizeof(*inst->funcs);
+    size_t sz_own = nown * sizeof(*inst->own_funcs);
+    size_t sz_tables = m->ntables * sizeof(*inst->tables);
+    size_t sz_globals = m->nglobals * sizeof(*inst->globals);
+    size_t sz_own_globals = nown_globals * sizeof(*inst->own_globals);
+    size_t total =
+        sz_own + sz_own_globals + sz_funcs + sz_tables + sz_globals + m->nelems + m->ndatas + 1;
+    uint8_t *b = yb_xcalloc(1, total);
+    inst->block = b;
+    inst->own_funcs = (struct vm_func *)b; /* pointer-aligned structs first */
+    b += sz_own;
+    inst->own_globals = (struct vm_global *)b;
+    b += sz_own_globals;
+    inst->funcs = (struct vm_func **)b;
+    b += sz_funcs;
+    inst->tables = (struct vm_table **)b;
+    b += sz_tables;
+    inst->globals = (struct vm_global **)b;
+    b += sz_globals;
+    inst->elem_dropped = (bool *)b;
+    b += m->nelems;
+    inst->data_dropped = (bool *)b;
     /* The store owns the instance from here on, also when instantiation fails. */
     vm_store_adopt(s, &inst->obj, instance_fini);
     int rc = resolve_imports(s, inst, resolve, resolve_ctx, err);

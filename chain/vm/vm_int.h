@@ -253,6 +253,8 @@ struct vm_instance {
     struct vm_module *mod;
     struct vm_func **funcs;
     struct vm_func *own_funcs;
+    struct vm_global *own_globals;
+    void *block; /* the one allocation behind the arrays of this struct */
     struct vm_table **tables;
     struct vm_memory *mem; /* memory 0 or NULL */
     struct vm_global **globals;
