@@ -738,6 +738,21 @@ static int section_code(struct vm_module *m, struct vm_reader *r, uint32_t ndefi
     return YB_OK;
 }
 
+/* Prefix the error message with the section it came from. */
+static int section_error(struct vm_error *err, uint8_t id)
+{
+    static const char *const names[] = {"custom", "type",   "import", "function", "table",
+                                        "memory", "global", "export", "start",    "element",
+                                        "code",   "data",   "data count"};
+    char msg[VM_MSG_MAX + 32];
+    int n = snprintf(msg, sizeof(msg), "%s section: %s", names[id], err->msg);
+    if (n >= VM_MSG_MAX) {
+        msg[VM_MSG_MAX - 1] = '\0';
+    }
+    memcpy(err->msg, msg, VM_MSG_MAX);
+    return err->code;
+}
+
 /* Section ids in the order the binary format requires (datacount sits before code). */
 static int section_rank(uint8_t id)
 {
@@ -840,8 +855,11 @@ static int decode(struct vm_module *m, struct vm_reader *r)
             m->has_datacount = true;
             break;
         }
+        if (rc == YB_OK && s.p != s.end) {
+            rc = vm_read_fail(&s, "section size mismatch");
+        }
         if (rc) {
-            return rc;
+            return section_error(r->err, id);
         }
         if (s.p != s.end) {
             return vm_read_fail(&s, "section size mismatch");
