@@ -64,6 +64,11 @@ static void put(struct jw *w, const char *s, size_t n)
 
 static void put_c(struct jw *w, char c)
 {
+    /* Punctuation is most of the calls: store directly while there is room (and the NUL's). */
+    if (w->err == YB_OK && w->len + 2 <= w->cap && w->len < w->max) {
+        w->buf[w->len++] = c;
+        return;
+    }
     put(w, &c, 1);
 }
 
@@ -98,9 +103,22 @@ static void put_escaped(struct jw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const uint8_t *u = (const uint8_t *)s;
+    size_t i = 0;
+    while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\') {
+        i++;
+    }
+    if (i == n) {
+        /* Plain ASCII (keys, ids, most values): quotes and bytes in one reservation. */
+        if (reserve(w, n + 2)) {
+            w->buf[w->len] = '"';
+            memcpy(w->buf + w->len + 1, s, n);
+            w->buf[w->len + 1 + n] = '"';
+            w->len += n + 2;
+        }
+        return;
+    }
     put_c(w, '"');
     size_t run = 0; /* start of the pending run copied as is */
-    size_t i = 0;
     while (i < n) {
         uint8_t c = u[i];
         if (c >= 0x20 && c != '"' && c != '\\') {
