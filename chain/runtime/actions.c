@@ -505,10 +505,8 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
         }
         exec_add_receipt(es, &n, false);
     }
-    for (size_t i = 0; i < out.n_yields; i++) {
-        es->yields = yb_xrealloc(es->yields, (es->n_yields + 1) * sizeof *es->yields);
-        memcpy(es->yields[es->n_yields++], out.yields[i], NEAR_HASH_LEN);
-    }
+    /* Yield receipts are among the drafts (is_yield); apply.c parks them and queues their
+     * timeouts once this receipt has succeeded. */
     for (size_t i = 0; i < out.n_resumes; i++) {
         struct receipt n;
         receipt_init(&n);

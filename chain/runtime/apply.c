@@ -54,9 +54,6 @@ static void exec_drop_news(struct exec_state *es)
     free(es->news);
     es->news = NULL;
     es->n_news = 0;
-    free(es->yields);
-    es->yields = NULL;
-    es->n_yields = 0;
 }
 
 static void exec_state_fini(struct exec_state *es)

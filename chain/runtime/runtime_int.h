@@ -46,8 +46,6 @@ struct exec_state {
 
     struct exec_new_receipt *news; /* new receipts in id order */
     size_t n_news;
-    uint8_t (*yields)[NEAR_HASH_LEN]; /* data ids of yields to enqueue for timeout */
-    size_t n_yields;
 
     char **logs; /* owned */
     size_t n_logs;
