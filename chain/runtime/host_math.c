@@ -135,10 +135,10 @@ static int h_ed25519_verify(struct vm_call *call, void *ctx, const union vm_valu
 }
 
 const struct logic_host_fn host_math_fns[] = {
-    {"sha256", "III->", h_sha256},
-    {"keccak256", "III->", h_keccak256},
-    {"keccak512", "III->", h_keccak512},
-    {"ripemd160", "III->", h_ripemd160},
-    {"ed25519_verify", "IIIIII->I", h_ed25519_verify},
-    {NULL, NULL, NULL},
+    {"sha256", "III->", h_sha256, 0},
+    {"keccak256", "III->", h_keccak256, 0},
+    {"keccak512", "III->", h_keccak512, 0},
+    {"ripemd160", "III->", h_ripemd160, 0},
+    {"ed25519_verify", "IIIIII->I", h_ed25519_verify, 0},
+    {NULL, NULL, NULL, 0},
 };

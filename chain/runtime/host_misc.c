@@ -395,15 +395,15 @@ static int h_storage_iter_next(struct vm_call *call, void *ctx, const union vm_v
 }
 
 const struct logic_host_fn host_misc_fns[] = {
-    {"gas", "i->", h_gas},
-    {"storage_iter_prefix", "II->I", h_storage_iter_prefix},
-    {"storage_iter_range", "IIII->I", h_storage_iter_range},
-    {"storage_iter_next", "III->I", h_storage_iter_next},
-    {"log_utf8", "II->", h_log_utf8},
-    {"log_utf16", "II->", h_log_utf16},
-    {"panic", "->", h_panic},
-    {"panic_utf8", "II->", h_panic_utf8},
-    {"abort", "iiii->", h_abort},
-    {"value_return", "II->", h_value_return},
-    {NULL, NULL, NULL},
+    {"gas", "i->", h_gas, 0},
+    {"storage_iter_prefix", "II->I", h_storage_iter_prefix, 0},
+    {"storage_iter_range", "IIII->I", h_storage_iter_range, 0},
+    {"storage_iter_next", "III->I", h_storage_iter_next, 0},
+    {"log_utf8", "II->", h_log_utf8, 0},
+    {"log_utf16", "II->", h_log_utf16, 0},
+    {"panic", "->", h_panic, 0},
+    {"panic_utf8", "II->", h_panic_utf8, 0},
+    {"abort", "iiii->", h_abort, 0},
+    {"value_return", "II->", h_value_return, 0},
+    {NULL, NULL, NULL, 0},
 };

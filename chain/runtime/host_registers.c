@@ -199,8 +199,8 @@ static int h_write_register(struct vm_call *call, void *ctx, const union vm_valu
 }
 
 const struct logic_host_fn host_registers_fns[] = {
-    {"read_register", "II->", h_read_register},
-    {"register_len", "I->I", h_register_len},
-    {"write_register", "III->", h_write_register},
-    {NULL, NULL, NULL},
+    {"read_register", "II->", h_read_register, 0},
+    {"register_len", "I->I", h_register_len, 0},
+    {"write_register", "III->", h_write_register, 0},
+    {NULL, NULL, NULL, 0},
 };

@@ -218,9 +218,9 @@ static int h_storage_has_key(struct vm_call *call, void *ctx, const union vm_val
 }
 
 const struct logic_host_fn host_storage_fns[] = {
-    {"storage_write", "IIIII->I", h_storage_write},
-    {"storage_read", "III->I", h_storage_read},
-    {"storage_remove", "III->I", h_storage_remove},
-    {"storage_has_key", "II->I", h_storage_has_key},
-    {NULL, NULL, NULL},
+    {"storage_write", "IIIII->I", h_storage_write, 0},
+    {"storage_read", "III->I", h_storage_read, 0},
+    {"storage_remove", "III->I", h_storage_remove, 0},
+    {"storage_has_key", "II->I", h_storage_has_key, 0},
+    {NULL, NULL, NULL, 0},
 };

@@ -320,9 +320,11 @@ static int h_yield_resume_with_id(struct vm_call *call, void *ctx, const union v
 }
 
 const struct logic_host_fn host_yield_fns[] = {
-    {"promise_yield_create", "IIIIIII->I", h_yield_create},
-    {"promise_yield_resume", "IIII->i", h_yield_resume},
-    {"promise_yield_create_with_id", "IIIIIIIII->I", h_yield_create_with_id},
-    {"promise_yield_resume_with_yield_id", "IIII->i", h_yield_resume_with_id},
-    {NULL, NULL, NULL},
+    {"promise_yield_create", "IIIIIII->I", h_yield_create, 0},
+    {"promise_yield_resume", "IIII->i", h_yield_resume, 0},
+    {"promise_yield_create_with_id", "IIIIIIIII->I", h_yield_create_with_id,
+     CONFIG_PV_YIELD_WITH_ID},
+    {"promise_yield_resume_with_yield_id", "IIII->i", h_yield_resume_with_id,
+     CONFIG_PV_YIELD_WITH_ID},
+    {NULL, NULL, NULL, 0},
 };

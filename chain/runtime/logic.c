@@ -22,13 +22,6 @@ static const struct logic_host_fn *const host_tables[] = {
     host_math_fns,      host_promise_fns, host_yield_fns,
 };
 
-/* The functions only available from CONFIG_PV_YIELD_WITH_ID on. */
-static bool needs_yield_with_id(const char *name)
-{
-    return strcmp(name, "promise_yield_create_with_id") == 0 ||
-           strcmp(name, "promise_yield_resume_with_yield_id") == 0;
-}
-
 void logic_grow(void **arr, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap) {
@@ -218,15 +211,15 @@ static void build_host_index(void)
 
 static const struct logic_host_fn *find_host_fn(const struct logic *l, const char *name)
 {
-    if (needs_yield_with_id(name) && l->cfg->protocol_version < CONFIG_PV_YIELD_WITH_ID) {
-        return NULL;
-    }
     pthread_once(&host_index_once, build_host_index);
     struct logic_host_fn key = {.name = name};
     const struct logic_host_fn *kp = &key;
     const struct logic_host_fn **hit =
         bsearch(&kp, host_index, host_count, sizeof(*host_index), cmp_host_fn);
-    return hit ? *hit : NULL;
+    if (!hit || (*hit)->min_pv > l->cfg->protocol_version) {
+        return NULL;
+    }
+    return *hit;
 }
 
 static int resolve(void *vctx, struct vm_store *s, const char *module_name, const char *name,

@@ -156,6 +156,7 @@ struct logic_host_fn {
     const char *name;
     const char *sig; /* params then "->" results: 'I' = i64, 'i' = i32, e.g. "II->I" */
     vm_host_fn fn;
+    uint32_t min_pv; /* first protocol version that has it; 0 = always */
 };
 extern const struct logic_host_fn host_registers_fns[];
 extern const struct logic_host_fn host_context_fns[];
