@@ -1,0 +1,16 @@
+;; Modules for tests/unit/vm/test_vm_host.c: host functions reading and writing guest memory.
+(module
+  (import "env" "sum_bytes" (func $sum (param i64 i64) (result i64)))
+  (import "env" "fill" (func $fill (param i64 i64)))
+  (import "env" "counter" (global $counter (mut i64)))
+  (memory (export "memory") 1)
+  (global $hits (export "hits") (mut i32) (i32.const 0))
+  (data (i32.const 16) "\01\02\03\04\05")
+  (func (export "sum") (param i64 i64) (result i64)
+    (global.set $hits (i32.add (global.get $hits) (i32.const 1)))
+    (global.set $counter (i64.add (global.get $counter) (i64.const 1)))
+    (call $sum (local.get 0) (local.get 1)))
+  (func (export "fill") (param i64 i64)
+    (call $fill (local.get 0) (local.get 1)))
+  (func (export "peek") (param i32) (result i32)
+    (i32.load8_u (local.get 0))))
