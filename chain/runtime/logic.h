@@ -297,9 +297,11 @@ const char *logic_error_name(enum logic_error_kind kind);
 int logic_error_format(const struct logic_error *e, struct yb_buf *b);
 
 /*
- * The FunctionCallError JSON of RPC outcomes: {"ExecutionError":"<Display>"} for host errors
- * and wasm traps, {"MethodResolveError":"MethodNotFound"}, {"LinkError":{"msg":...}},
- * {"CompilationError":{...}}. Returned (cJSON_Delete); NULL for LOGIC_ERR_NONE.
+ * The FunctionCallError JSON of RPC outcomes, as nearcore converts its VM errors:
+ * {"ExecutionError":"<Display>"} for host errors, {"ExecutionError":"Link Error: <msg>"},
+ * {"WasmTrap":"Unreachable"}, {"MethodResolveError":"MethodNotFound"},
+ * {"CompilationError":{"PrepareError":"Deserialization"}}. Returned (cJSON_Delete); NULL for
+ * LOGIC_ERR_NONE.
  */
 cJSON *logic_error_to_json(const struct logic_error *e);
 

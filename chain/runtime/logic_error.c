@@ -85,7 +85,7 @@ int logic_error_format(const struct logic_error *e, struct yb_buf *b)
     case LOGIC_ERR_COMPILATION:
         return yb_buf_printf(b, "CompilationError(PrepareError(%s))", m);
     case LOGIC_ERR_LINK:
-        return yb_buf_printf(b, "LinkError: %s", m);
+        return yb_buf_append_str(b, m);
     case LOGIC_ERR_METHOD_EMPTY_NAME:
     case LOGIC_ERR_METHOD_NOT_FOUND:
     case LOGIC_ERR_METHOD_INVALID_SIGNATURE:
@@ -181,17 +181,26 @@ cJSON *logic_error_to_json(const struct logic_error *e)
         return o;
     }
     case LOGIC_ERR_LINK: {
-        cJSON *c = cJSON_AddObjectToObject(o, "LinkError");
-        cJSON_AddStringToObject(c, "msg", e->msg ? e->msg : "");
+        /* nearcore collapses link errors into ExecutionError with this prefix. */
+        struct yb_buf b;
+        yb_buf_init(&b, 1 << 16);
+        yb_buf_printf(&b, "Link Error: %s", e->msg ? e->msg : "");
+        cJSON_AddStringToObject(o, "ExecutionError", b.data ? (const char *)b.data : "");
+        yb_buf_fini(&b);
         return o;
     }
+    case LOGIC_ERR_WASM_TRAP:
+        /* Traps keep their own variant: {"WasmTrap":"Unreachable"}. */
+        cJSON_AddStringToObject(o, "WasmTrap", wasm_trap_name(e->trap));
+        return o;
     case LOGIC_ERR_METHOD_EMPTY_NAME:
     case LOGIC_ERR_METHOD_NOT_FOUND:
     case LOGIC_ERR_METHOD_INVALID_SIGNATURE:
         cJSON_AddStringToObject(o, "MethodResolveError", logic_error_name(e->kind));
         return o;
     default: {
-        /* Host errors and wasm traps reach RPC as their Display text (near-rpc.md §8.9). */
+        /* Host errors reach RPC as their Display text (near-rpc.md §8.9; nearcore's
+         * function_call_error conversion collapses them into ExecutionError). */
         struct yb_buf b;
         yb_buf_init(&b, 1 << 16);
         logic_error_format(e, &b);

@@ -128,7 +128,12 @@ static void error_json_shapes(void **state)
     e = (struct logic_error){.kind = LOGIC_ERR_METHOD_NOT_FOUND};
     assert_string_equal(json_of(&e), "{\"MethodResolveError\":\"MethodNotFound\"}");
     e = (struct logic_error){.kind = LOGIC_ERR_LINK, .msg = "env.foo"};
-    assert_string_equal(json_of(&e), "{\"LinkError\":{\"msg\":\"env.foo\"}}");
+    assert_string_equal(json_of(&e), "{\"ExecutionError\":\"Link Error: env.foo\"}");
+    e = (struct logic_error){.kind = LOGIC_ERR_WASM_TRAP, .trap = VM_TRAP_DIV_ZERO};
+    assert_string_equal(json_of(&e), "{\"WasmTrap\":\"IllegalArithmetic\"}");
+    e = (struct logic_error){.kind = LOGIC_ERR_COMPILATION, .msg = "Deserialization"};
+    assert_string_equal(json_of(&e),
+                        "{\"CompilationError\":{\"PrepareError\":\"Deserialization\"}}");
     e = (struct logic_error){.kind = LOGIC_ERR_NONE};
     assert_null(logic_error_to_json(&e));
     assert_string_equal(logic_error_name(LOGIC_ERR_YIELD_PAYLOAD_LENGTH), "YieldPayloadLength");
