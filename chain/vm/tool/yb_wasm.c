@@ -49,7 +49,7 @@ static const char usage_run[] =
     "own line (i32/i64 as unsigned decimal, f32/f64 as decimal).\n"
     "\n"
     "ARGS follow the function's parameter types: i32/i64 as signed or unsigned decimal or 0x\n"
-    "hex, f32/f64 as decimal (inf, nan accepted).\n"
+    "hex, f32/f64 as decimal (inf, nan accepted). Options may come anywhere; `--` ends them.\n"
     "\n"
     "options:\n"
     "  --stats         print metered instructions (gas / op cost), gas used and wall time of\n"
@@ -180,7 +180,7 @@ static int resolve_nothing(void *ctx, struct vm_store *s, const char *module_nam
     return YB_ENOTFOUND;
 }
 
-static void print_trap(const char *what, int rc, const struct vm_trap *t)
+static void print_trap(const char *what, const struct vm_trap *t)
 {
     fprintf(stderr, "yb-wasm: %s: trap: %s", what, vm_trap_kind_str(t->kind));
     if (t->msg[0] != '\0' && strcmp(t->msg, vm_trap_kind_str(t->kind)) != 0) {
@@ -336,7 +336,7 @@ static int call_export(struct vm_store *s, struct vm_instance *inst, const char 
             print_result(ft.results[i], results[i]);
         }
     } else if (rc == YB_EWASM_TRAP || rc == YB_EOUT_OF_GAS) {
-        print_trap(func, rc, &trap);
+        print_trap(func, &trap);
     } else {
         fprintf(stderr, "yb-wasm: %s: %s\n", func, yb_err_str(rc));
     }
@@ -360,15 +360,23 @@ static int cmd_run(int argc, char **argv)
     struct vm_instance *inst = NULL;
     struct vm_error err;
     struct vm_trap trap;
-    char *pos[2];
+    char **pos = yb_xcalloc((size_t)argc + 1, sizeof(*pos));
     int npos = 0;
-    int i;
-    int rc;
+    bool options_done = false;
+    int rc = EXIT_FAILURE;
+    int irc;
     double t0;
 
-    for (i = 1; i < argc && npos < 2; i++) {
-        if (is_help(argv[i])) {
+    /* Options may come anywhere (a negative number never starts with "--"); a bare "--" ends
+     * them. Positionals: FILE, FUNC, then the function's arguments. */
+    for (int i = 1; i < argc; i++) {
+        if (options_done || strncmp(argv[i], "--", 2) != 0) {
+            pos[npos++] = argv[i];
+        } else if (strcmp(argv[i], "--") == 0) {
+            options_done = true;
+        } else if (is_help(argv[i])) {
             fputs(usage_run, stdout);
+            free(pos);
             return EXIT_SUCCESS;
         } else if (strcmp(argv[i], "--stats") == 0) {
             o.stats = true;
@@ -377,19 +385,17 @@ static int cmd_run(int argc, char **argv)
         } else if (strcmp(argv[i], "--gas-limit") == 0 && i + 1 < argc) {
             if (parse_int(argv[++i], 64, &o.gas_limit) != YB_OK || argv[i][0] == '-') {
                 fprintf(stderr, "yb-wasm: --gas-limit needs a non-negative integer\n");
-                return EXIT_FAILURE;
+                goto out;
             }
             o.has_gas_limit = true;
-        } else if (strncmp(argv[i], "--", 2) == 0) {
-            fprintf(stderr, "yb-wasm run: unknown option %s\n%s", argv[i], usage_run);
-            return EXIT_FAILURE;
         } else {
-            pos[npos++] = argv[i];
+            fprintf(stderr, "yb-wasm run: unknown option %s\n%s", argv[i], usage_run);
+            goto out;
         }
     }
     if (npos < 2) {
         fputs(usage_run, stderr);
-        return EXIT_FAILURE;
+        goto out;
     }
     if (o.near) {
         vm_config_near(&cfg);
@@ -398,32 +404,33 @@ static int cmd_run(int argc, char **argv)
     }
     t0 = now_seconds();
     if (load_file(pos[0], &cfg, &m) != YB_OK) {
-        return EXIT_FAILURE;
+        goto out;
     }
-    rc = vm_store_new(&cfg, &s);
-    if (rc != YB_OK) {
-        fprintf(stderr, "yb-wasm: cannot create a store: %s\n", yb_err_str(rc));
-        vm_module_release(m);
-        return EXIT_FAILURE;
+    if (vm_store_new(&cfg, &s) != YB_OK) {
+        fprintf(stderr, "yb-wasm: cannot create a store\n");
+        goto out;
     }
     vm_store_set_gas(s, o.has_gas_limit ? o.gas_limit : UINT64_MAX);
     memset(&err, 0, sizeof(err));
     memset(&trap, 0, sizeof(trap));
-    rc = vm_instance_new(s, m, resolve_nothing, NULL, &inst, &err, &trap);
-    vm_module_release(m);
-    if (rc == YB_EWASM_TRAP || rc == YB_EOUT_OF_GAS) {
-        print_trap("instantiation", rc, &trap);
-        vm_store_free(s);
-        return EXIT_TRAP;
+    irc = vm_instance_new(s, m, resolve_nothing, NULL, &inst, &err, &trap);
+    switch (irc) {
+    case YB_OK:
+        rc = call_export(s, inst, pos[1], pos + 2, npos - 2, &cfg, &o, now_seconds() - t0);
+        break;
+    case YB_EWASM_TRAP:
+    case YB_EOUT_OF_GAS:
+        print_trap("instantiation", &trap);
+        rc = EXIT_TRAP;
+        break;
+    default:
+        fprintf(stderr, "yb-wasm: %s: %s: %s\n", pos[0], yb_err_str(irc),
+                err.msg[0] ? err.msg : yb_err_name(irc));
     }
-    if (rc != YB_OK) {
-        fprintf(stderr, "yb-wasm: %s: %s: %s\n", pos[0], yb_err_str(rc),
-                err.msg[0] ? err.msg : yb_err_name(rc));
-        vm_store_free(s);
-        return EXIT_FAILURE;
-    }
-    rc = call_export(s, inst, pos[1], argv + i, argc - i, &cfg, &o, now_seconds() - t0);
+out:
     vm_store_free(s);
+    vm_module_release(m);
+    free(pos);
     return rc;
 }
 
