@@ -505,6 +505,82 @@ static void patched_state_is_usable(void **state)
     assert_int_equal(applied, 0);
 }
 
+/* ---- determinism ---- */
+
+/* Runs the same mixed workload on f: assistant request + answer, a promise DAG, transfers. */
+static void workload(struct rt_fixture *f)
+{
+    assistant_init(f);
+    uint8_t req[NEAR_HASH_LEN], resp[NEAR_HASH_LEN], h[NEAR_HASH_LEN];
+    char yid[NEAR_HASH_STR_MAX];
+    assistant_request(f, req, yid);
+    assistant_respond(f, ORACLE, yid, "answer", resp);
+    assert_int_equal(
+        rt_fixture_call(
+            f, USER, XCC, "join",
+            "{\"calls\":[{\"account_id\":\"xcc.test\",\"method\":\"echo\","
+            "\"args\":{\"value\":1}},{\"account_id\":\"xcc.test\",\"method\":\"fail\"}]}",
+            300 * RT_TGAS, 0, h),
+        YB_OK);
+    assert_int_equal(rt_fixture_transfer(f, USER, MALLORY, rt_near(1), h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 6), YB_OK);
+    assert_int_equal(rt_fixture_final(f, req, NULL), RT_FINAL_SUCCESS);
+}
+
+static void same_blocks_give_the_same_state_and_outcomes(void **state)
+{
+    struct rt_fixture *a = *state;
+    void *other = NULL;
+    assert_int_equal(setup(&other), 0);
+    struct rt_fixture *b = other;
+    workload(a);
+    workload(b);
+    assert_int_equal(a->outcomes.n, b->outcomes.n);
+    for (size_t i = 0; i < a->outcomes.n; i++) {
+        cJSON *ja = outcome_to_json(&a->outcomes.v[i]);
+        cJSON *jb = outcome_to_json(&b->outcomes.v[i]);
+        char *sa = cJSON_PrintUnformatted(ja), *sb = cJSON_PrintUnformatted(jb);
+        assert_string_equal(sa, sb);
+        assert_memory_equal(a->outcomes.v[i].id, b->outcomes.v[i].id, NEAR_HASH_LEN);
+        cJSON_free(sa);
+        cJSON_free(sb);
+        cJSON_Delete(ja);
+        cJSON_Delete(jb);
+    }
+    /* every record of every runtime column, byte for byte */
+    struct store_txn *ta = NULL, *tb = NULL;
+    assert_int_equal(store_snapshot_begin(a->store, &ta), YB_OK);
+    assert_int_equal(store_snapshot_begin(b->store, &tb), YB_OK);
+    size_t records = 0;
+    for (unsigned col = 0; col < STATE_COL__COUNT; col++) {
+        struct store_iter *ia = NULL, *ib = NULL;
+        assert_int_equal(store_iter_begin(ta, col, NULL, 0, NULL, 0, &ia), YB_OK);
+        assert_int_equal(store_iter_begin(tb, col, NULL, 0, NULL, 0, &ib), YB_OK);
+        for (;;) {
+            struct store_slice ka, va, kb, vb;
+            int ra = store_iter_next(ia, &ka, &va);
+            int rb = store_iter_next(ib, &kb, &vb);
+            assert_int_equal(ra, rb);
+            if (ra != YB_OK) {
+                break;
+            }
+            assert_int_equal(ka.len, kb.len);
+            assert_memory_equal(ka.data, kb.data, ka.len);
+            assert_int_equal(va.len, vb.len);
+            if (va.len > 0) {
+                assert_memory_equal(va.data, vb.data, va.len);
+            }
+            records++;
+        }
+        store_iter_end(ia);
+        store_iter_end(ib);
+    }
+    store_snapshot_end(ta);
+    store_snapshot_end(tb);
+    assert_true(records > 20);
+    teardown(&other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +597,7 @@ int main(void)
         T(contract_earns_30_percent_of_its_burnt_wasm_gas),
         T(gas_refund_refills_the_function_call_key_allowance),
         T(patched_state_is_usable),
+        T(same_blocks_give_the_same_state_and_outcomes),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
