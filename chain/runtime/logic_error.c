@@ -75,6 +75,30 @@ static const char *wasm_trap_text(enum vm_trap_kind k)
     return "Generic trap.";
 }
 
+/* nearcore's Display text of a PrepareError variant name. */
+static const char *prepare_error_text(const char *name)
+{
+    static const struct {
+        const char *name, *text;
+    } texts[] = {
+        {"Serialization", "Error happened while serializing the module."},
+        {"Deserialization", "Error happened while deserializing the module."},
+        {"InternalMemoryDeclared", "Internal memory declaration has been found in the module."},
+        {"GasInstrumentation", "Gas instrumentation failed."},
+        {"StackHeightInstrumentation", "Stack instrumentation failed."},
+        {"Instantiate", "Error happened during instantiation."},
+        {"Memory", "Error creating memory."},
+        {"TooManyFunctions", "Too many functions in contract."},
+        {"TooManyLocals", "Too many locals declared in the contract."},
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        if (strcmp(texts[i].name, name) == 0) {
+            return texts[i].text;
+        }
+    }
+    return name;
+}
+
 int logic_error_format(const struct logic_error *e, struct yb_buf *b)
 {
     const char *m = e->msg ? e->msg : "";
@@ -83,7 +107,7 @@ int logic_error_format(const struct logic_error *e, struct yb_buf *b)
     case LOGIC_ERR_NONE:
         return yb_buf_append_str(b, "");
     case LOGIC_ERR_COMPILATION:
-        return yb_buf_printf(b, "CompilationError(PrepareError(%s))", m);
+        return yb_buf_printf(b, "PrepareError: %s", prepare_error_text(m));
     case LOGIC_ERR_LINK:
         return yb_buf_append_str(b, m);
     case LOGIC_ERR_METHOD_EMPTY_NAME:
@@ -154,13 +178,14 @@ int logic_error_format(const struct logic_error *e, struct yb_buf *b)
             b, "The size of a contract code in DeployContract action %llu exceeds the limit %llu",
             a, lim);
     case LOGIC_ERR_YIELD_PAYLOAD_LENGTH:
-        return yb_buf_printf(b, "Yield resume payload length %llu exceeds the limit %llu", a, lim);
+        return yb_buf_printf(
+            b, "Yield resume payload is %llu bytes which exceeds the %llu byte limit", a, lim);
     case LOGIC_ERR_DATA_ID_MALFORMED:
-        return yb_buf_append_str(b, "Data id given to promise_yield_resume is malformed");
+        return yb_buf_append_str(b, "yield resumption token is malformed");
     case LOGIC_ERR_CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE:
         return yb_buf_append_str(b, "Cannot set refund_to on a joint promise.");
     case LOGIC_ERR_DEPRECATED:
-        return yb_buf_printf(b, "Attempted to call deprecated host function {method_name: %s}", m);
+        return yb_buf_printf(b, "Attempted to call deprecated host function %s", m);
     case LOGIC_ERR_YIELD_ID_MALFORMED:
         return yb_buf_append_str(b, "Yield id is malformed");
     default:

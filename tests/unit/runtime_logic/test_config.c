@@ -106,6 +106,13 @@ static void error_texts_match_nearcore(void **state)
     assert_string_equal(format(&e), "WebAssembly trap: An `unreachable` opcode was executed.");
     e = (struct logic_error){.kind = LOGIC_ERR_KEY_LENGTH_EXCEEDED, .a = 2049, .b = 2048};
     assert_string_equal(format(&e), "The length of a storage key 2049 exceeds the limit 2048");
+    e = (struct logic_error){.kind = LOGIC_ERR_YIELD_PAYLOAD_LENGTH, .a = 1025, .b = 1024};
+    assert_string_equal(format(&e),
+                        "Yield resume payload is 1025 bytes which exceeds the 1024 byte limit");
+    e = (struct logic_error){.kind = LOGIC_ERR_DATA_ID_MALFORMED};
+    assert_string_equal(format(&e), "yield resumption token is malformed");
+    e = (struct logic_error){.kind = LOGIC_ERR_COMPILATION, .msg = "Deserialization"};
+    assert_string_equal(format(&e), "PrepareError: Error happened while deserializing the module.");
 }
 
 static char *json_of(const struct logic_error *e)
