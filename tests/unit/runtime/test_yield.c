@@ -447,6 +447,36 @@ static void congested_blocks_delay_receipts_and_timeouts(void **state)
     assert_int_equal(rt_fixture_final(f, t[2], NULL), RT_FINAL_SUCCESS);
 }
 
+/* The data id the first yield of action `action` of the receipt made from tx `tx` (included at
+ * height `tx_height`, receipt run at `run_height`) gets, derived as nearcore derives it. */
+static void predict_data_id(const uint8_t tx[NEAR_HASH_LEN], uint64_t tx_height,
+                            uint64_t run_height, uint64_t action, char out[NEAR_HASH_STR_MAX])
+{
+    uint8_t receipt_id[NEAR_HASH_LEN], action_hash[NEAR_HASH_LEN], data_id[NEAR_HASH_LEN];
+    receipt_id_from_tx(tx, tx_height, receipt_id);
+    receipt_action_hash(receipt_id, run_height, action, action_hash);
+    receipt_hash_id(action_hash, run_height, 0, data_id);
+    near_hash_format(data_id, out);
+}
+
+static void yield_and_resume_by_two_users_in_one_block(void **state)
+{
+    struct rt_fixture *f = *state;
+    /* neither tx is local: both receipts run in the next block, the yield first */
+    uint8_t y[NEAR_HASH_LEN], r[NEAR_HASH_LEN];
+    yield_tx(f, USER, y);
+    char id[NEAR_HASH_STR_MAX];
+    predict_data_id(y, f->height + 1, f->height + 2, 0, id);
+    resume_tx(f, OTHER, ECHO, id, "other-user", r);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    char logged[NEAR_HASH_STR_MAX];
+    logged_data_id(f, y, logged);
+    assert_string_equal(logged, id);
+    assert_resume_returned(f, r, "1");
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    assert_yield_result(f, y, "other-user");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +489,7 @@ int main(void)
         T(resume_from_another_account_returns_zero),
         T(yield_and_resume_in_one_call),
         T(yield_and_resume_in_two_txs_of_one_block),
+        T(yield_and_resume_by_two_users_in_one_block),
         T(skipped_heights_count_toward_the_timeout),
         T(timeouts_fire_in_creation_order),
         T(oversized_payload_and_malformed_data_id_are_host_errors),
