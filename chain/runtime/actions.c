@@ -432,6 +432,7 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
         .is_view = false,
         .promise_results = es->results,
         .n_promise_results = es->n_results,
+        .refund_to_account_id = r->refund_to,
         .output_data_receivers = (const char *const *)receivers,
         .n_output_data_receivers = r->n_outputs,
         .ext = &ext_ops,
