@@ -246,9 +246,8 @@ static int batch_then(struct logic *l, uint64_t promise_idx, uint64_t len, uint6
         struct logic_data_receiver *dr = &d->output_data_receivers[d->n_output_data_receivers++];
         logic_new_data_id(l, dr->data_id);
         dr->receiver_id = yb_xstrdup(account);
-        memcpy(l->out->receipts[r].input_data_ids[i], dr->data_id, LOGIC_HASH_LEN);
+        memcpy(nr->input_data_ids[i], dr->data_id, LOGIC_HASH_LEN);
     }
-    (void)nr;
     free(deps);
     free(account);
     return logic_push_promise(l, (struct logic_promise){.receipt = r}, idx);

@@ -16,7 +16,7 @@
 #include "logic_int.h"
 #include "mem.h"
 
-/* Every host function table; logic_vm_resolve searches them in this order. */
+/* Every host function table; build_host_index gathers them into one sorted index. */
 static const struct logic_host_fn *const host_tables[] = {
     host_registers_fns, host_context_fns, host_storage_fns, host_misc_fns,
     host_math_fns,      host_promise_fns, host_yield_fns,
