@@ -1016,6 +1016,102 @@ static void hostile_arguments_never_break_the_host(void **state)
     vm_module_release(m);
 }
 
+/* nep519 §5.1/§6: which host functions a view call may use, and the name each prohibited one
+ * reports (the wrappers report the batch function they start with, as nearcore does). */
+static const struct {
+    const char *fn;
+    const char *reported; /* NULL: allowed in views */
+} view_rules[] = {
+    {"signer_account_id", "signer_account_id"},
+    {"signer_account_pk", "signer_account_pk"},
+    {"predecessor_account_id", "predecessor_account_id"},
+    {"refund_to_account_id", "refund_to_account_id"},
+    {"prepaid_gas", "prepaid_gas"},
+    {"used_gas", "used_gas"},
+    {"promise_create", "promise_batch_create"},
+    {"promise_then", "promise_batch_then"},
+    {"promise_and", "promise_and"},
+    {"promise_batch_create", "promise_batch_create"},
+    {"promise_batch_then", "promise_batch_then"},
+    {"promise_batch_action_create_account", "promise_batch_action_create_account"},
+    {"promise_batch_action_deploy_contract", "promise_batch_action_deploy_contract"},
+    {"promise_batch_action_function_call", "promise_batch_action_function_call"},
+    {"promise_batch_action_function_call_weight", "promise_batch_action_function_call"},
+    {"promise_batch_action_transfer", "promise_batch_action_transfer"},
+    {"promise_batch_action_stake", "promise_batch_action_stake"},
+    {"promise_batch_action_add_key_with_full_access",
+     "promise_batch_action_add_key_with_full_access"},
+    {"promise_batch_action_add_key_with_function_call",
+     "promise_batch_action_add_key_with_function_call"},
+    {"promise_batch_action_delete_key", "promise_batch_action_delete_key"},
+    {"promise_batch_action_delete_account", "promise_batch_action_delete_account"},
+    {"promise_set_refund_to", "promise_set_refund_to"},
+    {"promise_yield_create", "promise_yield_create"},
+    {"promise_yield_resume", "promise_yield_resume"},
+    {"promise_yield_create_with_id", "promise_yield_create_with_id"},
+    {"promise_yield_resume_with_yield_id", "promise_yield_resume_with_yield_id"},
+    {"promise_results_count", "promise_results_count"},
+    {"promise_result", "promise_result"},
+    {"promise_return", "promise_return"},
+    {"storage_write", "storage_write"},
+    {"storage_remove", "storage_remove"},
+    {"read_register", NULL},
+    {"register_len", NULL},
+    {"write_register", NULL},
+    {"current_account_id", NULL},
+    {"input", NULL},
+    {"block_index", NULL},
+    {"block_timestamp", NULL},
+    {"epoch_height", NULL},
+    {"storage_usage", NULL},
+    {"account_balance", NULL},
+    {"account_locked_balance", NULL},
+    {"attached_deposit", NULL},
+    {"random_seed", NULL},
+    {"sha256", NULL},
+    {"keccak256", NULL},
+    {"keccak512", NULL},
+    {"ripemd160", NULL},
+    {"ed25519_verify", NULL},
+    {"value_return", NULL},
+    {"log_utf8", NULL},
+    {"log_utf16", NULL},
+    {"storage_read", NULL},
+    {"storage_has_key", NULL},
+    {"validator_stake", NULL},
+    {"validator_total_stake", NULL},
+};
+
+static void view_call_rules_per_host_function(void **state)
+{
+    struct fx *f = *state;
+    size_t len;
+    struct vm_module *m = load(&f->cfg, "hostile.wasm", &len);
+    uint64_t args[9] = {0};
+    f->ctx.is_view = true;
+    f->ctx.input = (const uint8_t *)args;
+    f->ctx.input_len = sizeof(args);
+    for (size_t i = 0; i < sizeof(view_rules) / sizeof(view_rules[0]); i++) {
+        char method[96];
+        snprintf(method, sizeof(method), "call_%s", view_rules[i].fn);
+        logic_outcome_fini(&f->out);
+        assert_int_equal(logic_run(&f->ctx, m, len, method, &f->out), YB_OK);
+        const struct logic_error *e = &f->out.error;
+        if (view_rules[i].reported) {
+            if (e->kind != LOGIC_ERR_PROHIBITED_IN_VIEW ||
+                strcmp(e->msg, view_rules[i].reported) != 0) {
+                fail_msg("%s in a view: %s (%s)", view_rules[i].fn, logic_error_name(e->kind),
+                         e->msg ? e->msg : "");
+            }
+        } else if (e->kind == LOGIC_ERR_PROHIBITED_IN_VIEW) {
+            fail_msg("%s must be allowed in a view", view_rules[i].fn);
+        }
+    }
+    f->ctx.input = NULL;
+    f->ctx.input_len = 0;
+    vm_module_release(m);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1070,6 +1166,7 @@ int main(void)
         T(returned_value_and_storage_value_limits),
         T(per_byte_gas_is_exact),
         T(hostile_arguments_never_break_the_host),
+        T(view_call_rules_per_host_function),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
