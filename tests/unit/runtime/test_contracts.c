@@ -15,9 +15,7 @@
 #include <cmocka.h>
 
 #include "err.h"
-#include "codec.h"
 #include "mem.h"
-#include "patch.h"
 #include "rt_fixture.h"
 
 #define T_BLOCKS  10
@@ -421,90 +419,6 @@ static void gas_refund_refills_the_function_call_key_allowance(void **state)
     tx_access_key_fini(&ak);
 }
 
-/* ---- sandbox_patch_state ---- */
-
-static char *file_base64(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    static uint8_t buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, fp);
-    fclose(fp);
-    size_t cap = base64_encoded_len(n);
-    char *out = yb_xmalloc(cap);
-    assert_int_equal(base64_encode(buf, n, out, cap), YB_OK);
-    return out;
-}
-
-static int apply_patch(struct rt_fixture *f, const char *json, size_t *applied, char *err)
-{
-    cJSON *records = cJSON_Parse(json);
-    assert_non_null(records);
-    struct store_txn *txn = NULL;
-    assert_int_equal(store_write_begin(f->store, &txn), YB_OK);
-    int rc = patch_apply(&f->rt, txn, records, applied, err);
-    if (rc == YB_OK) {
-        assert_int_equal(store_commit(txn), YB_OK);
-    } else {
-        store_abort(txn);
-    }
-    cJSON_Delete(records);
-    return rc;
-}
-
-static void patched_state_is_usable(void **state)
-{
-    struct rt_fixture *f = *state;
-    uint8_t sk[NEAR_ED25519_SK_LEN];
-    struct near_pubkey pk;
-    rt_fixture_key("patched.test", sk, &pk);
-    char pk_text[NEAR_PUBKEY_STR_MAX];
-    assert_int_equal(near_pubkey_format(&pk, pk_text), YB_OK);
-    char *code = file_base64(YB_CONTRACTS_DIR "/counter.wasm");
-    size_t cap = strlen(code) + 1024;
-    char *json = yb_xmalloc(cap);
-    /* count = 41 (u64 little-endian) */
-    snprintf(json, cap,
-             "[{\"Account\":{\"account_id\":\"patched.test\",\"account\":{\"amount\":"
-             "\"10000000000000000000000000\",\"locked\":\"0\",\"storage_usage\":200}}},"
-             "{\"AccessKey\":{\"account_id\":\"patched.test\",\"public_key\":\"%s\","
-             "\"access_key\":{\"nonce\":0,\"permission\":\"FullAccess\"}}},"
-             "{\"Contract\":{\"account_id\":\"patched.test\",\"code\":\"%s\"}},"
-             "{\"Data\":{\"account_id\":\"patched.test\",\"data_key\":\"Y291bnQ=\","
-             "\"value\":\"KQAAAAAAAAA=\"}}]",
-             pk_text, code);
-    size_t applied = 0;
-    char err[PATCH_ERR_MAX] = "";
-    assert_int_equal(apply_patch(f, json, &applied, err), YB_OK);
-    assert_int_equal(applied, 4);
-    free(json);
-    free(code);
-
-    struct runtime_view_result v;
-    assert_int_equal(rt_fixture_view(f, "patched.test", "get", "{}", &v), YB_OK);
-    assert_null(v.error);
-    assert_int_equal(v.value_len, 2);
-    assert_memory_equal(v.value, "41", 2);
-    runtime_view_result_fini(&v);
-    /* the patched key signs, the patched contract runs */
-    uint8_t h[NEAR_HASH_LEN];
-    assert_int_equal(
-        rt_fixture_call(f, "patched.test", "patched.test", "increment", "{}", GAS, 0, h), YB_OK);
-    assert_int_equal(rt_fixture_block(f), YB_OK);
-    const struct outcome *o = NULL;
-    assert_int_equal(rt_fixture_final(f, h, &o), RT_FINAL_SUCCESS);
-    assert_true(rt_outcome_value_is(o, "42"));
-
-    /* unsupported and malformed records are refused by name */
-    assert_int_equal(apply_patch(f, "[{\"PostponedReceipt\":{}}]", &applied, err), YB_ENOTSUP);
-    assert_non_null(strstr(err, "PostponedReceipt"));
-    assert_int_not_equal(
-        apply_patch(f, "[{\"Data\":{\"account_id\":\"patched.test\",\"value\":\"AA==\"}}]",
-                    &applied, err),
-        YB_OK);
-    assert_int_equal(applied, 0);
-}
-
 /* ---- determinism ---- */
 
 /* Runs the same mixed workload on f: assistant request + answer, a promise DAG, transfers. */
@@ -596,7 +510,6 @@ int main(void)
         T(yield_with_id_round_trip),
         T(contract_earns_30_percent_of_its_burnt_wasm_gas),
         T(gas_refund_refills_the_function_call_key_allowance),
-        T(patched_state_is_usable),
         T(same_blocks_give_the_same_state_and_outcomes),
 #undef T
     };
