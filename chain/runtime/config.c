@@ -69,6 +69,7 @@ void config_default(struct config_runtime *out)
     /* mainnet's minimum gas price, 10^8 yocto per gas (0.0001 NEAR per Tgas); a local chain
      * has no congestion, so the price never moves from its minimum. */
     out->gas_price = 100000000;
+    out->deterministic_account_ids = true;
 }
 
 const char *config_ext_cost_name(enum config_ext_cost c)

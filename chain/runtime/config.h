@@ -173,6 +173,9 @@ struct config_runtime {
     uint64_t burnt_gas_reward_num;           /* share of burnt gas credited to the contract */
     uint64_t burnt_gas_reward_den;
     yb_u128 gas_price; /* fixed price of one gas unit, yoctoNEAR */
+    /* NEP-616 (nearcore 2.10): besides the new account kind, input() and promise_result() then
+     * hand their bytes to a register without the per-byte write charge. */
+    bool deterministic_account_ids;
 };
 
 /* Fills *out with the parameters of CONFIG_PROTOCOL_VERSION. out borrowed. */

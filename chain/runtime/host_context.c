@@ -72,8 +72,13 @@ static int h_signer_account_pk(struct vm_call *call, void *ctx, const union vm_v
 
 static int h_input(struct vm_call *call, void *ctx, const union vm_value *a, union vm_value *res)
 {
-    struct logic *l = ctx;
-    return to_register(call, ctx, a[0].i64, NULL, l->ctx->input, l->ctx->input_len);
+    struct logic *l = logic_enter(call, ctx);
+    if (logic_pay(l, CONFIG_EXT_BASE) ||
+        logic_reg_set_shared(l, a[0].i64, l->ctx->input, l->ctx->input_len,
+                             !l->cfg->deterministic_account_ids)) {
+        return logic_trap(l);
+    }
+    return YB_OK;
 }
 
 static int h_random_seed(struct vm_call *call, void *ctx, const union vm_value *a,

@@ -721,7 +721,7 @@ HOST(h_promise_result)
         res[0].i64 = 2;
         return YB_OK;
     }
-    if (logic_reg_set(l, a[1].i64, pr->data, pr->len)) {
+    if (logic_reg_set_shared(l, a[1].i64, pr->data, pr->len, !l->cfg->deterministic_account_ids)) {
         return logic_trap(l);
     }
     res[0].i64 = 1;

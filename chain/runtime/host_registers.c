@@ -98,9 +98,15 @@ int logic_reg_get(struct logic *l, uint64_t id, const uint8_t **out, size_t *len
 
 int logic_reg_set(struct logic *l, uint64_t id, const uint8_t *data, size_t len)
 {
+    return logic_reg_set_shared(l, id, data, len, true);
+}
+
+int logic_reg_set_shared(struct logic *l, uint64_t id, const uint8_t *data, size_t len,
+                         bool charge_bytes)
+{
     const struct config_limits *lim = &l->cfg->limits;
     if (logic_pay(l, CONFIG_EXT_WRITE_REGISTER_BASE) ||
-        logic_pay_per(l, CONFIG_EXT_WRITE_REGISTER_BYTE, len)) {
+        (charge_bytes && logic_pay_per(l, CONFIG_EXT_WRITE_REGISTER_BYTE, len))) {
         return LOGIC_ABORT;
     }
     if (len > lim->max_register_size) {

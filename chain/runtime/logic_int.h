@@ -124,6 +124,10 @@ int logic_reg_get(struct logic *l, uint64_t id, const uint8_t **out, size_t *len
 /* Write a register (charges write_register_base + byte × len; nearcore's limits). data
  * borrowed (copied) — it may point into another register or into guest memory. */
 int logic_reg_set(struct logic *l, uint64_t id, const uint8_t *data, size_t len);
+/* The same without the per-byte charge when charge_bytes is false (nearcore's set_rc_data for
+ * the shared input and promise results). */
+int logic_reg_set_shared(struct logic *l, uint64_t id, const uint8_t *data, size_t len,
+                         bool charge_bytes);
 /* nearcore's get_memory_or_register: len == u64::MAX reads register `ptr`, else memory. */
 int logic_mem_or_reg(struct logic *l, uint64_t ptr, uint64_t len, const uint8_t **out,
                      size_t *out_len);

@@ -917,18 +917,23 @@ static void returned_value_and_storage_value_limits(void **state)
 }
 
 /* One more byte of log costs exactly the per-byte prices of each host call it passes through:
- * input → register, register → memory, memory → log (read, UTF-8 decode, log). The wasm code
- * runs the same instructions either way. */
+ * input → register (free per byte since NEP-616), register → memory, memory → log (read, UTF-8
+ * decode, log). The wasm code runs the same instructions either way. */
 static void per_byte_gas_is_exact(void **state)
 {
     struct fx *f = *state;
     uint64_t one = run_str(f, "log_input", "a")->burnt_gas;
     uint64_t two = run_str(f, "log_input", "ab")->burnt_gas;
     const uint64_t *x = f->cfg.ext;
-    uint64_t per_byte = x[CONFIG_EXT_WRITE_REGISTER_BYTE] + x[CONFIG_EXT_READ_REGISTER_BYTE] +
-                        x[CONFIG_EXT_WRITE_MEMORY_BYTE] + x[CONFIG_EXT_READ_MEMORY_BYTE] +
-                        x[CONFIG_EXT_UTF8_DECODING_BYTE] + x[CONFIG_EXT_LOG_BYTE];
+    uint64_t per_byte = x[CONFIG_EXT_READ_REGISTER_BYTE] + x[CONFIG_EXT_WRITE_MEMORY_BYTE] +
+                        x[CONFIG_EXT_READ_MEMORY_BYTE] + x[CONFIG_EXT_UTF8_DECODING_BYTE] +
+                        x[CONFIG_EXT_LOG_BYTE];
     assert_int_equal(two - one, per_byte);
+    /* before NEP-616 the input's bytes were charged as a register write too */
+    f->cfg.deterministic_account_ids = false;
+    one = run_str(f, "log_input", "a")->burnt_gas;
+    two = run_str(f, "log_input", "ab")->burnt_gas;
+    assert_int_equal(two - one, per_byte + x[CONFIG_EXT_WRITE_REGISTER_BYTE]);
     /* Every call also pays for loading the contract, per byte of code. */
     assert_true(one > x[CONFIG_EXT_CONTRACT_LOADING_BASE] +
                           x[CONFIG_EXT_CONTRACT_LOADING_BYTES] * f->code_len);
