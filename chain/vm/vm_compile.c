@@ -77,6 +77,7 @@ struct compiler {
     uint32_t last_dst_pos;
     uint32_t last_ins; /* cell of the last emitted instruction */
     uint32_t cmp_ins;  /* last instruction if it is a compare that can fuse with a branch */
+    uint32_t label_at; /* code position of the last branch target placed: no fusion across */
     uint16_t cmp_iop;
 };
 
@@ -376,6 +377,7 @@ static void target(struct compiler *c, struct ctl *x, uint32_t ins, uint32_t cel
 
 static void resolve_fixups(struct compiler *c, struct ctl *x, uint32_t to)
 {
+    c->label_at = to;
     for (uint32_t f = x->fixups; f != NONE; f = c->fix[f].next) {
         c->m->code[c->fix[f].cell].s = (int64_t)to - (int64_t)c->fix[f].ins;
     }
@@ -987,6 +989,7 @@ static int op_end(struct compiler *c, bool *done)
     uint32_t here = c->m->ncode;
     if (x->else_fix != NONE) {
         c->m->code[x->else_fix].s = (int64_t)here - (int64_t)x->else_ins;
+        c->label_at = here;
     }
     bool join = x->branched || x->else_fix != NONE || x->kind == C_ELSE;
     resolve_fixups(c, x, here);
@@ -1038,6 +1041,7 @@ static int op_else(struct compiler *c)
     uint32_t here = c->m->ncode;
     if (x->else_fix != NONE) {
         c->m->code[x->else_fix].s = (int64_t)here - (int64_t)x->else_ins;
+        c->label_at = here;
         x->else_fix = NONE;
     }
     for (uint32_t k = 0; k < x->nparams; k++) {
@@ -1554,6 +1558,7 @@ static int body(struct compiler *c)
             }
             if (op == 0x03) {
                 x->start = m->ncode;
+                c->label_at = m->ncode;
                 gas_begin(c);
             } else if (op == 0x04) {
                 if (fuse) {
@@ -1832,6 +1837,20 @@ static int body(struct compiler *c)
                 push(c, mo->type);
                 break;
             }
+            if (c->last_ins != NONE && c->last_ins != c->label_at && c->last_dst_pos == pa &&
+                c->last_dst == c->last_ins + 3 &&
+                m->code[c->last_ins].op == c->labels[IOP_I32_ADD_I]) {
+                /* i32.add with a constant feeding the address: one instruction. */
+                uint32_t ins = c->last_ins;
+                uint64_t base = m->code[ins + 1].u, imm = m->code[ins + 2].u;
+                m->ncode = ins;
+                emit_op(c, (enum vm_iop)(IOP_LD32_AI + (mo->iop - IOP_LD32)));
+                emit(c, base);
+                emit(c, imm);
+                emit(c, off);
+                note_dst(c, emit(c, push(c, mo->type)));
+                break;
+            }
             uint32_t a = src(c, pa);
             emit_op(c, mo->iop);
             emit(c, a);
@@ -2005,6 +2024,8 @@ int vm_compile_function(struct vm_module *m, uint32_t func_index, struct vm_read
         .gas_cell = NONE,
         .last_dst = NONE,
         .cmp_ins = NONE,
+        .label_at = NONE,
+        .last_ins = NONE,
         .ins_offset = vm_read_offset(r),
     };
     int rc = YB_OK;

@@ -204,6 +204,20 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
         R(3).G = v;                                                                                \
         NEXT(4);                                                                                   \
     }
+/* A load whose address is i32.add(a, imm), fused: [a][imm][offset][dst]. The add wraps at
+ * 32 bits before the offset is applied, exactly as the two instructions would. */
+#define LOAD_AI(NAME, T, G, N)                                                                     \
+    L_##NAME##_AI:                                                                                 \
+    {                                                                                              \
+        uint64_t ea = (uint64_t)(uint32_t)(R(1).i32 + (uint32_t)U(2)) + U(3);                      \
+        if (ea + (N) > memsize) {                                                                  \
+            TRAP(VM_TRAP_MEMORY_OOB);                                                              \
+        }                                                                                          \
+        T v;                                                                                       \
+        memcpy(&v, mem + ea, sizeof(v));                                                           \
+        R(4).G = v;                                                                                \
+        NEXT(5);                                                                                   \
+    }
 #define STORE(NAME, T, N)                                                                          \
     L_##NAME:                                                                                      \
     {                                                                                              \
@@ -460,6 +474,18 @@ L_GLOBAL_SET: /* [index][src] */
     NEXT(3);
 
     /* Loads [addr][offset][dst], stores [addr][value][offset]. */
+    LOAD_AI(LD32, uint32_t, i64, 4)
+    LOAD_AI(LD64, uint64_t, i64, 8)
+    LOAD_AI(LD8S32, int8_t, i64, 1)
+    LOAD_AI(LD8U32, uint8_t, i64, 1)
+    LOAD_AI(LD16S32, int16_t, i64, 2)
+    LOAD_AI(LD16U32, uint16_t, i64, 2)
+    LOAD_AI(LD8S64, int8_t, s64, 1)
+    LOAD_AI(LD8U64, uint8_t, i64, 1)
+    LOAD_AI(LD16S64, int16_t, s64, 2)
+    LOAD_AI(LD16U64, uint16_t, i64, 2)
+    LOAD_AI(LD32S64, int32_t, s64, 4)
+    LOAD_AI(LD32U64, uint32_t, i64, 4)
     LOAD(LD32, uint32_t, i64, 4)
     LOAD(LD64, uint64_t, i64, 8)
     LOAD(LD8S32, int8_t, i64, 1)

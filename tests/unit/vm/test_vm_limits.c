@@ -107,6 +107,16 @@ static void memory_grow_past_max_returns_minus_one(void **state)
     assert_int_equal(vm_instance_invoke(r.inst, "load", &a, 1, &res, 1, &trap), YB_EWASM_TRAP);
     assert_int_equal(trap.kind, VM_TRAP_MEMORY_OOB);
     assert_string_equal(trap.msg, "out of bounds memory access");
+    /* Address arithmetic wraps like wasm's: 0xffffffff + 2 is 1, then offset 1 gives 2. */
+    uint8_t *data = vm_memory_data(vm_instance_memory(r.inst));
+    memcpy(data + 2, "\x11\x22\x33\x44", 4);
+    a.i32 = UINT32_MAX;
+    assert_int_equal(vm_instance_invoke(r.inst, "load_plus_2", &a, 1, &res, 1, NULL), YB_OK);
+    assert_int_equal(res.i32, 0x44332211);
+    a.i32 = 2 * 65536 - 6; /* + 2 + 1 offset: the last 3 bytes only */
+    assert_int_equal(vm_instance_invoke(r.inst, "load_plus_2", &a, 1, &res, 1, &trap),
+                     YB_EWASM_TRAP);
+    assert_int_equal(trap.kind, VM_TRAP_MEMORY_OOB);
     /* Host access is bounds-checked the same way. */
     uint8_t buf[8];
     struct vm_memory *mem = vm_instance_memory(r.inst);

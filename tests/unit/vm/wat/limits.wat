@@ -13,4 +13,7 @@
   (func (export "size") (result i32)
     (memory.size))
   (func (export "load") (param i32) (result i32)
-    (i32.load (local.get 0))))
+    (i32.load (local.get 0)))
+  ;; The engine fuses i32.add-constant into the load: the add must still wrap at 32 bits.
+  (func (export "load_plus_2") (param i32) (result i32)
+    (i32.load offset=1 (i32.add (local.get 0) (i32.const 2)))))
