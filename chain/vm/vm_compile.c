@@ -474,10 +474,29 @@ static int get_label(struct compiler *c, uint32_t depth, struct ctl **out)
     return YB_OK;
 }
 
-/* Move the function's results into slots 0.. and return. */
-static void emit_return(struct compiler *c)
+/* Move the function's results into slots 0.. and return. `direct` allows computing a single
+ * result straight into slot 0 (not when branches jump to this return sequence). */
+static void emit_return(struct compiler *c, bool direct)
 {
     uint32_t n = c->type->nresults;
+    if (n == 1) {
+        uint32_t pos = c->sp - 1;
+        struct entry *e = &c->stack[pos];
+        if (direct && e->kind == K_SLOT && c->last_dst != NONE && c->last_dst_pos == pos &&
+            c->last_ins != c->label_at) {
+            c->m->code[c->last_dst].u = 0;
+            emit_op(c, IOP_RET);
+        } else if (e->kind == K_CONST) {
+            emit_op(c, IOP_CONST);
+            emit(c, e->cval);
+            emit(c, 0);
+            emit_op(c, IOP_RET);
+        } else {
+            emit_op(c, IOP_RET1);
+            emit(c, e->kind == K_LOCAL ? e->local : home(c, pos));
+        }
+        return;
+    }
     /* Results read from locals could be overwritten by earlier result moves: give every pending
      * result its home slot first, which lies above all locals. */
     for (uint32_t k = c->sp - n; k < c->sp; k++) {
@@ -979,7 +998,7 @@ static int op_end(struct compiler *c, bool *done)
     if (x->kind == C_FUNC) {
         resolve_fixups(c, x, c->m->ncode);
         if (!x->unreachable || x->branched) {
-            emit_return(c);
+            emit_return(c, !x->branched);
         }
         *done = true;
         c->nctl--;
@@ -987,6 +1006,13 @@ static int op_end(struct compiler *c, bool *done)
     }
     bool was_unreachable = x->unreachable || x->dead;
     uint32_t here = c->m->ncode;
+    /* A metered block that has not got any instruction yet (its GAS was the last thing
+     * emitted) simply continues: branches to this end land on that GAS. */
+    bool empty_gas = c->gas_cell != NONE && c->gas_cell + 1 == here && c->last_ins + 2 == here &&
+                     c->m->code[c->last_ins].op == c->labels[IOP_GAS];
+    if (empty_gas) {
+        here = c->last_ins;
+    }
     if (x->else_fix != NONE) {
         c->m->code[x->else_fix].s = (int64_t)here - (int64_t)x->else_ins;
         c->label_at = here;
@@ -994,7 +1020,7 @@ static int op_end(struct compiler *c, bool *done)
     bool join = x->branched || x->else_fix != NONE || x->kind == C_ELSE;
     resolve_fixups(c, x, here);
     c->nctl--;
-    if (live(c) && (join || was_unreachable)) {
+    if (live(c) && (join || was_unreachable) && !empty_gas) {
         /* Control may arrive from elsewhere: a new metered block. */
         gas_begin(c);
     }
@@ -1624,7 +1650,7 @@ static int body(struct compiler *c)
                 if (c->sp < c->ctls[c->nctl - 1].height + f->nresults) {
                     return invalid(c, "type mismatch");
                 }
-                emit_return(c);
+                emit_return(c, true);
             }
             set_unreachable(c);
             break;

@@ -345,6 +345,9 @@ L_BR_IF_I32_NEZ:
     BRCMP_I(I32_GE_S, s32, a >= b)
     BRCMP_I(I32_GE_U, i32, a >= b)
 
+L_RET1: /* [src]: the single result to slot 0, then return */
+    fp[0] = R(1);
+    goto L_RET;
 L_RET:
     if (fr == s->frames) {
         goto done;
