@@ -10,8 +10,8 @@ PACKAGES=(
     clang lld libclang-rt-14-dev
     # libraries (see ARCHITECTURE.md for what each is for)
     libnng-dev libev-dev libcurl4-openssl-dev libcjson-dev libsodium-dev liblmdb-dev
-    # nettle: ripemd160 and Keccak for the runtime's hash host functions
-    nettle-dev
+    # nettle: ripemd160 and Keccak for the runtime's hash host functions; libsecp256k1: ecrecover
+    nettle-dev libsecp256k1-dev
     # tests: cmocka, and node/npm for near-api-js interop and the engine benchmark's reference
     libcmocka-dev nodejs npm curl
     # benchmark reference: wabt's wasm-interp

@@ -79,7 +79,8 @@
     X(YIELD_RESUME_BASE, "yield_resume_base", 1195627285210ULL)                                    \
     X(YIELD_RESUME_BYTE, "yield_resume_byte", 47683715ULL)                                         \
     X(VALIDATOR_STAKE_BASE, "validator_stake_base", 911834726400ULL)                               \
-    X(VALIDATOR_TOTAL_STAKE_BASE, "validator_total_stake_base", 911834726400ULL)
+    X(VALIDATOR_TOTAL_STAKE_BASE, "validator_total_stake_base", 911834726400ULL)                   \
+    X(ECRECOVER_BASE, "ecrecover_base", 278821988457ULL)
 
 enum config_ext_cost {
 #define X(name, str, gas) CONFIG_EXT_##name,

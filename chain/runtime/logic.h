@@ -219,7 +219,8 @@ enum logic_return_kind {
     X(DATA_ID_MALFORMED, "DataIdMalformed")                                                        \
     X(YIELD_ID_MALFORMED, "YieldIdMalformed")                                                      \
     X(CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE, "CannotSetRefundToOnJointPromise")                    \
-    X(DEPRECATED, "Deprecated") /* msg = method */
+    X(DEPRECATED, "Deprecated")          /* msg = method */                                        \
+    X(ECRECOVER_ERROR, "ECRecoverError") /* msg */
 
 enum logic_error_kind {
 #define X(name, str) LOGIC_ERR_##name,

@@ -184,6 +184,8 @@ int logic_error_format(const struct logic_error *e, struct yb_buf *b)
         return yb_buf_append_str(b, "yield resumption token is malformed");
     case LOGIC_ERR_CANNOT_SET_REFUND_TO_ON_JOINT_PROMISE:
         return yb_buf_append_str(b, "Cannot set refund_to on a joint promise.");
+    case LOGIC_ERR_ECRECOVER_ERROR:
+        return yb_buf_printf(b, "ECDSA recover error: %s", m);
     case LOGIC_ERR_DEPRECATED:
         return yb_buf_printf(b, "Attempted to call deprecated host function %s", m);
     case LOGIC_ERR_YIELD_ID_MALFORMED:

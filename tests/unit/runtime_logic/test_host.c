@@ -1117,6 +1117,58 @@ static void view_call_rules_per_host_function(void **state)
     vm_module_release(m);
 }
 
+/* go-ethereum's recovery vector (crypto/signature_test.go): message hash, 64-byte signature
+ * with recovery id 1, and the uncompressed public key without its 0x04 prefix. */
+static void ecrecover_known_vector_and_errors(void **state)
+{
+    struct fx *f = *state;
+    uint8_t in[112] = {0}, want[64];
+    size_t n;
+    assert_int_equal(hex_decode("ce0677bb30baa8cf067c88db9811f4333d131bf8bcf12fe7065d211dce971008",
+                                64, in, 32, &n),
+                     0);
+    assert_int_equal(hex_decode("90f27b8b488db00b00606796d2987f6a5f59ae62ea05effe84fef5b8b0e54998"
+                                "4a691139ad57a3f0b906637673aa2f63d1f55cb1a69199d4009eea23ceaddc93",
+                                128, in + 32, 64, &n),
+                     0);
+    assert_int_equal(hex_decode("e32df42865e97135acfb65f3bae71bdc86f4d49150ad6a440b6f15878109880a"
+                                "0a2b2667f7e725ceea70c673093bf67663e0312623c8e091b13cf2c0f11ef652",
+                                128, want, 64, &n),
+                     0);
+    uint64_t v = 1, flag = 0;
+    memcpy(in + 96, &v, 8);
+    memcpy(in + 104, &flag, 8);
+    struct logic_outcome *o = run(f, "ecrecover", in, sizeof(in));
+    assert_ok(o);
+    assert_int_equal(ret_u64(o, 0), 1);
+    assert_int_equal(o->return_len, 72);
+    assert_memory_equal(o->return_data + 8, want, 64);
+    /* the other recovery id gives another key (or none), never this one */
+    v = 0;
+    memcpy(in + 96, &v, 8);
+    o = run(f, "ecrecover", in, sizeof(in));
+    assert_ok(o);
+    assert_false(ret_u64(o, 0) == 1 && memcmp(o->return_data + 8, want, 64) == 0);
+    /* v above 3 and a flag other than 0/1 are host errors */
+    v = 4;
+    memcpy(in + 96, &v, 8);
+    o = run(f, "ecrecover", in, sizeof(in));
+    assert_error(o, LOGIC_ERR_ECRECOVER_ERROR);
+    assert_string_equal(o->error.msg, "V recovery byte 0 through 3 are valid but was provided 4");
+    v = 1;
+    flag = 2;
+    memcpy(in + 96, &v, 8);
+    memcpy(in + 104, &flag, 8);
+    assert_error(run(f, "ecrecover", in, sizeof(in)), LOGIC_ERR_ECRECOVER_ERROR);
+    /* s = 0 fails the value check: 0, not an error */
+    flag = 0;
+    memcpy(in + 104, &flag, 8);
+    memset(in + 64, 0, 32);
+    o = run(f, "ecrecover", in, sizeof(in));
+    assert_ok(o);
+    assert_int_equal(ret_u64(o, 0), 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1143,6 +1195,7 @@ int main(void)
         T(wasm_trap_and_out_of_gas),
         T(hashes_of_abc),
         T(ed25519_verify_good_and_bad),
+        T(ecrecover_known_vector_and_errors),
         T(promise_then_links_data_ids),
         T(promise_and_joins_two_receipts),
         T(gas_weights_share_unused_gas),

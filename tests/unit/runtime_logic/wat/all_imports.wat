@@ -25,6 +25,7 @@
   (import "env" "keccak512" (func (param i64 i64 i64)))
   (import "env" "ripemd160" (func (param i64 i64 i64)))
   (import "env" "ed25519_verify" (func (param i64 i64 i64 i64 i64 i64) (result i64)))
+  (import "env" "ecrecover" (func (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "value_return" (func (param i64 i64)))
   (import "env" "panic" (func))
   (import "env" "panic_utf8" (func (param i64 i64)))

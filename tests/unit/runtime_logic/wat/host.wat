@@ -25,6 +25,7 @@
   (import "env" "keccak512" (func $keccak512 (param i64 i64 i64)))
   (import "env" "ripemd160" (func $ripemd160 (param i64 i64 i64)))
   (import "env" "ed25519_verify" (func $ed25519_verify (param i64 i64 i64 i64 i64 i64) (result i64)))
+  (import "env" "ecrecover" (func $ecrecover (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_create" (func $promise_create (param i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_then" (func $promise_then (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_and" (func $promise_and (param i64 i64) (result i64)))
@@ -290,4 +291,18 @@
   (func (export "swrite_value_len")
     (drop (call $load_input))
     (drop (call $storage_write (i64.const 1) (i64.const 1000) (i64.load (i32.const 0)) (i64.const 65536) (i64.const 1))))
+
+  ;; input = hash(32) ‖ sig(64) ‖ v(u64) ‖ flag(u64); returns the result code, then the key
+  (func (export "ecrecover")
+    (local $c i64)
+    (drop (call $load_input))
+    (local.set $c (call $ecrecover (i64.const 32) (i64.const 0) (i64.const 64) (i64.const 32)
+                                   (i64.load (i32.const 96)) (i64.load (i32.const 104))
+                                   (i64.const 1)))
+    (i64.store (i32.const 60000) (local.get $c))
+    (if (i64.eq (local.get $c) (i64.const 1))
+      (then
+        (call $read_register (i64.const 1) (i64.const 60008))
+        (call $value_return (i64.const 72) (i64.const 60000)))
+      (else (call $value_return (i64.const 8) (i64.const 60000)))))
 )
