@@ -18,8 +18,9 @@ mkdir -p "$cache"
 if [ ! -f "$tgz" ]; then
     if ! command -v npm >/dev/null; then
         msg="npm is not installed, cannot fetch $pkg"
-    elif ! (cd "$cache" && npm pack "$pkg" --silent >npm.log 2>&1); then
-        msg="npm pack $pkg failed (registry unreachable?): $(tail -n 3 "$cache/npm.log")"
+    elif ! (cd "$cache" && npm pack "$pkg" --loglevel=error --fetch-retries=1 \
+            --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 >npm.log 2>&1); then
+        msg="npm pack $pkg failed (registry unreachable?): $(head -n 2 "$cache/npm.log" | tr "\n" " ")"
     else
         msg=""
     fi
