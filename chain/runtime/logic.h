@@ -14,8 +14,16 @@
  * per-receipt atomicity, nep519 §5.2.3). Receipt drafts, resumes and yields of a failed call
  * are dropped from the outcome.
  *
- * Host functions: the whole `env` ABI of nep519 §3, §5.1, §6 (see logic.c's binding table).
- * A contract importing an `env` function we do not have fails with LOGIC_ERR_LINK naming it.
+ * Host functions: the whole `env` ABI of nep519 §3, §5.1, §6 plus ecrecover, validator stake
+ * queries, refund_to_account_id, the legacy `gas` counter and the deprecated storage iterators
+ * (the tables in host_*.c). Not provided: alt_bn128_*, bls12381_*, p256_verify,
+ * current_contract_code, global-contract / state-init / gas-key actions, sandbox_debug_log. A
+ * contract importing an `env` function we do not have fails with LOGIC_ERR_LINK naming it.
+ *
+ * Known differences from nearcore's costs: no touching_trie_node / read_cached_trie_node
+ * charges (there is no trie), and running out of gas inside wasm code burns the whole remaining
+ * budget rather than nearcore's "burnt so far + the failing block's fee" (the engine meters
+ * blocks itself).
  *
  * Thread rules: logic_run may run on any thread; one ctx/outcome per call; ext is called only
  * from the thread running logic_run, synchronously.
