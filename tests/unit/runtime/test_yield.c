@@ -477,6 +477,44 @@ static void yield_and_resume_by_two_users_in_one_block(void **state)
     assert_yield_result(f, y, "other-user");
 }
 
+static void yield_in_a_failed_receipt_is_dropped(void **state)
+{
+    struct rt_fixture *f = *state;
+    /* one tx, two actions: the yield, then a host error; the whole receipt rolls back */
+    struct tx tx;
+    assert_int_equal(rt_fixture_tx(f, USER, ECHO, &tx), YB_OK);
+    assert_int_equal(tx_add_function_call(&tx, "yield", (const uint8_t *)"{}", 2, GAS, 0), YB_OK);
+    assert_int_equal(
+        tx_add_function_call(&tx, "resume_malformed", (const uint8_t *)"{}", 2, GAS, 0), YB_OK);
+    uint8_t y[NEAR_HASH_LEN], r[NEAR_HASH_LEN];
+    assert_int_equal(rt_fixture_submit(f, &tx, y), YB_OK);
+    char id[NEAR_HASH_STR_MAX];
+    predict_data_id(y, f->height + 1, f->height + 2, 0, id);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, y, &o), RT_FINAL_FAILURE);
+    assert_string_equal(o->failure_name, "DataIdMalformed");
+    /* the failed receipt keeps its logs: the yield did run, with the predicted id */
+    char logged[NEAR_HASH_STR_MAX + 8];
+    snprintf(logged, sizeof logged, "data_id=%s", id);
+    assert_true(o->n_logs >= 1);
+    assert_string_equal(o->logs[0], logged);
+    assert_int_equal(f->last.n_yields, 0); /* nothing was parked */
+    uint8_t data_id[NEAR_HASH_LEN];
+    assert_int_equal(near_hash_parse(id, strlen(id), data_id), YB_OK);
+    struct store_txn *snap = NULL;
+    assert_int_equal(store_snapshot_begin(f->store, &snap), YB_OK);
+    assert_false(state_id_has(snap, STATE_COL_YIELD_STATUS, ECHO, data_id));
+    assert_false(state_id_has(snap, STATE_COL_YIELD_RECEIPT, ECHO, data_id));
+    store_snapshot_end(snap);
+    /* so a resume finds nothing, and no timeout ever fires */
+    resume_tx(f, USER, ECHO, id, "nobody-home", r);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    assert_resume_returned(f, r, "0");
+    assert_int_equal(rt_fixture_skip(f, T_BLOCKS), YB_OK);
+    assert_int_equal(f->last.n_timeouts, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +528,7 @@ int main(void)
         T(yield_and_resume_in_one_call),
         T(yield_and_resume_in_two_txs_of_one_block),
         T(yield_and_resume_by_two_users_in_one_block),
+        T(yield_in_a_failed_receipt_is_dropped),
         T(skipped_heights_count_toward_the_timeout),
         T(timeouts_fire_in_creation_order),
         T(oversized_payload_and_malformed_data_id_are_host_errors),
