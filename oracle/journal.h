@@ -1,0 +1,102 @@
+/*
+ * journal.h — the oracle's crash-safe memory (LMDB), keyed by yield_id.
+ *
+ * Each AI answer is written (and the LMDB transaction committed, so it is on disk) before the
+ * respond carrying it is sent; the transaction hash is added once the respond is signed; the
+ * outcome when it is known. After a crash the daemon reads the journal back: an answered entry
+ * is resubmitted instead of asking the AI again, and a finished entry keeps the request from
+ * being asked ever again while the chain may still list it. Entries are pruned once their expiry
+ * height is well behind the chain.
+ *
+ * Values are small JSON objects (readable with `mdb_dump`):
+ *   {"request_id":7,"expires_height":260,"state":"answered","answer":"4",
+ *    "tx_hash":"<base58>","tx_nonce":12}
+ *
+ * Errors from LMDB are converted here: MDB_MAP_FULL -> YB_ESTORE_FULL, others -> YB_ESTORE
+ * (logged with LMDB's text, message id YB-ORACLE-JOURNAL).
+ *
+ * Thread rules: one struct journal per process and per directory; one thread at a time.
+ */
+#ifndef YB_ORACLE_JOURNAL_H
+#define YB_ORACLE_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "near.h"
+
+/* Default LMDB map size: room for ~100k answers of 16 KiB. */
+#define JOURNAL_MAP_SIZE_DEFAULT ((size_t)2 << 30)
+/* The largest answer journaled (the assistant contract's cap is 16384 bytes). */
+#define JOURNAL_ANSWER_MAX ((size_t)64 << 10)
+
+enum journal_state {
+    JOURNAL_ANSWERED = 0, /* answer stored, respond not (known to be) sent */
+    JOURNAL_SUBMITTED,    /* a respond with tx_hash was sent */
+    JOURNAL_DONE,         /* finished: confirmed, expired or failed (see `outcome`) */
+};
+
+struct journal_entry {
+    char yield_id[NEAR_HASH_STR_MAX];
+    uint64_t request_id;
+    uint64_t expires_height;
+    enum journal_state state;
+    char *answer; /* owned (journal_entry_fini); "" for a done entry that never had one */
+    size_t answer_len;
+    bool has_tx_hash;
+    uint8_t tx_hash[NEAR_HASH_LEN];
+    uint64_t tx_nonce;
+    char outcome[16]; /* for JOURNAL_DONE: "confirmed", "expired", "failed" */
+};
+
+struct journal;
+
+/*
+ * Opens (creating if needed) the journal in directory dir (borrowed; created with mode 0700 if
+ * missing). map_size 0 = JOURNAL_MAP_SIZE_DEFAULT. *out returned (journal_close).
+ * Errors: YB_EIO (cannot create the directory), YB_ESTORE.
+ */
+int journal_open(const char *dir, size_t map_size, struct journal **out);
+/* Closes j (taken; NULL allowed). */
+void journal_close(struct journal *j);
+
+/*
+ * Stores the answer for yield_id (borrowed) before it is submitted. answer[0..len) borrowed.
+ * Errors: YB_EEXIST (an entry exists: the request was answered before — never overwrite, the
+ * first answer is the one the chain may already hold), YB_ETOOBIG (len > JOURNAL_ANSWER_MAX),
+ * YB_EINVAL (bad yield id), YB_ESTORE, YB_ESTORE_FULL.
+ */
+int journal_put_answer(struct journal *j, const char *yield_id, uint64_t request_id,
+                       uint64_t expires_height, const char *answer, size_t len);
+/* Records that a respond with tx_hash / nonce was sent. Errors: YB_ENOTFOUND, YB_ESTORE*. */
+int journal_set_submitted(struct journal *j, const char *yield_id,
+                          const uint8_t tx_hash[NEAR_HASH_LEN], uint64_t nonce);
+/*
+ * Marks yield_id finished with outcome ("confirmed", "expired", "failed"; borrowed). Creates the
+ * entry if there is none (a request that failed before any answer must not be asked again
+ * either). Errors: YB_EINVAL, YB_ESTORE*.
+ */
+int journal_set_done(struct journal *j, const char *yield_id, uint64_t expires_height,
+                     const char *outcome);
+/* Reads the entry for yield_id (borrowed) into *out (caller-owned; journal_entry_fini).
+ * Errors: YB_ENOTFOUND, YB_ESTORE, YB_EMALFORMED (a value this code did not write). */
+int journal_get(struct journal *j, const char *yield_id, struct journal_entry *out);
+void journal_entry_fini(struct journal_entry *e);
+
+/*
+ * Calls fn(entry, ctx) for every entry in key order (entry borrowed for the call). fn returning
+ * non-zero stops the walk and that value is returned. Malformed values are skipped with a
+ * warning. Errors: YB_ESTORE, or fn's value.
+ */
+int journal_each(struct journal *j, int (*fn)(const struct journal_entry *e, void *ctx), void *ctx);
+/* Deletes entries whose expires_height is below `height` (finished or not: the chain has
+ * settled them). *n_removed may be NULL. Errors: YB_ESTORE. */
+int journal_prune(struct journal *j, uint64_t height, size_t *n_removed);
+/* Number of entries. Errors: YB_ESTORE. */
+int journal_count(struct journal *j, size_t *out);
+
+/* "answered", "submitted", "done". */
+const char *journal_state_name(enum journal_state s);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * test_deadline.c — oracle/deadline: block-time estimation from observed heights, remaining
+ * time before a respond can no longer win, and the AI budget (capped, or 0 = do not start).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "deadline.h"
+
+static void estimates_block_time(void **state)
+{
+    (void)state;
+    struct deadline_clock c;
+    deadline_clock_init(&c);
+    assert_false(c.have_estimate);
+    deadline_clock_observe(&c, 100, 10000);
+    assert_int_equal(deadline_clock_height(&c, 10000), 100);
+    deadline_clock_observe(&c, 110, 10200); /* 20 ms blocks */
+    assert_true(c.have_estimate);
+    assert_true(c.block_ms > 19.9 && c.block_ms < 20.1);
+    /* Extrapolates between observations. */
+    assert_int_equal(deadline_clock_height(&c, 10400), 120);
+    /* The same height again changes nothing. */
+    deadline_clock_observe(&c, 110, 10300);
+    assert_int_equal(c.at_ms, 10200);
+    /* A slower block pulls the average up by the EWMA weight. */
+    deadline_clock_observe(&c, 111, 10300);
+    assert_true(c.block_ms > 39.9 && c.block_ms < 40.1);
+    /* A chain that went back (restarted) resets the reference point, not the estimate. */
+    deadline_clock_observe(&c, 5, 11000);
+    assert_int_equal(c.height, 5);
+    assert_true(c.block_ms > 39.9 && c.block_ms < 40.1);
+}
+
+static void remaining_time_and_budget(void **state)
+{
+    (void)state;
+    struct deadline_clock c;
+    deadline_clock_init(&c);
+    /* Nothing observed yet: no time can be promised. */
+    assert_true(deadline_remaining_ms(&c, 300, 0, 0) <= 0);
+    deadline_clock_observe(&c, 100, 0);
+    deadline_clock_observe(&c, 200, 100000); /* 1 s blocks, at height 200 */
+    /* Expires at 300: the last useful send is at 298 -> 98 blocks -> 98 s. */
+    assert_int_equal(deadline_remaining_ms(&c, 300, 0, 100000), 98000);
+    /* With a 10-block margin: 88 s, and time already spent in this block counts. */
+    assert_int_equal(deadline_remaining_ms(&c, 300, 10, 100500), 87500);
+    /* Too late. */
+    assert_true(deadline_remaining_ms(&c, 202, 0, 100000) < 0);
+    assert_true(deadline_remaining_ms(&c, 1, 0, 100000) < 0);
+    /* Budget: capped at the AI timeout, 0 when under the minimum. */
+    assert_int_equal(deadline_ai_budget_ms(&c, 300, 0, 100000, 500, 30000), 30000);
+    assert_int_equal(deadline_ai_budget_ms(&c, 205, 0, 100000, 500, 30000), 3000);
+    assert_int_equal(deadline_ai_budget_ms(&c, 205, 0, 102600, 500, 30000), 0);
+    assert_int_equal(deadline_ai_budget_ms(&c, 150, 0, 100000, 500, 30000), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(estimates_block_time),
+        cmocka_unit_test(remaining_time_and_budget),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
