@@ -20,27 +20,13 @@
 #include "buf.h"
 #include "err.h"
 #include "mem.h"
+#include "spec_value.h"
 #include "vm.h"
 
 /* Longest description of an action or value list kept for a failure message. */
 #define SPEC_DESC_MAX 512
-/* The spec tests' values per call stay far below this; it bounds the runner's buffers. */
-#define SPEC_MAX_VALUES 1024
 /* print x7, global_* x4, table, memory. */
 #define SPEC_SPECTEST_EXPORTS 13
-
-enum spec_nan {
-    SPEC_NAN_NONE = 0,
-    SPEC_NAN_CANONICAL,
-    SPEC_NAN_ARITHMETIC,
-};
-
-struct spec_value {
-    uint8_t type; /* enum vm_valtype */
-    enum spec_nan nan;
-    bool is_null; /* references */
-    uint64_t bits;
-};
 
 /* A name bound to an instance: "$M" from a module command, or "M" from register. */
 struct spec_binding {
@@ -103,103 +89,6 @@ static void spec_pass(struct spec_ctx *c, int line, const char *cmd, const char 
     }
 }
 
-static const char *spec_type_name(uint8_t t)
-{
-    switch (t) {
-    case VM_I32:
-        return "i32";
-    case VM_I64:
-        return "i64";
-    case VM_F32:
-        return "f32";
-    case VM_F64:
-        return "f64";
-    case VM_FUNCREF:
-        return "funcref";
-    case VM_EXTERNREF:
-        return "externref";
-    }
-    return "?";
-}
-
-/* Appends "type:value" for one engine value, with the float's bits and decimal form so a NaN
- * payload or a sign bit is visible. */
-static void spec_describe_value(char *dst, size_t cap, uint8_t type, union vm_value v)
-{
-    size_t n = strlen(dst);
-    if (n >= cap) {
-        return;
-    }
-    switch (type) {
-    case VM_I32:
-        snprintf(dst + n, cap - n, "i32:%" PRIu32 " (0x%" PRIx32 ")", v.i32, v.i32);
-        break;
-    case VM_I64:
-        snprintf(dst + n, cap - n, "i64:%" PRIu64 " (0x%" PRIx64 ")", v.i64, v.i64);
-        break;
-    case VM_F32:
-        snprintf(dst + n, cap - n, "f32:0x%08" PRIx32 " (%.9g)", v.f32_bits, (double)v.f32);
-        break;
-    case VM_F64:
-        snprintf(dst + n, cap - n, "f64:0x%016" PRIx64 " (%.17g)", v.f64_bits, v.f64);
-        break;
-    case VM_EXTERNREF:
-        if (v.ref == 0) {
-            snprintf(dst + n, cap - n, "externref:null");
-        } else {
-            snprintf(dst + n, cap - n, "externref:%" PRIu64, v.ref - 1);
-        }
-        break;
-    case VM_FUNCREF:
-        if (v.ref == 0) {
-            snprintf(dst + n, cap - n, "funcref:null");
-        } else {
-            snprintf(dst + n, cap - n, "funcref:0x%" PRIx64, v.ref);
-        }
-        break;
-    default:
-        snprintf(dst + n, cap - n, "?:0x%" PRIx64, v.i64);
-    }
-}
-
-static void spec_append(char *dst, size_t cap, const char *s)
-{
-    size_t n = strlen(dst);
-    if (n < cap) {
-        snprintf(dst + n, cap - n, "%s", s);
-    }
-}
-
-static void spec_describe_expected(char *dst, size_t cap, const struct spec_value *e)
-{
-    union vm_value v;
-    if (e->nan == SPEC_NAN_CANONICAL) {
-        spec_append(dst, cap, e->type == VM_F32 ? "f32:nan:canonical" : "f64:nan:canonical");
-        return;
-    }
-    if (e->nan == SPEC_NAN_ARITHMETIC) {
-        spec_append(dst, cap, e->type == VM_F32 ? "f32:nan:arithmetic" : "f64:nan:arithmetic");
-        return;
-    }
-    if (e->type == VM_FUNCREF && !e->is_null) {
-        spec_append(dst, cap, "funcref:non-null");
-        return;
-    }
-    memset(&v, 0, sizeof(v));
-    switch (e->type) {
-    case VM_I32:
-    case VM_F32:
-        v.i32 = (uint32_t)e->bits;
-        break;
-    case VM_EXTERNREF:
-        v.ref = e->is_null ? 0 : e->bits + 1;
-        break;
-    default:
-        v.i64 = e->bits;
-    }
-    spec_describe_value(dst, cap, e->type, v);
-}
-
 /* ---- JSON values ---- */
 
 static const char *spec_json_str(const cJSON *obj, const char *key)
@@ -212,148 +101,6 @@ static int spec_json_line(const cJSON *cmd)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(cmd, "line");
     return cJSON_IsNumber(j) ? j->valueint : 0;
-}
-
-static int spec_parse_type(const char *s, uint8_t *out)
-{
-    static const struct {
-        const char *name;
-        uint8_t type;
-    } types[] = {
-        {"i32", VM_I32}, {"i64", VM_I64},         {"f32", VM_F32},
-        {"f64", VM_F64}, {"funcref", VM_FUNCREF}, {"externref", VM_EXTERNREF},
-    };
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        if (strcmp(s, types[i].name) == 0) {
-            *out = types[i].type;
-            return YB_OK;
-        }
-    }
-    return YB_EINVAL;
-}
-
-/* {"type": "i32", "value": "4294967295"} → bits; "nan:canonical"/"nan:arithmetic"; "null". */
-static int spec_parse_value(const cJSON *j, struct spec_value *out)
-{
-    const char *type = spec_json_str(j, "type");
-    const char *value = spec_json_str(j, "value");
-    char *end = NULL;
-    memset(out, 0, sizeof(*out));
-    if (type == NULL || value == NULL || spec_parse_type(type, &out->type) != YB_OK) {
-        return YB_EJSON_TYPE;
-    }
-    if (strcmp(value, "nan:canonical") == 0) {
-        out->nan = SPEC_NAN_CANONICAL;
-        return (out->type == VM_F32 || out->type == VM_F64) ? YB_OK : YB_EJSON_TYPE;
-    }
-    if (strcmp(value, "nan:arithmetic") == 0) {
-        out->nan = SPEC_NAN_ARITHMETIC;
-        return (out->type == VM_F32 || out->type == VM_F64) ? YB_OK : YB_EJSON_TYPE;
-    }
-    if (strcmp(value, "null") == 0) {
-        out->is_null = true;
-        return (out->type == VM_FUNCREF || out->type == VM_EXTERNREF) ? YB_OK : YB_EJSON_TYPE;
-    }
-    errno = 0;
-    out->bits = strtoull(value, &end, 10);
-    if (errno != 0 || end == value || *end != '\0') {
-        return YB_ENUMBER;
-    }
-    return YB_OK;
-}
-
-/* Parses a JSON array of values into a returned array (free()); at most SPEC_MAX_VALUES. */
-static int spec_parse_values(const cJSON *arr, struct spec_value **out, uint32_t *n)
-{
-    int count;
-    int err;
-    *out = NULL;
-    *n = 0;
-    if (arr == NULL) {
-        return YB_OK;
-    }
-    if (!cJSON_IsArray(arr)) {
-        return YB_EJSON_TYPE;
-    }
-    count = cJSON_GetArraySize(arr);
-    if (count > SPEC_MAX_VALUES) {
-        return YB_ETOOBIG;
-    }
-    *out = yb_xcalloc((size_t)count + 1, sizeof(**out));
-    for (int i = 0; i < count; i++) {
-        err = spec_parse_value(cJSON_GetArrayItem(arr, i), &(*out)[i]);
-        if (err != YB_OK) {
-            free(*out);
-            *out = NULL;
-            return err;
-        }
-    }
-    *n = (uint32_t)count;
-    return YB_OK;
-}
-
-static union vm_value spec_to_vm(const struct spec_value *v)
-{
-    union vm_value r;
-    memset(&r, 0, sizeof(r));
-    switch (v->type) {
-    case VM_I32:
-        r.i32 = (uint32_t)v->bits;
-        break;
-    case VM_F32:
-        r.f32_bits = (uint32_t)v->bits;
-        break;
-    case VM_I64:
-        r.i64 = v->bits;
-        break;
-    case VM_F64:
-        r.f64_bits = v->bits;
-        break;
-    case VM_EXTERNREF:
-        /* vm.h: externref N is the host value N + 1, 0 being null. */
-        r.ref = v->is_null ? 0 : v->bits + 1;
-        break;
-    case VM_FUNCREF:
-        /* The scripts only pass null funcrefs; a non-null one has no engine handle. */
-        r.ref = 0;
-        break;
-    }
-    return r;
-}
-
-/* Does the engine's result match the expected value (bit patterns; NaN classes per spec)? */
-static bool spec_value_matches(const struct spec_value *e, uint8_t type, union vm_value got)
-{
-    if (e->type != type) {
-        return false;
-    }
-    switch (type) {
-    case VM_I32:
-        return got.i32 == (uint32_t)e->bits;
-    case VM_I64:
-        return got.i64 == e->bits;
-    case VM_F32:
-        if (e->nan == SPEC_NAN_CANONICAL) {
-            return (got.f32_bits & 0x7fffffffu) == 0x7fc00000u;
-        }
-        if (e->nan == SPEC_NAN_ARITHMETIC) {
-            return (got.f32_bits & 0x7fc00000u) == 0x7fc00000u;
-        }
-        return got.f32_bits == (uint32_t)e->bits;
-    case VM_F64:
-        if (e->nan == SPEC_NAN_CANONICAL) {
-            return (got.f64_bits & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
-        }
-        if (e->nan == SPEC_NAN_ARITHMETIC) {
-            return (got.f64_bits & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
-        }
-        return got.f64_bits == e->bits;
-    case VM_EXTERNREF:
-        return got.ref == (e->is_null ? 0 : e->bits + 1);
-    case VM_FUNCREF:
-        return e->is_null ? got.ref == 0 : got.ref != 0;
-    }
-    return false;
 }
 
 /* ---- the spectest host module ---- */
@@ -622,7 +369,7 @@ static void spec_append_name(char *dst, size_t cap, const char *name, size_t len
             one[0] = (char)ch;
             one[1] = '\0';
         }
-        spec_append(dst, cap, one);
+        spec_value_text_append(dst, cap, one);
     }
 }
 
@@ -641,21 +388,21 @@ static int spec_parse_action(const struct spec_ctx *c, const cJSON *cmd, struct 
         return YB_EJSON_MISSING;
     }
     a->name = spec_name_bytes(c, a->field, &a->name_len);
-    err = spec_parse_values(cJSON_GetObjectItemCaseSensitive(j, "args"), &a->args, &a->nargs);
+    err = spec_value_parse_list(cJSON_GetObjectItemCaseSensitive(j, "args"), &a->args, &a->nargs);
     if (err != YB_OK) {
         return err;
     }
     snprintf(a->desc, sizeof(a->desc), "%s %s%s\"", a->type, a->module ? a->module : "",
              a->module ? "." : "");
     spec_append_name(a->desc, sizeof(a->desc), a->name, a->name_len);
-    spec_append(a->desc, sizeof(a->desc), "\"(");
+    spec_value_text_append(a->desc, sizeof(a->desc), "\"(");
     for (uint32_t i = 0; i < a->nargs; i++) {
         if (i > 0) {
-            spec_append(a->desc, sizeof(a->desc), ", ");
+            spec_value_text_append(a->desc, sizeof(a->desc), ", ");
         }
-        spec_describe_expected(a->desc, sizeof(a->desc), &a->args[i]);
+        spec_value_describe_expected(a->desc, sizeof(a->desc), &a->args[i]);
     }
-    spec_append(a->desc, sizeof(a->desc), ")");
+    spec_value_text_append(a->desc, sizeof(a->desc), ")");
     return YB_OK;
 }
 
@@ -750,11 +497,11 @@ static void spec_run_action(struct spec_ctx *c, const struct spec_action *a, str
     for (uint32_t i = 0; i < a->nargs; i++) {
         if (ft.params[i] != a->args[i].type) {
             snprintf(o->problem, sizeof(o->problem), "param %" PRIu32 " is %s, script gives %s", i,
-                     spec_type_name(ft.params[i]), spec_type_name(a->args[i].type));
+                     spec_value_type_name(ft.params[i]), spec_value_type_name(a->args[i].type));
             free(args);
             return;
         }
-        args[i] = spec_to_vm(&a->args[i]);
+        args[i] = spec_value_to_vm(&a->args[i]);
     }
     o->nresults = ft.nresults;
     o->types = yb_xmalloc((size_t)ft.nresults + 1);
@@ -845,8 +592,8 @@ static void spec_cmd_return(struct spec_ctx *c, const cJSON *cmd, int line, cons
 
     err = spec_parse_action(c, cmd, &a);
     if (err == YB_OK) {
-        err = spec_parse_values(cJSON_GetObjectItemCaseSensitive(cmd, "expected"), &expected,
-                                &nexpected);
+        err = spec_value_parse_list(cJSON_GetObjectItemCaseSensitive(cmd, "expected"), &expected,
+                                    &nexpected);
     }
     if (err != YB_OK) {
         spec_fail(c, line, kind, "unreadable command (%s)", yb_err_name(err));
@@ -872,18 +619,18 @@ static void spec_cmd_return(struct spec_ctx *c, const cJSON *cmd, int line, cons
     ok = o.nresults == nexpected;
     for (uint32_t i = 0; i < o.nresults; i++) {
         if (i > 0) {
-            spec_append(got, sizeof(got), ", ");
+            spec_value_text_append(got, sizeof(got), ", ");
         }
-        spec_describe_value(got, sizeof(got), o.types[i], o.results[i]);
+        spec_value_describe(got, sizeof(got), o.types[i], o.results[i]);
         if (i < nexpected && !spec_value_matches(&expected[i], o.types[i], o.results[i])) {
             ok = false;
         }
     }
     for (uint32_t i = 0; i < nexpected; i++) {
         if (i > 0) {
-            spec_append(want, sizeof(want), ", ");
+            spec_value_text_append(want, sizeof(want), ", ");
         }
-        spec_describe_expected(want, sizeof(want), &expected[i]);
+        spec_value_describe_expected(want, sizeof(want), &expected[i]);
     }
     if (ok) {
         spec_pass(c, line, kind, a.desc);
@@ -917,9 +664,9 @@ static void spec_cmd_trap(struct spec_ctx *c, const cJSON *cmd, int line, const 
     if (o.rc == YB_OK) {
         for (uint32_t i = 0; i < o.nresults; i++) {
             if (i > 0) {
-                spec_append(got, sizeof(got), ", ");
+                spec_value_text_append(got, sizeof(got), ", ");
             }
-            spec_describe_value(got, sizeof(got), o.types[i], o.results[i]);
+            spec_value_describe(got, sizeof(got), o.types[i], o.results[i]);
         }
         spec_fail(c, line, kind, "%s: expected trap \"%s\", returned (%s)", a.desc, text, got);
     } else if (o.rc != YB_EWASM_TRAP && o.rc != YB_EOUT_OF_GAS) {
