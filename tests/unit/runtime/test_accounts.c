@@ -620,6 +620,54 @@ static void outcome_view_has_nearcore_shape(void **state)
     cJSON_Delete(j);
 }
 
+static void invalid_action_lists_are_refused_before_anything_else(void **state)
+{
+    struct rt_fixture *f = *state;
+    struct {
+        const char *expect;
+        int shape; /* which action list to build */
+    } cases[] = {
+        {"DeleteActionMustBeFinal", 0},
+        {"FunctionCallZeroAttachedGas", 1},
+        {"TotalPrepaidGasExceeded", 2},
+    };
+    static const uint8_t zero[NEAR_HASH_LEN] = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tx tx;
+        assert_int_equal(tx_init(&tx, "alice.test", &f->accounts[0].pk, 1, "alice.test", zero),
+                         YB_OK);
+        switch (cases[i].shape) {
+        case 0:
+            assert_int_equal(tx_add_delete_account(&tx, "bob.test"), YB_OK);
+            assert_int_equal(tx_add_transfer(&tx, 1), YB_OK);
+            break;
+        case 1:
+            assert_int_equal(tx_add_function_call(&tx, "m", NULL, 0, 0, 0), YB_OK);
+            break;
+        default:
+            assert_int_equal(tx_add_function_call(&tx, "m", NULL, 0, 600 * RT_TGAS * 1000, 0),
+                             YB_OK);
+            assert_int_equal(tx_add_function_call(&tx, "m", NULL, 0, 600 * RT_TGAS * 1000, 0),
+                             YB_OK);
+            break;
+        }
+        struct tx_signed *st = NULL;
+        assert_int_equal(tx_sign(&tx, f->accounts[0].sk, &st), YB_OK);
+        struct store_txn *snap = NULL;
+        assert_int_equal(store_snapshot_begin(f->store, &snap), YB_OK);
+        cJSON *err = NULL;
+        const char *name = NULL;
+        assert_int_equal(runtime_verify_tx(&f->rt, snap, st, 1, true, NULL, NULL, &err, &name),
+                         YB_ERUNTIME_INVALID_TX);
+        store_snapshot_end(snap);
+        assert_string_equal(name, cases[i].expect);
+        assert_non_null(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(err, "InvalidTxError"), "ActionsValidation"));
+        cJSON_Delete(err);
+        tx_signed_free(st);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +693,7 @@ int main(void)
         T(transfer_to_an_implicit_account_creates_it),
         T(state_must_be_paid_for),
         T(outcome_view_has_nearcore_shape),
+        T(invalid_action_lists_are_refused_before_anything_else),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
