@@ -7,6 +7,7 @@
  *
  * Exit codes: 0 success, 1 load/link/usage error or failed spec checks, 2 the code trapped.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -209,7 +210,8 @@ static int parse_int(const char *s, unsigned bits, uint64_t *out)
         base = 16;
         p += 2;
     }
-    if (*p == '\0' || *p == '-' || *p == '+') {
+    /* strtoull would also take spaces and a sign here. */
+    if (!isxdigit((unsigned char)*p)) {
         return YB_ENUMBER;
     }
     errno = 0;
