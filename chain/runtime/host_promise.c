@@ -14,124 +14,6 @@
 #include "logic_int.h"
 #include "mem.h"
 
-/* ---- shared helpers ---- */
-
-uint64_t logic_new_receipt(struct logic *l, const char *receiver)
-{
-    struct logic_outcome *o = l->out;
-    logic_grow((void **)&o->receipts, &l->cap_receipts, o->n_receipts, sizeof(*o->receipts));
-    struct logic_receipt_draft *r = &o->receipts[o->n_receipts];
-    memset(r, 0, sizeof(*r));
-    r->receiver_id = yb_xstrdup(receiver);
-    return o->n_receipts++;
-}
-
-int logic_push_promise(struct logic *l, struct logic_promise p, uint64_t *idx)
-{
-    logic_grow((void **)&l->promises, &l->cap_promises, l->n_promises, sizeof(*l->promises));
-    l->promises[l->n_promises++] = p;
-    *idx = l->n_promises - 1;
-    uint64_t limit = l->cfg->limits.max_promises_per_function_call_action;
-    if (l->n_promises > limit) {
-        return logic_fail(l, LOGIC_ERR_NUMBER_PROMISES_EXCEEDED, l->n_promises, limit, NULL);
-    }
-    return 0;
-}
-
-int logic_pay_new_receipt(struct logic *l, bool sir, const bool *deps, size_t n_deps)
-{
-    const struct config_runtime *c = l->cfg;
-    uint64_t burn = config_fee_send(c, CONFIG_FEE_ACTION_RECEIPT_CREATION, sir);
-    uint64_t use = config_fee_exec(c, CONFIG_FEE_ACTION_RECEIPT_CREATION);
-    for (size_t i = 0; i < n_deps; i++) {
-        /* Both creation and execution of data receipts count as burnt gas here. */
-        burn += config_fee_send(c, CONFIG_FEE_DATA_RECEIPT_CREATION_BASE, deps[i]) +
-                config_fee_exec(c, CONFIG_FEE_DATA_RECEIPT_CREATION_BASE);
-    }
-    return logic_gas(l, burn, use + burn);
-}
-
-int logic_pay_action(struct logic *l, enum config_fee_kind f, bool sir, uint64_t n)
-{
-    uint64_t send, exec, use;
-    if (__builtin_mul_overflow(config_fee_send(l->cfg, f, sir), n, &send) ||
-        __builtin_mul_overflow(config_fee_exec(l->cfg, f), n, &exec) ||
-        __builtin_add_overflow(send, exec, &use)) {
-        return logic_fail(l, LOGIC_ERR_INTEGER_OVERFLOW, 0, 0, NULL);
-    }
-    return logic_gas(l, send, use);
-}
-
-/* A new zeroed action at the end of receipt r, with its gas weight. */
-static struct tx_action *append_action(struct logic *l, uint64_t r, uint64_t weight)
-{
-    struct logic_receipt_draft *d = &l->out->receipts[r];
-    d->actions = yb_xrealloc(d->actions, (d->n_actions + 1) * sizeof(*d->actions));
-    d->gas_weights = yb_xrealloc(d->gas_weights, (d->n_actions + 1) * sizeof(uint64_t));
-    struct tx_action *a = &d->actions[d->n_actions];
-    memset(a, 0, sizeof(*a));
-    d->gas_weights[d->n_actions] = weight;
-    d->n_actions++;
-    return a;
-}
-
-int logic_append_function_call(struct logic *l, uint64_t r, const uint8_t *method,
-                               size_t method_len, const uint8_t *args, size_t args_len,
-                               uint64_t gas, yb_u128 deposit, uint64_t gas_weight)
-{
-    if (borsh_check_utf8(method, method_len) != YB_OK || memchr(method, 0, method_len)) {
-        return logic_fail(l, LOGIC_ERR_INVALID_METHOD_NAME, 0, 0, NULL);
-    }
-    struct tx_action *a = append_action(l, r, gas_weight);
-    a->type = TX_ACTION_FUNCTION_CALL;
-    a->u.call.method_name = yb_xstrndup((const char *)method, method_len);
-    a->u.call.args = yb_xmalloc(args_len ? args_len : 1);
-    if (args_len) {
-        memcpy(a->u.call.args, args, args_len);
-    }
-    a->u.call.args_len = args_len;
-    a->u.call.gas = gas;
-    a->u.call.deposit = deposit;
-    if (gas_weight > 0) {
-        logic_grow((void **)&l->weights, &l->cap_weights, l->n_weights, sizeof(*l->weights));
-        l->weights[l->n_weights++] = (struct logic_weighted){
-            .receipt = r, .action = l->out->receipts[r].n_actions - 1, .weight = gas_weight};
-    }
-    return 0;
-}
-
-int logic_deduct_balance(struct logic *l, yb_u128 amount)
-{
-    /* nearcore's one-yocto exemption: attaching exactly 1 yocto (the usual proof of a signed
-     * call) from an account whose spendable balance is 0 is allowed and costs nothing. */
-    if (amount == 1 && l->balance == 0) {
-        return 0;
-    }
-    if (amount > l->balance) {
-        return logic_fail(l, LOGIC_ERR_BALANCE_EXCEEDED, 0, 0, NULL);
-    }
-    l->balance -= amount;
-    return 0;
-}
-
-int logic_read_account_id(struct logic *l, uint64_t len, uint64_t ptr, char **out)
-{
-    const uint8_t *p;
-    size_t n;
-    if (logic_mem_or_reg(l, ptr, len, &p, &n) || logic_pay(l, CONFIG_EXT_UTF8_DECODING_BASE) ||
-        logic_pay_per(l, CONFIG_EXT_UTF8_DECODING_BYTE, n)) {
-        return LOGIC_ABORT;
-    }
-    if (borsh_check_utf8(p, n) != YB_OK) {
-        return logic_fail(l, LOGIC_ERR_BAD_UTF8, 0, 0, NULL);
-    }
-    if (near_account_validate((const char *)p, n) != YB_OK) {
-        return logic_fail(l, LOGIC_ERR_INVALID_ACCOUNT_ID, 0, 0, NULL);
-    }
-    *out = yb_xstrndup((const char *)p, n);
-    return 0;
-}
-
 static bool is_self(const struct logic *l, const char *account)
 {
     return strcmp(account, l->ctx->current_account_id) == 0;
@@ -412,7 +294,7 @@ HOST(h_action_create_account)
         logic_pay_action(l, CONFIG_FEE_CREATE_ACCOUNT, sir, 1)) {
         return logic_trap(l);
     }
-    append_action(l, r, 0)->type = TX_ACTION_CREATE_ACCOUNT;
+    logic_append_action(l, r, 0)->type = TX_ACTION_CREATE_ACCOUNT;
     return YB_OK;
 }
 
@@ -437,7 +319,7 @@ HOST(h_action_deploy_contract)
         logic_pay_action(l, CONFIG_FEE_DEPLOY_CONTRACT_PER_BYTE, sir, n)) {
         return logic_trap(l);
     }
-    struct tx_action *act = append_action(l, r, 0);
+    struct tx_action *act = logic_append_action(l, r, 0);
     act->type = TX_ACTION_DEPLOY_CONTRACT;
     act->u.deploy.code = yb_xmalloc(n ? n : 1);
     if (n) {
@@ -492,7 +374,7 @@ HOST(h_action_transfer)
     if (logic_gas(l, send, send + exec) || logic_deduct_balance(l, amount)) {
         return logic_trap(l);
     }
-    struct tx_action *act = append_action(l, r, 0);
+    struct tx_action *act = logic_append_action(l, r, 0);
     act->type = TX_ACTION_TRANSFER;
     act->u.transfer.deposit = amount;
     return YB_OK;
@@ -510,7 +392,7 @@ HOST(h_action_stake)
         logic_pay_action(l, CONFIG_FEE_STAKE, sir, 1) || key_decoded(l, &kb)) {
         return logic_trap(l);
     }
-    struct tx_action *act = append_action(l, r, 0);
+    struct tx_action *act = logic_append_action(l, r, 0);
     act->type = TX_ACTION_STAKE;
     act->u.stake.stake = amount;
     act->u.stake.public_key = kb.pk;
@@ -528,7 +410,7 @@ HOST(h_action_add_key_full)
         logic_pay_action(l, CONFIG_FEE_ADD_FULL_ACCESS_KEY, sir, 1) || key_decoded(l, &kb)) {
         return logic_trap(l);
     }
-    struct tx_action *act = append_action(l, r, 0);
+    struct tx_action *act = logic_append_action(l, r, 0);
     act->type = TX_ACTION_ADD_KEY;
     act->u.add_key.public_key = kb.pk;
     act->u.add_key.access_key.nonce = a[3].i64;
@@ -620,7 +502,7 @@ HOST(h_action_add_key_fc)
         free(receiver);
         return logic_trap(l);
     }
-    struct tx_action *act = append_action(l, r, 0);
+    struct tx_action *act = logic_append_action(l, r, 0);
     act->type = TX_ACTION_ADD_KEY;
     act->u.add_key.public_key = kb.pk;
     struct tx_access_key *ak = &act->u.add_key.access_key;
@@ -645,7 +527,7 @@ HOST(h_action_delete_key)
         logic_pay_action(l, CONFIG_FEE_DELETE_KEY, sir, 1) || key_decoded(l, &kb)) {
         return logic_trap(l);
     }
-    struct tx_action *act = append_action(l, r, 0);
+    struct tx_action *act = logic_append_action(l, r, 0);
     act->type = TX_ACTION_DELETE_KEY;
     act->u.delete_key.public_key = kb.pk;
     return YB_OK;
@@ -664,7 +546,7 @@ HOST(h_action_delete_account)
         free(beneficiary);
         return logic_trap(l);
     }
-    struct tx_action *act = append_action(l, r, 0);
+    struct tx_action *act = logic_append_action(l, r, 0);
     act->type = TX_ACTION_DELETE_ACCOUNT;
     act->u.delete_account.beneficiary_id = beneficiary;
     return YB_OK;

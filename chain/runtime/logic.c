@@ -1,7 +1,9 @@
 /*
- * logic.c — one function call: gas accounting, binding the `env` imports to the engine,
- * running the method, turning traps into nearcore's error kinds, gas-weight distribution, and
- * the outcome's life cycle. The host functions themselves live in host_*.c.
+ * logic.c — one function call: gas accounting, guest memory and registers, receipt drafts and
+ * promises, binding the `env` imports to the engine, running the method, turning traps into
+ * nearcore's error kinds, gas-weight distribution, and the outcome's life cycle. Everything the
+ * host_*.c files share lives here (declared in logic_int.h); the host functions themselves live
+ * in host_*.c.
  */
 #include "logic.h"
 
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "borsh.h"
 #include "crypto.h"
 #include "err.h"
 #include "logic_int.h"
@@ -144,6 +147,292 @@ void logic_new_data_id(struct logic *l, uint8_t out[LOGIC_HASH_LEN])
     }
     crypto_sha256(buf, sizeof(buf), out);
     l->data_count++;
+}
+
+/* ---- guest memory and registers (nearcore's vmstate.rs) ---- */
+
+/* Each register costs its length plus this much towards registers_memory_limit. */
+#define REGISTER_OVERHEAD 8
+
+/* Bounds of [ptr, ptr+len) in the caller's memory; MemoryAccessViolation when outside. */
+static int mem_bounds(struct logic *l, uint64_t ptr, uint64_t len, uint8_t **base)
+{
+    struct vm_memory *m = vm_call_memory(l->call);
+    uint64_t end;
+    if (!m || __builtin_add_overflow(ptr, len, &end) || end > vm_memory_size(m)) {
+        return logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
+    }
+    *base = vm_memory_data(m);
+    return 0;
+}
+
+int logic_mem_view(struct logic *l, uint64_t ptr, uint64_t len, const uint8_t **out)
+{
+    uint8_t *base;
+    if (logic_pay(l, CONFIG_EXT_READ_MEMORY_BASE) ||
+        logic_pay_per(l, CONFIG_EXT_READ_MEMORY_BYTE, len) || mem_bounds(l, ptr, len, &base)) {
+        return LOGIC_ABORT;
+    }
+    *out = base + ptr;
+    return 0;
+}
+
+int logic_mem_write(struct logic *l, uint64_t ptr, const void *data, uint64_t len)
+{
+    uint8_t *base;
+    if (logic_pay(l, CONFIG_EXT_WRITE_MEMORY_BASE) ||
+        logic_pay_per(l, CONFIG_EXT_WRITE_MEMORY_BYTE, len) || mem_bounds(l, ptr, len, &base)) {
+        return LOGIC_ABORT;
+    }
+    if (len) {
+        memmove(base + ptr, data, len);
+    }
+    return 0;
+}
+
+int logic_mem_read_u128(struct logic *l, uint64_t ptr, yb_u128 *out)
+{
+    const uint8_t *p;
+    if (logic_mem_view(l, ptr, 16, &p)) {
+        return LOGIC_ABORT;
+    }
+    yb_u128 v = 0;
+    for (int i = 15; i >= 0; i--) {
+        v = (v << 8) | p[i];
+    }
+    *out = v;
+    return 0;
+}
+
+int logic_mem_write_u128(struct logic *l, uint64_t ptr, yb_u128 v)
+{
+    uint8_t b[16];
+    for (int i = 0; i < 16; i++) {
+        b[i] = (uint8_t)(v >> (8 * i));
+    }
+    return logic_mem_write(l, ptr, b, 16);
+}
+
+static struct logic_register *reg_find(struct logic *l, uint64_t id)
+{
+    for (size_t i = 0; i < l->n_regs; i++) {
+        if (l->regs[i].id == id) {
+            return &l->regs[i];
+        }
+    }
+    return NULL;
+}
+
+bool logic_reg_len(struct logic *l, uint64_t id, uint64_t *len)
+{
+    struct logic_register *r = reg_find(l, id);
+    if (!r) {
+        return false;
+    }
+    *len = r->len;
+    return true;
+}
+
+int logic_reg_get(struct logic *l, uint64_t id, const uint8_t **out, size_t *len)
+{
+    struct logic_register *r = reg_find(l, id);
+    if (!r) {
+        return logic_fail(l, LOGIC_ERR_INVALID_REGISTER_ID, id, 0, NULL);
+    }
+    if (logic_pay(l, CONFIG_EXT_READ_REGISTER_BASE) ||
+        logic_pay_per(l, CONFIG_EXT_READ_REGISTER_BYTE, r->len)) {
+        return LOGIC_ABORT;
+    }
+    *out = r->data;
+    *len = r->len;
+    return 0;
+}
+
+int logic_reg_set(struct logic *l, uint64_t id, const uint8_t *data, size_t len)
+{
+    return logic_reg_set_shared(l, id, data, len, true);
+}
+
+int logic_reg_set_shared(struct logic *l, uint64_t id, const uint8_t *data, size_t len,
+                         bool charge_bytes)
+{
+    const struct config_limits *lim = &l->cfg->limits;
+    if (logic_pay(l, CONFIG_EXT_WRITE_REGISTER_BASE) ||
+        (charge_bytes && logic_pay_per(l, CONFIG_EXT_WRITE_REGISTER_BYTE, len))) {
+        return LOGIC_ABORT;
+    }
+    if (len > lim->max_register_size) {
+        return logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
+    }
+    /* nearcore's quirk: at the register-count limit even overwriting an existing register
+     * fails (vmstate.rs check_set_register). */
+    if (l->n_regs >= lim->max_number_registers) {
+        return logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
+    }
+    struct logic_register *r = reg_find(l, id);
+    uint64_t old = r ? r->len + REGISTER_OVERHEAD : 0;
+    uint64_t usage = l->regs_memory - old + len + REGISTER_OVERHEAD;
+    if (usage > lim->registers_memory_limit) {
+        return logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
+    }
+    /* Copy before freeing: data may point into the register being replaced. */
+    uint8_t *copy = NULL;
+    if (len) {
+        copy = yb_xmalloc(len);
+        memcpy(copy, data, len);
+    }
+    if (!r) {
+        logic_grow((void **)&l->regs, &l->cap_regs, l->n_regs, sizeof(*l->regs));
+        r = &l->regs[l->n_regs++];
+        r->id = id;
+    } else {
+        free(r->data);
+    }
+    r->data = copy;
+    r->len = len;
+    l->regs_memory = usage;
+    return 0;
+}
+
+int logic_mem_or_reg(struct logic *l, uint64_t ptr, uint64_t len, const uint8_t **out,
+                     size_t *out_len)
+{
+    if (len == UINT64_MAX) {
+        return logic_reg_get(l, ptr, out, out_len);
+    }
+    if (logic_mem_view(l, ptr, len, out)) {
+        return LOGIC_ABORT;
+    }
+    *out_len = (size_t)len;
+    return 0;
+}
+
+void logic_regs_free(struct logic *l)
+{
+    for (size_t i = 0; i < l->n_regs; i++) {
+        free(l->regs[i].data);
+    }
+    free(l->regs);
+    l->regs = NULL;
+    l->n_regs = l->cap_regs = 0;
+}
+
+/* ---- receipts and promises (shared by host_promise.c and host_yield.c) ---- */
+
+uint64_t logic_new_receipt(struct logic *l, const char *receiver)
+{
+    struct logic_outcome *o = l->out;
+    logic_grow((void **)&o->receipts, &l->cap_receipts, o->n_receipts, sizeof(*o->receipts));
+    struct logic_receipt_draft *r = &o->receipts[o->n_receipts];
+    memset(r, 0, sizeof(*r));
+    r->receiver_id = yb_xstrdup(receiver);
+    return o->n_receipts++;
+}
+
+int logic_push_promise(struct logic *l, struct logic_promise p, uint64_t *idx)
+{
+    logic_grow((void **)&l->promises, &l->cap_promises, l->n_promises, sizeof(*l->promises));
+    l->promises[l->n_promises++] = p;
+    *idx = l->n_promises - 1;
+    uint64_t limit = l->cfg->limits.max_promises_per_function_call_action;
+    if (l->n_promises > limit) {
+        return logic_fail(l, LOGIC_ERR_NUMBER_PROMISES_EXCEEDED, l->n_promises, limit, NULL);
+    }
+    return 0;
+}
+
+int logic_pay_new_receipt(struct logic *l, bool sir, const bool *deps, size_t n_deps)
+{
+    const struct config_runtime *c = l->cfg;
+    uint64_t burn = config_fee_send(c, CONFIG_FEE_ACTION_RECEIPT_CREATION, sir);
+    uint64_t use = config_fee_exec(c, CONFIG_FEE_ACTION_RECEIPT_CREATION);
+    for (size_t i = 0; i < n_deps; i++) {
+        /* Both creation and execution of data receipts count as burnt gas here. */
+        burn += config_fee_send(c, CONFIG_FEE_DATA_RECEIPT_CREATION_BASE, deps[i]) +
+                config_fee_exec(c, CONFIG_FEE_DATA_RECEIPT_CREATION_BASE);
+    }
+    return logic_gas(l, burn, use + burn);
+}
+
+int logic_pay_action(struct logic *l, enum config_fee_kind f, bool sir, uint64_t n)
+{
+    uint64_t send, exec, use;
+    if (__builtin_mul_overflow(config_fee_send(l->cfg, f, sir), n, &send) ||
+        __builtin_mul_overflow(config_fee_exec(l->cfg, f), n, &exec) ||
+        __builtin_add_overflow(send, exec, &use)) {
+        return logic_fail(l, LOGIC_ERR_INTEGER_OVERFLOW, 0, 0, NULL);
+    }
+    return logic_gas(l, send, use);
+}
+
+/* A new zeroed action at the end of receipt r, with its gas weight. */
+struct tx_action *logic_append_action(struct logic *l, uint64_t r, uint64_t weight)
+{
+    struct logic_receipt_draft *d = &l->out->receipts[r];
+    d->actions = yb_xrealloc(d->actions, (d->n_actions + 1) * sizeof(*d->actions));
+    d->gas_weights = yb_xrealloc(d->gas_weights, (d->n_actions + 1) * sizeof(uint64_t));
+    struct tx_action *a = &d->actions[d->n_actions];
+    memset(a, 0, sizeof(*a));
+    d->gas_weights[d->n_actions] = weight;
+    d->n_actions++;
+    return a;
+}
+
+int logic_append_function_call(struct logic *l, uint64_t r, const uint8_t *method,
+                               size_t method_len, const uint8_t *args, size_t args_len,
+                               uint64_t gas, yb_u128 deposit, uint64_t gas_weight)
+{
+    if (borsh_check_utf8(method, method_len) != YB_OK || memchr(method, 0, method_len)) {
+        return logic_fail(l, LOGIC_ERR_INVALID_METHOD_NAME, 0, 0, NULL);
+    }
+    struct tx_action *a = logic_append_action(l, r, gas_weight);
+    a->type = TX_ACTION_FUNCTION_CALL;
+    a->u.call.method_name = yb_xstrndup((const char *)method, method_len);
+    a->u.call.args = yb_xmalloc(args_len ? args_len : 1);
+    if (args_len) {
+        memcpy(a->u.call.args, args, args_len);
+    }
+    a->u.call.args_len = args_len;
+    a->u.call.gas = gas;
+    a->u.call.deposit = deposit;
+    if (gas_weight > 0) {
+        logic_grow((void **)&l->weights, &l->cap_weights, l->n_weights, sizeof(*l->weights));
+        l->weights[l->n_weights++] = (struct logic_weighted){
+            .receipt = r, .action = l->out->receipts[r].n_actions - 1, .weight = gas_weight};
+    }
+    return 0;
+}
+
+int logic_deduct_balance(struct logic *l, yb_u128 amount)
+{
+    /* nearcore's one-yocto exemption: attaching exactly 1 yocto (the usual proof of a signed
+     * call) from an account whose spendable balance is 0 is allowed and costs nothing. */
+    if (amount == 1 && l->balance == 0) {
+        return 0;
+    }
+    if (amount > l->balance) {
+        return logic_fail(l, LOGIC_ERR_BALANCE_EXCEEDED, 0, 0, NULL);
+    }
+    l->balance -= amount;
+    return 0;
+}
+
+int logic_read_account_id(struct logic *l, uint64_t len, uint64_t ptr, char **out)
+{
+    const uint8_t *p;
+    size_t n;
+    if (logic_mem_or_reg(l, ptr, len, &p, &n) || logic_pay(l, CONFIG_EXT_UTF8_DECODING_BASE) ||
+        logic_pay_per(l, CONFIG_EXT_UTF8_DECODING_BYTE, n)) {
+        return LOGIC_ABORT;
+    }
+    if (borsh_check_utf8(p, n) != YB_OK) {
+        return logic_fail(l, LOGIC_ERR_BAD_UTF8, 0, 0, NULL);
+    }
+    if (near_account_validate((const char *)p, n) != YB_OK) {
+        return logic_fail(l, LOGIC_ERR_INVALID_ACCOUNT_ID, 0, 0, NULL);
+    }
+    *out = yb_xstrndup((const char *)p, n);
+    return 0;
 }
 
 /* ---- binding ---- */

@@ -110,7 +110,7 @@ void logic_new_data_id(struct logic *l, uint8_t out[LOGIC_HASH_LEN]);
 /* Ensure room for one more element in a growable array (yb_xrealloc, doubling). */
 void logic_grow(void **arr, size_t *cap, size_t n, size_t elem);
 
-/* ---- host_registers.c: guest memory and registers ---- */
+/* ---- guest memory and registers (logic.c) ---- */
 /* A borrowed view of guest memory [ptr, ptr+len): charges read_memory_base + byte × len;
  * MemoryAccessViolation when out of bounds. The pointer is valid until wasm runs again. */
 int logic_mem_view(struct logic *l, uint64_t ptr, uint64_t len, const uint8_t **out);
@@ -132,10 +132,14 @@ int logic_reg_set_shared(struct logic *l, uint64_t id, const uint8_t *data, size
 int logic_mem_or_reg(struct logic *l, uint64_t ptr, uint64_t len, const uint8_t **out,
                      size_t *out_len);
 void logic_regs_free(struct logic *l);
+/* Whether register id is in use, and its length (no gas: register_len charges base only). */
+bool logic_reg_len(struct logic *l, uint64_t id, uint64_t *len);
 
-/* ---- host_promise.c: receipts and promises, shared with host_yield.c ---- */
+/* ---- receipts and promises (logic.c; used by host_promise.c and host_yield.c) ---- */
 /* A new empty receipt draft for receiver (copied); its index into out->receipts. */
 uint64_t logic_new_receipt(struct logic *l, const char *receiver);
+/* A new zeroed action at the end of receipt draft r, with its gas weight (0: none). */
+struct tx_action *logic_append_action(struct logic *l, uint64_t r, uint64_t weight);
 /* Push a promise (taken) and give its index; NumberPromisesExceeded past the limit. */
 int logic_push_promise(struct logic *l, struct logic_promise p, uint64_t *idx);
 /* nearcore's pay_gas_for_new_receipt: action receipt fees (sir) plus one data-receipt base fee
