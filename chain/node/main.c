@@ -14,8 +14,8 @@
 #include "node_config.h"
 #include "node_genesis.h"
 
-/* The JSON-RPC server is node-rpc's (rpc_server.h); until it lands, run serves no HTTP. */
-#if __has_include("rpc_server.h")
+/* The JSON-RPC server is node-rpc's (rpc_server.c); CMake says whether it is in the tree. */
+#if YB_HAVE_RPC_SERVER
 #include "rpc_server.h"
 #define HAVE_RPC_SERVER 1
 #else

@@ -188,10 +188,9 @@ static int init_contract(struct node *node, const struct keyfile *assistant,
         }
         struct node_outcome *v = NULL;
         size_t n = 0;
-        if (node_tx_tree(snap.txn, hash, &v, &n, &complete) == YB_OK && complete) {
-            for (size_t k = 0; k < n; k++) {
-                const cJSON *status = cJSON_GetObjectItemCaseSensitive(
-                    cJSON_GetObjectItemCaseSensitive(v[k].json, "outcome"), "status");
+        if (node_tx_tree(snap.txn, hash, &v, &n, &complete) == YB_OK) {
+            for (size_t k = 0; complete && k < n; k++) {
+                const cJSON *status = cJSON_GetObjectItemCaseSensitive(v[k].json, "status");
                 if (cJSON_GetObjectItemCaseSensitive(status, "Failure") != NULL) {
                     char *t = cJSON_PrintUnformatted(status);
                     log_error("CHAIN-INIT", "assistant init failed: %s", t ? t : "?");
