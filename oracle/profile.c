@@ -1,0 +1,208 @@
+/*
+ * profile.c — the two contract interfaces the oracle serves.
+ */
+#include "profile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ai.h"
+#include "codec.h"
+#include "err.h"
+#include "json.h"
+#include "mem.h"
+
+void profile_items_free(struct pending_item *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++) {
+        free(items[i].prompt);
+    }
+    free(items);
+}
+
+static int take_prompt(const cJSON *o, struct pending_item *it)
+{
+    const char *prompt;
+    int rc = json_get_str(o, "prompt", &prompt);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    size_t n = strlen(prompt);
+    if (n > AI_PROMPT_MAX) {
+        return YB_ETOOBIG;
+    }
+    it->prompt = yb_xstrndup(prompt, n);
+    return YB_OK;
+}
+
+/* Shared walk: checks the list, allocates, and calls one item parser per element. */
+static int parse_list(const cJSON *list, struct pending_item **items, size_t *n,
+                      int (*one)(const cJSON *o, struct pending_item *it))
+{
+    if (!cJSON_IsArray(list)) {
+        return YB_EJSON_TYPE;
+    }
+    size_t count = (size_t)cJSON_GetArraySize(list);
+    if (count > PROFILE_PAGE_MAX) {
+        return YB_ETOOBIG;
+    }
+    struct pending_item *out = yb_xcalloc(count ? count : 1, sizeof *out);
+    size_t i = 0;
+    int rc = YB_OK;
+    for (const cJSON *o = list->child; o && rc == YB_OK; o = o->next, i++) {
+        rc = cJSON_IsObject(o) ? one(o, &out[i]) : YB_EJSON_TYPE;
+    }
+    if (rc != YB_OK) {
+        profile_items_free(out, count);
+        return rc;
+    }
+    *items = out;
+    *n = count;
+    return YB_OK;
+}
+
+static int yieldbox_item(const cJSON *o, struct pending_item *it)
+{
+    const char *yid;
+    uint8_t raw[NEAR_HASH_LEN];
+    int rc = json_get_str(o, "yield_id", &yid);
+    if (rc == YB_OK) {
+        /* Round-trip through bytes so only a canonical 32-byte base58 id gets in. */
+        rc = near_hash_parse(yid, strlen(yid), raw);
+    }
+    if (rc == YB_OK) {
+        near_hash_format(raw, it->yield_id);
+        rc = json_get_u64(o, "request_id", &it->request_id);
+    }
+    if (rc == YB_OK) {
+        rc = json_opt_u64(o, "created_height", 0, &it->created_height);
+    }
+    if (rc == YB_OK) {
+        rc = json_get_u64(o, "expires_height", &it->expires_height);
+    }
+    if (rc == YB_OK) {
+        rc = take_prompt(o, it);
+    }
+    return rc;
+}
+
+static int yieldbox_parse(const cJSON *list, struct pending_item **items, size_t *n)
+{
+    return parse_list(list, items, n, yieldbox_item);
+}
+
+static int near_examples_item(const cJSON *o, struct pending_item *it)
+{
+    const cJSON *arr = NULL;
+    int rc = json_get_array(o, "yield_id", &arr);
+    uint8_t raw[NEAR_HASH_LEN];
+    size_t i = 0;
+    for (const cJSON *b = arr ? arr->child : NULL; rc == YB_OK && b; b = b->next, i++) {
+        uint64_t v;
+        if (i >= NEAR_HASH_LEN) {
+            return YB_EMALFORMED;
+        }
+        rc = json_as_u64(b, &v);
+        if (rc == YB_OK && v > 255) {
+            rc = YB_EMALFORMED;
+        }
+        raw[i < NEAR_HASH_LEN ? i : 0] = (uint8_t)v;
+    }
+    if (rc == YB_OK && i != NEAR_HASH_LEN) {
+        rc = YB_EMALFORMED;
+    }
+    if (rc == YB_OK) {
+        near_hash_format(raw, it->yield_id);
+        rc = take_prompt(o, it);
+    }
+    return rc;
+}
+
+static int near_examples_parse(const cJSON *list, struct pending_item **items, size_t *n)
+{
+    return parse_list(list, items, n, near_examples_item);
+}
+
+static int respond_json(cJSON *yield_id, const char *answer, size_t len, char **out)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "yield_id", yield_id);
+    char *copy = yb_xstrndup(answer, len);
+    cJSON_AddStringToObject(o, "response", copy);
+    free(copy);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text) {
+        return YB_ENOMEM;
+    }
+    *out = yb_xstrdup(text);
+    cJSON_free(text);
+    return YB_OK;
+}
+
+static int yieldbox_respond(const char *yield_id, const char *answer, size_t len, char **out)
+{
+    uint8_t raw[NEAR_HASH_LEN];
+    int rc = near_hash_parse(yield_id, strlen(yield_id), raw);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    return respond_json(cJSON_CreateString(yield_id), answer, len, out);
+}
+
+static int near_examples_respond(const char *yield_id, const char *answer, size_t len, char **out)
+{
+    uint8_t raw[NEAR_HASH_LEN];
+    int rc = near_hash_parse(yield_id, strlen(yield_id), raw);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < NEAR_HASH_LEN; i++) {
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(raw[i]));
+    }
+    return respond_json(arr, answer, len, out);
+}
+
+static const struct profile_ops profiles[] = {
+    {
+        .name = "yieldbox",
+        .pending_method = "get_pending_requests",
+        .respond_method = "respond",
+        .pages = true,
+        .parse_pending = yieldbox_parse,
+        .respond_args = yieldbox_respond,
+    },
+    {
+        .name = "near-examples",
+        .pending_method = "list_requests",
+        .respond_method = "respond",
+        .pages = false,
+        .parse_pending = near_examples_parse,
+        .respond_args = near_examples_respond,
+    },
+};
+
+const struct profile_ops *profile_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+        if (strcmp(profiles[i].name, name) == 0) {
+            return &profiles[i];
+        }
+    }
+    return NULL;
+}
+
+int profile_pending_args(const struct profile_ops *p, uint64_t from, uint32_t limit, char **out)
+{
+    char text[96];
+    if (p->pages) {
+        snprintf(text, sizeof text, "{\"from_index\":%llu,\"limit\":%u}", (unsigned long long)from,
+                 limit);
+    } else {
+        snprintf(text, sizeof text, "{}");
+    }
+    *out = yb_xstrdup(text);
+    return YB_OK;
+}

@@ -1,0 +1,62 @@
+/*
+ * profile.h — contract profiles: how a contract lists its pending requests and takes answers.
+ * An ops table per interface; adding one is one table entry in profile.c.
+ *
+ *   "yieldbox"       get_pending_requests {"from_index","limit"} ->
+ *                    [{"request_id","yield_id":"<base58>","prompt","created_height",
+ *                      "expires_height",...}];  respond {"yield_id":"<base58>","response"}
+ *   "near-examples"  list_requests {} -> [{"yield_id":[32 numbers],"prompt"}] (no ids, no
+ *                    heights: the daemon uses first-seen height + timeout_blocks);
+ *                    respond {"yield_id":[32 numbers],"response"}
+ *
+ * Parsing treats the view result as untrusted: every field is type-checked, prompts are capped
+ * (AI_PROMPT_MAX), the list length is capped (PROFILE_PAGE_MAX), and a malformed item makes the
+ * whole page an error rather than being half-read.
+ *
+ * Thread rules: reentrant.
+ */
+#ifndef YB_ORACLE_PROFILE_H
+#define YB_ORACLE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "near.h"
+
+/* Items asked for per page of the pending list (the assistant caps `limit` at 1024). */
+#define PROFILE_PAGE_MAX 1024
+
+struct pending_item {
+    char yield_id[NEAR_HASH_STR_MAX]; /* base58 of the 32-byte data id */
+    uint64_t request_id;              /* 0 when the profile has none */
+    char *prompt;                     /* owned */
+    uint64_t created_height;          /* 0 when unknown */
+    uint64_t expires_height;          /* 0 when unknown */
+};
+
+struct profile_ops {
+    const char *name;
+    const char *pending_method; /* the view */
+    const char *respond_method; /* the call */
+    bool pages;                 /* the view takes from_index/limit */
+    /* Parses the view's result (a JSON array, borrowed) into *items (returned;
+     * profile_items_free) and *n. Errors: YB_EJSON_TYPE, YB_EJSON_MISSING, YB_EMALFORMED,
+     * YB_ETOOBIG. */
+    int (*parse_pending)(const cJSON *list, struct pending_item **items, size_t *n);
+    /* The respond arguments for yield_id (base58, borrowed) and answer[0..len) (borrowed; must
+     * be valid UTF-8 for JSON); *out returned (free()). Errors: YB_EBASE58, YB_EINVAL. */
+    int (*respond_args)(const char *yield_id, const char *answer, size_t len, char **out);
+};
+
+/* The profile named `name` (borrowed), or NULL. */
+const struct profile_ops *profile_find(const char *name);
+/* The view's arguments for one page: {"from_index":from,"limit":limit} when the profile pages,
+ * else {}. *out returned (free()). */
+int profile_pending_args(const struct profile_ops *p, uint64_t from, uint32_t limit, char **out);
+/* Frees n items (taken; NULL allowed). */
+void profile_items_free(struct pending_item *items, size_t n);
+
+#endif

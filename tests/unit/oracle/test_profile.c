@@ -1,0 +1,175 @@
+/*
+ * test_profile.c — oracle/profile: pending lists of both contract interfaces parsed from the
+ * JSON their views return, malformed lists refused as a table, and respond arguments built in
+ * each interface's yield_id spelling.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "json.h"
+#include "profile.h"
+
+/* base58 of the bytes 1..32 */
+static const char *YID = "4wBqpZM9xaSheZzJSMawUKKwhdpChKbZ5eu5ky4Vigw";
+
+static int parse(const struct profile_ops *p, const char *text, struct pending_item **items,
+                 size_t *n)
+{
+    cJSON *j = NULL;
+    assert_int_equal(json_parse(text, strlen(text), 1 << 20, &j, NULL), YB_OK);
+    int rc = p->parse_pending(j, items, n);
+    cJSON_Delete(j);
+    return rc;
+}
+
+static void yid_bytes(char *out, size_t cap)
+{
+    size_t off = 0;
+    off += (size_t)snprintf(out + off, cap - off, "[");
+    for (int i = 1; i <= 32; i++) {
+        off += (size_t)snprintf(out + off, cap - off, "%d%s", i, i < 32 ? "," : "]");
+    }
+}
+
+static void yieldbox_list(void **state)
+{
+    (void)state;
+    const struct profile_ops *p = profile_find("yieldbox");
+    assert_non_null(p);
+    assert_string_equal(p->pending_method, "get_pending_requests");
+    char text[512];
+    snprintf(text, sizeof text,
+             "[{\"request_id\":3,\"yield_id\":\"%s\",\"prompt\":\"What is 2+2?\","
+             "\"requester\":\"u.test\",\"created_height\":50,\"expires_height\":250}]",
+             YID);
+    struct pending_item *items;
+    size_t n;
+    assert_int_equal(parse(p, text, &items, &n), YB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(items[0].yield_id, YID);
+    assert_int_equal(items[0].request_id, 3);
+    assert_int_equal(items[0].expires_height, 250);
+    assert_string_equal(items[0].prompt, "What is 2+2?");
+    profile_items_free(items, n);
+    assert_int_equal(parse(p, "[]", &items, &n), YB_OK);
+    assert_int_equal(n, 0);
+    profile_items_free(items, n);
+    char *args;
+    assert_int_equal(profile_pending_args(p, 1024, 1024, &args), YB_OK);
+    assert_string_equal(args, "{\"from_index\":1024,\"limit\":1024}");
+    free(args);
+}
+
+static void near_examples_list(void **state)
+{
+    (void)state;
+    const struct profile_ops *p = profile_find("near-examples");
+    assert_non_null(p);
+    assert_string_equal(p->pending_method, "list_requests");
+    char bytes[256], text[512];
+    yid_bytes(bytes, sizeof bytes);
+    snprintf(text, sizeof text, "[{\"yield_id\":%s,\"prompt\":\"hi\"}]", bytes);
+    struct pending_item *items;
+    size_t n;
+    assert_int_equal(parse(p, text, &items, &n), YB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(items[0].yield_id, YID);
+    assert_int_equal(items[0].expires_height, 0);
+    profile_items_free(items, n);
+    char *args;
+    assert_int_equal(profile_pending_args(p, 0, 10, &args), YB_OK);
+    assert_string_equal(args, "{}");
+    free(args);
+    assert_null(profile_find("other"));
+}
+
+static void malformed_lists(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *profile, *text;
+        int rc;
+    } cases[] = {
+        {"yieldbox", "{}", YB_EJSON_TYPE},
+        {"yieldbox", "[1]", YB_EJSON_TYPE},
+        {"yieldbox", "[{\"request_id\":1,\"prompt\":\"p\",\"expires_height\":2}]",
+         YB_EJSON_MISSING},
+        {"yieldbox",
+         "[{\"request_id\":1,\"yield_id\":\"0OIl\",\"prompt\":\"p\",\"expires_height\":2}]",
+         YB_EBASE58},
+        {"yieldbox",
+         "[{\"request_id\":1,\"yield_id\":\"abc\",\"prompt\":\"p\",\"expires_height\":2}]",
+         YB_EBASE58},
+        {"yieldbox",
+         "[{\"request_id\":-1,\"yield_id\":\"4wBqpZM9xaSheZzJSMawUKKwhdpChKbZ5eu5ky4Vigw\","
+         "\"prompt\":\"p\",\"expires_height\":2}]",
+         YB_ENUMBER},
+        {"yieldbox",
+         "[{\"request_id\":1,\"yield_id\":\"4wBqpZM9xaSheZzJSMawUKKwhdpChKbZ5eu5ky4Vigw\","
+         "\"prompt\":7,\"expires_height\":2}]",
+         YB_EJSON_TYPE},
+        {"near-examples", "[{\"yield_id\":[1,2,3],\"prompt\":\"p\"}]", YB_EMALFORMED},
+        {"near-examples", "[{\"yield_id\":\"x\",\"prompt\":\"p\"}]", YB_EJSON_TYPE},
+        {"near-examples", "[{\"yield_id\":[256,2,3],\"prompt\":\"p\"}]", YB_EMALFORMED},
+        {"near-examples", "[{\"yield_id\":[\"a\"],\"prompt\":\"p\"}]", YB_ENUMBER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct pending_item *items = NULL;
+        size_t n = 0;
+        int rc = parse(profile_find(cases[i].profile), cases[i].text, &items, &n);
+        if (rc != cases[i].rc) {
+            fail_msg("case %zu: got %d want %d", i, rc, cases[i].rc);
+        }
+    }
+    /* More items than a page may hold. */
+    size_t cap = (PROFILE_PAGE_MAX + 1) * 3 + 8;
+    char *big = malloc(cap);
+    size_t off = 0;
+    big[off++] = '[';
+    for (size_t i = 0; i <= PROFILE_PAGE_MAX; i++) {
+        off += (size_t)snprintf(big + off, cap - off, "%s{}", i ? "," : "");
+    }
+    big[off++] = ']';
+    big[off] = 0;
+    struct pending_item *items;
+    size_t n;
+    assert_int_equal(parse(profile_find("yieldbox"), big, &items, &n), YB_ETOOBIG);
+    free(big);
+}
+
+static void respond_arguments(void **state)
+{
+    (void)state;
+    char *args;
+    assert_int_equal(profile_find("yieldbox")->respond_args(YID, "4\"!", 3, &args), YB_OK);
+    char want[512];
+    snprintf(want, sizeof want, "{\"yield_id\":\"%s\",\"response\":\"4\\\"!\"}", YID);
+    assert_string_equal(args, want);
+    free(args);
+    assert_int_equal(profile_find("near-examples")->respond_args(YID, "ok", 2, &args), YB_OK);
+    char bytes[256];
+    yid_bytes(bytes, sizeof bytes);
+    snprintf(want, sizeof want, "{\"yield_id\":%s,\"response\":\"ok\"}", bytes);
+    assert_string_equal(args, want);
+    free(args);
+    assert_int_equal(profile_find("yieldbox")->respond_args("bad!", "x", 1, &args), YB_EBASE58);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(yieldbox_list),
+        cmocka_unit_test(near_examples_list),
+        cmocka_unit_test(malformed_lists),
+        cmocka_unit_test(respond_arguments),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
