@@ -880,6 +880,17 @@ static void promises_per_call_limit(void **state)
     assert_int_equal(o->n_receipts, 0);
 }
 
+static void input_data_dependencies_limit(void **state)
+{
+    uint64_t n = 128;
+    assert_ok(run(*state, "and_many", &n, 8));
+    n = 129;
+    struct logic_outcome *o = run(*state, "and_many", &n, 8);
+    assert_error(o, LOGIC_ERR_NUMBER_INPUT_DATA_DEPENDENCIES_EXCEEDED);
+    assert_int_equal(o->error.a, 129);
+    assert_int_equal(o->error.b, 128);
+}
+
 static void register_count_limit_and_overwrite_quirk(void **state)
 {
     uint8_t in[9] = {0};
@@ -1221,6 +1232,7 @@ int main(void)
         T(every_import_links_with_nearcores_signature),
         T(promises_per_call_limit),
         T(register_count_limit_and_overwrite_quirk),
+        T(input_data_dependencies_limit),
         T(returned_value_and_storage_value_limits),
         T(per_byte_gas_is_exact),
         T(hostile_arguments_never_break_the_host),

@@ -305,4 +305,10 @@
         (call $read_register (i64.const 1) (i64.const 60008))
         (call $value_return (i64.const 72) (i64.const 60000)))
       (else (call $value_return (i64.const 8) (i64.const 60000)))))
+
+  ;; promise_and over `input` copies of promise 0 (the u64 indices at 8000.. are all 0)
+  (func (export "and_many")
+    (drop (call $load_input))
+    (drop (call $promise_batch_create (i64.const 8) (i64.const 1020)))
+    (drop (call $promise_and (i64.const 8000) (i64.load (i32.const 0)))))
 )
