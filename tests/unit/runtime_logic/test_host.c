@@ -891,6 +891,34 @@ static void input_data_dependencies_limit(void **state)
     assert_int_equal(o->error.b, 128);
 }
 
+/* A store failure is not a contract failure: logic_run returns it and the outcome carries no
+ * effects (the caller aborts the block or retries; nothing is charged to the contract). */
+static int failing_storage_write(void *ext, const uint8_t *key, size_t key_len, const uint8_t *val,
+                                 size_t val_len)
+{
+    return YB_ESTORE;
+}
+
+static void store_failure_is_returned_not_blamed_on_the_contract(void **state)
+{
+    struct fx *f = *state;
+    struct logic_ext_ops ops = mem_ext_ops;
+    ops.storage_write = failing_storage_write;
+    f->ctx.ext = &ops;
+    logic_outcome_fini(&f->out);
+    f->ctx.input = (const uint8_t *)"key";
+    f->ctx.input_len = 3;
+    assert_int_equal(logic_run(&f->ctx, f->module, f->code_len, "swrite", &f->out), YB_ESTORE);
+    assert_int_equal(f->out.return_kind, LOGIC_RETURN_NONE);
+    assert_int_equal(f->out.n_receipts, 0);
+    assert_int_equal(f->out.storage_usage, f->ctx.storage_usage);
+    /* without any ext at all, touching storage is a caller error */
+    f->ctx.ext = NULL;
+    logic_outcome_fini(&f->out);
+    assert_int_equal(logic_run(&f->ctx, f->module, f->code_len, "sread", &f->out), YB_EINVAL);
+    f->ctx.ext = &mem_ext_ops;
+}
+
 static void register_count_limit_and_overwrite_quirk(void **state)
 {
     uint8_t in[9] = {0};
@@ -1233,6 +1261,7 @@ int main(void)
         T(promises_per_call_limit),
         T(register_count_limit_and_overwrite_quirk),
         T(input_data_dependencies_limit),
+        T(store_failure_is_returned_not_blamed_on_the_contract),
         T(returned_value_and_storage_value_limits),
         T(per_byte_gas_is_exact),
         T(hostile_arguments_never_break_the_host),
