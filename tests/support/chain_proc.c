@@ -120,6 +120,38 @@ int chain_proc_http_get(const struct chain_proc *p, const char *path, long *stat
     return 0;
 }
 
+int chain_proc_rpc(const struct chain_proc *p, const char *body, long *status, char **out)
+{
+    struct yb_buf b;
+    yb_buf_init(&b, BODY_MAX);
+    CURL *c = curl_easy_init();
+    if (c == NULL) {
+        return -1;
+    }
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, p->rpc_url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(c);
+    long code = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(h);
+    if (rc != CURLE_OK) {
+        yb_buf_fini(&b);
+        return -1;
+    }
+    *status = code;
+    yb_buf_append_byte(&b, 0);
+    size_t len;
+    *out = (char *)yb_buf_steal(&b, &len);
+    return 0;
+}
+
 /* Starts `run` and waits for /healthz 200 while the child is alive. */
 static int run_and_wait(struct chain_proc *p)
 {

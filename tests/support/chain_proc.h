@@ -64,6 +64,10 @@ int chain_proc_key(const struct chain_proc *p, const char *account, struct keyfi
  * the HTTP status. Returns 0 or -1 (cannot connect). */
 int chain_proc_http_get(const struct chain_proc *p, const char *path, long *status, char **body);
 
+/* POSTs a JSON-RPC request body (borrowed, NUL-terminated) to the RPC root; the answer as a
+ * malloc'd NUL-terminated *out (free()), *status the HTTP status. Returns 0 or -1. */
+int chain_proc_rpc(const struct chain_proc *p, const char *body, long *status, char **out);
+
 /* Kills the child if it still runs (SIGKILL), and removes the home. Safe to call twice. */
 void chain_proc_cleanup(struct chain_proc *p);
 
