@@ -1024,7 +1024,6 @@ static int op_end(struct compiler *c, bool *done)
         /* Control may arrive from elsewhere: a new metered block. */
         gas_begin(c);
     }
-    (void)rc;
     return YB_OK;
 }
 
@@ -1446,7 +1445,7 @@ static int op_prefixed(struct compiler *c)
     /* memory.init / copy / fill, table.init / copy: three i32 operands. */
     rc = pop(c, VM_I32, &p3);
     if (rc == YB_OK) {
-        rc = pop(c, sub == 11 ? VM_I32 : VM_I32, &p2);
+        rc = pop(c, VM_I32, &p2);
     }
     if (rc == YB_OK) {
         rc = pop(c, VM_I32, &p1);
