@@ -198,6 +198,26 @@ static int h_validator_total_stake(struct vm_call *call, void *ctx, const union 
     return YB_OK;
 }
 
+/* current_contract_code(register_id) -> 0 no contract / 1 a local contract, whose code hash
+ * goes to the register (2 and 3, global contracts, do not exist here). */
+static int h_current_contract_code(struct vm_call *call, void *ctx, const union vm_value *a,
+                                   union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    if (logic_pay(l, CONFIG_EXT_BASE)) {
+        return logic_trap(l);
+    }
+    if (!l->ctx->code_hash) {
+        res[0].i64 = 0;
+        return YB_OK;
+    }
+    if (logic_reg_set(l, a[0].i64, l->ctx->code_hash, LOGIC_HASH_LEN)) {
+        return logic_trap(l);
+    }
+    res[0].i64 = 1;
+    return YB_OK;
+}
+
 const struct logic_host_fn host_context_fns[] = {
     {"current_account_id", "I->", h_current_account_id, 0},
     {"signer_account_id", "I->", h_signer_account_id, 0},
@@ -217,5 +237,6 @@ const struct logic_host_fn host_context_fns[] = {
     {"attached_deposit", "I->", h_attached_deposit, 0},
     {"validator_stake", "III->", h_validator_stake, 0},
     {"validator_total_stake", "I->", h_validator_total_stake, 0},
+    {"current_contract_code", "I->I", h_current_contract_code, 0},
     {NULL, NULL, NULL, 0},
 };

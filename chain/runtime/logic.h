@@ -15,9 +15,9 @@
  * are dropped from the outcome.
  *
  * Host functions: the whole `env` ABI of nep519 §3, §5.1, §6 plus ecrecover, validator stake
- * queries, refund_to_account_id, the legacy `gas` counter and the deprecated storage iterators
- * (the tables in host_*.c). Not provided: alt_bn128_*, bls12381_*, p256_verify,
- * current_contract_code, global-contract / state-init / gas-key actions, sandbox_debug_log. A
+ * queries, refund_to_account_id, current_contract_code, the legacy `gas` counter and the
+ * deprecated storage iterators (the tables in host_*.c). Not provided: alt_bn128_*, bls12381_*,
+ * p256_verify, global-contract / state-init / gas-key actions, sandbox_debug_log. A
  * contract importing an `env` function we do not have fails with LOGIC_ERR_LINK naming it.
  *
  * Known differences from nearcore's costs: no touching_trie_node / read_cached_trie_node
@@ -138,6 +138,9 @@ struct logic_ctx {
     size_t n_output_data_receivers;
     /* Who gets this receipt's deposit refund (its refund_to); NULL = the predecessor. */
     const char *refund_to_account_id;
+    /* sha256 of the running contract's code (the account's code_hash), for
+     * current_contract_code; NULL makes that host function report "no contract". */
+    const uint8_t *code_hash;
     /* State access; may be NULL only for code that never touches state (then such a host call
      * fails the call with YB_EINVAL returned from logic_run). */
     const struct logic_ext_ops *ext;

@@ -808,6 +808,23 @@ static void batch_then_to_another_account(void **state)
     assert_int_equal(o->used_gas - o->burnt_gas, prepaid);
 }
 
+static void current_contract_code_reports_the_hash(void **state)
+{
+    struct fx *f = *state;
+    uint8_t hash[32];
+    memset(hash, 0xC0, 32);
+    struct logic_outcome *o = run_actions(f, "code_hash");
+    assert_ok(o);
+    assert_int_equal(ret_u64(o, 0), 0); /* no hash given: no contract */
+    f->ctx.code_hash = hash;
+    o = run_actions(f, "code_hash");
+    assert_ok(o);
+    assert_int_equal(ret_u64(o, 0), 1); /* a local contract */
+    assert_int_equal(o->return_len, 40);
+    assert_memory_equal(o->return_data + 8, hash, 32);
+    f->ctx.code_hash = NULL;
+}
+
 static void legacy_gas_and_deprecated_iterators(void **state)
 {
     struct fx *f = *state;
@@ -1257,6 +1274,7 @@ int main(void)
         T(batch_then_to_another_account),
         T(refund_receiver_and_account_id_checks),
         T(legacy_gas_and_deprecated_iterators),
+        T(current_contract_code_reports_the_hash),
         T(every_import_links_with_nearcores_signature),
         T(promises_per_call_limit),
         T(register_count_limit_and_overwrite_quirk),

@@ -32,6 +32,7 @@
   (import "env" "promise_and" (func $promise_and (param i64 i64) (result i64)))
   (import "env" "promise_return" (func $promise_return (param i64)))
   (import "env" "refund_to_account_id" (func $refund_to_account_id (param i64)))
+  (import "env" "current_contract_code" (func $current_contract_code (param i64) (result i64)))
   (memory 1)
   (data (i32.const 1000) "\00asm\01\00\00\00")
   (data (i32.const 1020) "bob.near")
@@ -114,4 +115,15 @@
     (i64.store (i32.const 3000) (call $batch_create (i64.const 8) (i64.const 1020)))
     (call $set_refund_to (call $promise_and (i64.const 3000) (i64.const 1))
                          (i64.const 10) (i64.const 1030)))
+
+  ;; (kind, then the register's 32 bytes when kind is 1)
+  (func (export "code_hash")
+    (local $k i64)
+    (local.set $k (call $current_contract_code (i64.const 1)))
+    (i64.store (i32.const 60000) (local.get $k))
+    (if (i64.eq (local.get $k) (i64.const 1))
+      (then
+        (call $read_register (i64.const 1) (i64.const 60008))
+        (call $ret (i32.const 40)))
+      (else (call $ret (i32.const 8)))))
 )

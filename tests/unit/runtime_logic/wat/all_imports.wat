@@ -61,6 +61,7 @@
   (import "env" "storage_has_key" (func (param i64 i64) (result i64)))
   (import "env" "validator_stake" (func (param i64 i64 i64)))
   (import "env" "validator_total_stake" (func (param i64)))
+  (import "env" "current_contract_code" (func (param i64) (result i64)))
   (import "env" "gas" (func (param i32)))
   (import "env" "storage_iter_prefix" (func (param i64 i64) (result i64)))
   (import "env" "storage_iter_range" (func (param i64 i64 i64 i64) (result i64)))
