@@ -7,7 +7,6 @@
  * so RPC threads never wait for a block; block production holds mu only to take transactions
  * and, after the commit, to publish the new head and detach the waiters it completes.
  */
-#include <ev.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,78 +25,6 @@
 #define SET_SLOTS         (NODE_MEMPOOL_MAX * 4) /* open addressing: stays under 1/4 full */
 #define FF_MAX            1000000000ULL
 #define PRODUCE_MAX       10000ULL
-
-struct pool_entry {
-    struct tx_signed *st; /* owned */
-    uint8_t *bytes;       /* owned: the signed bytes as received */
-    size_t len;
-};
-
-struct waiter {
-    uint8_t hash[NEAR_HASH_LEN];
-    enum node_wait level;
-    node_tx_done_fn done;
-    void *arg;
-    int64_t since_ms;
-    bool included;
-    uint64_t height;
-    uint8_t block_hash[NEAR_HASH_LEN];
-    struct waiter *next;
-};
-
-enum ctl_kind { CTL_PRODUCE, CTL_FAST_FORWARD, CTL_PATCH };
-
-struct ctl {
-    enum ctl_kind kind;
-    uint64_t n;
-    cJSON *records; /* owned (CTL_PATCH) */
-    node_done_fn done;
-    void *arg;
-    struct ctl *next;
-};
-
-struct node {
-    struct node_config cfg;
-    struct store *store;
-    struct runtime rt;
-    struct node_events *events;
-    struct node_metrics metrics;
-    struct ev_loop *loop;
-    ev_async wake;
-    ev_timer block_timer; /* interval mode */
-    ev_timer soon;        /* on-demand mode: one-shot */
-    ev_timer tick;
-
-    pthread_mutex_t mu;
-    struct node_head head;
-    struct pool_entry *pool;
-    size_t pool_n, pool_cap;
-    uint8_t (*set)[NEAR_HASH_LEN]; /* pending hashes; slot state in set_state */
-    uint8_t *set_state;            /* 0 empty, 1 used, 2 deleted */
-    struct waiter *waiters;
-    struct ctl *ctl_head, *ctl_tail;
-
-    atomic_bool stopping;
-    atomic_int_fast64_t last_tick_ms;
-    atomic_int_fast64_t last_block_ms;
-    uint64_t seq;    /* loop thread: last event sequence number used */
-    uint64_t queued; /* loop thread: receipts the last block left for the next */
-    int run_err;
-};
-
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static uint64_t wall_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
-}
 
 struct node_metrics *node_metrics_of(struct node *node)
 {
@@ -157,12 +84,6 @@ int node_wait_from_str(const char *s, enum node_wait *out)
     return YB_EINVAL;
 }
 
-/* Whether a level needs the tx's receipts to have run, not just its inclusion. */
-static bool wants_execution(enum node_wait w)
-{
-    return w == NODE_WAIT_EXECUTED_OPTIMISTIC || w == NODE_WAIT_EXECUTED || w == NODE_WAIT_FINAL;
-}
-
 /* ---- the pending-hash set (under mu) ---- */
 
 static size_t set_slot(const uint8_t h[NEAR_HASH_LEN])
@@ -196,7 +117,7 @@ static void set_add(struct node *n, const uint8_t h[NEAR_HASH_LEN])
     }
 }
 
-static void set_del(struct node *n, const uint8_t h[NEAR_HASH_LEN])
+void node_pending_forget(struct node *n, const uint8_t h[NEAR_HASH_LEN])
 {
     for (size_t i = set_slot(h), k = 0; k < SET_SLOTS; i = (i + 1) % SET_SLOTS, k++) {
         if (n->set_state[i] == 0) {
@@ -255,7 +176,7 @@ static void waiter_add(struct node *node, const uint8_t hash[NEAR_HASH_LEN], enu
     wt->level = w;
     wt->done = done;
     wt->arg = arg;
-    wt->since_ms = now_ms();
+    wt->since_ms = node_now_ms();
     wt->next = node->waiters;
     node->waiters = wt;
 }
@@ -278,7 +199,7 @@ static void submit_known(struct node *node, struct store_txn *snap, const struct
     if (complete) {
         r.reached = NODE_WAIT_FINAL;
     }
-    if (!wants_execution(w) || complete) {
+    if (!node_wants_execution(w) || complete) {
         done(arg, &r);
         return;
     }
@@ -439,7 +360,7 @@ int node_healthz(struct node *node, struct yb_buf *out)
 {
     struct node_head h;
     node_get_head(node, &h);
-    int64_t silent = now_ms() - atomic_load(&node->last_tick_ms);
+    int64_t silent = node_now_ms() - atomic_load(&node->last_tick_ms);
     bool ok = silent < 5000; /* the tick runs every TICK_S unless the loop is stuck */
     int rc = yb_buf_printf(out, "%s\nheight %llu\n", ok ? "ok" : "stalled",
                            (unsigned long long)h.height);
@@ -450,389 +371,6 @@ int node_healthz(struct node *node, struct yb_buf *out)
 }
 
 /* ---- block production (loop thread) ---- */
-
-static int cmp_hash(const void *a, const void *b)
-{
-    return memcmp(a, b, NEAR_HASH_LEN);
-}
-
-static void add_hash(cJSON *obj, const char *key, const uint8_t h[NEAR_HASH_LEN])
-{
-    char s[64];
-    base58_encode(h, NEAR_HASH_LEN, s, sizeof s);
-    cJSON_AddStringToObject(obj, key, s);
-}
-
-/* The element of an EVENT_JSON log's "data" array with yield_id == data_id, among the outcomes
- * of `account` in this block: the request the contract announced for that yield. */
-static cJSON *find_request(const struct outcome_list *l, const char *account,
-                           const uint8_t data_id[NEAR_HASH_LEN])
-{
-    static const char prefix[] = "EVENT_JSON:";
-    char yid[64];
-    base58_encode(data_id, NEAR_HASH_LEN, yid, sizeof yid);
-    for (size_t i = 0; i < l->n; i++) {
-        const struct outcome *o = &l->v[i];
-        if (strcmp(o->executor_id, account) != 0) {
-            continue;
-        }
-        for (size_t k = 0; k < o->n_logs; k++) {
-            if (strncmp(o->logs[k], prefix, sizeof prefix - 1) != 0) {
-                continue;
-            }
-            const char *j = o->logs[k] + sizeof prefix - 1;
-            cJSON *ev = NULL;
-            if (json_parse(j, strlen(j), 16384, &ev, NULL) != YB_OK) {
-                continue;
-            }
-            const cJSON *data = cJSON_GetObjectItemCaseSensitive(ev, "data");
-            const cJSON *e;
-            cJSON_ArrayForEach(e, data)
-            {
-                const cJSON *y = cJSON_GetObjectItemCaseSensitive(e, "yield_id");
-                if (cJSON_IsString(y) && strcmp(y->valuestring, yid) == 0) {
-                    cJSON *copy = cJSON_Duplicate(e, true);
-                    cJSON_Delete(ev);
-                    return copy;
-                }
-            }
-            cJSON_Delete(ev);
-        }
-    }
-    return NULL;
-}
-
-/* The events of one block, in order: block, tx.outcome per tx, yield.* per yield event. */
-static cJSON *block_events(const struct node_block *b, const struct runtime_block_result *res)
-{
-    cJSON *list = cJSON_CreateArray();
-    cJSON *blk = cJSON_CreateObject();
-    cJSON_AddStringToObject(blk, "topic", "block");
-    json_add_u64(blk, "height", b->height);
-    add_hash(blk, "hash", b->hash);
-    add_hash(blk, "prev_hash", b->prev_hash);
-    json_add_u64(blk, "timestamp_ns", b->timestamp_ns);
-    json_add_u64(blk, "txs", b->n_txs);
-    json_add_u64(blk, "receipts", b->n_receipts);
-    json_add_u64(blk, "gas_burnt", b->gas_burnt);
-    cJSON_AddItemToArray(list, blk);
-    for (size_t i = 0; i < res->outcomes.n; i++) {
-        const struct outcome *o = &res->outcomes.v[i];
-        if (!o->is_tx) {
-            continue;
-        }
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "topic", "tx.outcome");
-        add_hash(e, "tx_hash", o->id);
-        cJSON_AddStringToObject(e, "signer_id", o->executor_id);
-        json_add_u64(e, "height", b->height);
-        add_hash(e, "block_hash", b->hash);
-        cJSON_AddItemToObject(e, "outcome", outcome_to_json(o));
-        cJSON_AddItemToArray(list, e);
-    }
-    for (size_t i = 0; i < res->n_yields; i++) {
-        const struct runtime_yield_event *y = &res->yields[i];
-        const char *topic = y->kind == RUNTIME_YIELD_CREATED   ? "yield.created"
-                            : y->kind == RUNTIME_YIELD_RESUMED ? "yield.resumed"
-                            : y->kind == RUNTIME_YIELD_TIMEOUT ? "yield.timeout"
-                                                               : NULL;
-        if (topic == NULL) {
-            continue; /* EXECUTED: the callback's tx.outcome/receipt says it */
-        }
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "topic", topic);
-        cJSON_AddStringToObject(e, "account", y->account);
-        add_hash(e, "data_id", y->data_id);
-        add_hash(e, "receipt_id", y->receipt_id);
-        json_add_u64(e, "height", b->height);
-        if (y->kind == RUNTIME_YIELD_CREATED) {
-            json_add_u64(e, "expires_height", y->expires_height);
-            cJSON *req = find_request(&res->outcomes, y->account, y->data_id);
-            if (req != NULL) {
-                cJSON_AddItemToObject(e, "request", req);
-            }
-        }
-        cJSON_AddItemToArray(list, e);
-    }
-    return list;
-}
-
-/* Takes up to NODE_MAX_BLOCK_TXS transactions from the front of the mempool. */
-static struct pool_entry *take_txs(struct node *node, size_t *n)
-{
-    pthread_mutex_lock(&node->mu);
-    size_t k = node->pool_n < NODE_MAX_BLOCK_TXS ? node->pool_n : NODE_MAX_BLOCK_TXS;
-    struct pool_entry *v = NULL;
-    if (k > 0) {
-        v = yb_xmalloc(k * sizeof *v);
-        memcpy(v, node->pool, k * sizeof *v);
-        memmove(node->pool, node->pool + k, (node->pool_n - k) * sizeof *v);
-        node->pool_n -= k;
-    }
-    pthread_mutex_unlock(&node->mu);
-    *n = k;
-    return v;
-}
-
-static void free_entries(struct pool_entry *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        tx_signed_free(v[i].st);
-        free(v[i].bytes);
-    }
-    free(v);
-}
-
-/* Puts transactions back at the front after a failed block. */
-static void requeue(struct node *node, struct pool_entry *v, size_t n)
-{
-    pthread_mutex_lock(&node->mu);
-    if (node->pool_n + n > node->pool_cap) {
-        node->pool_cap = node->pool_n + n;
-        node->pool = yb_xrealloc(node->pool, node->pool_cap * sizeof *node->pool);
-    }
-    memmove(node->pool + n, node->pool, node->pool_n * sizeof *v);
-    memcpy(node->pool, v, n * sizeof *v);
-    node->pool_n += n;
-    pthread_mutex_unlock(&node->mu);
-    free(v);
-}
-
-/* Completes the waiters this block satisfied. Called after the commit; hashes is the block's
- * sorted tx hashes plus those dropped as already committed. */
-static void complete_waiters(struct node *node, const struct node_block *b,
-                             uint8_t (*sorted)[NEAR_HASH_LEN], size_t n_sorted, bool executed)
-{
-    pthread_mutex_lock(&node->mu);
-    struct waiter *list = node->waiters;
-    node->waiters = NULL;
-    pthread_mutex_unlock(&node->mu);
-
-    struct node_snapshot snap;
-    bool have_snap = node_snapshot_begin(node, &snap) == YB_OK;
-    struct waiter *keep = NULL, *next;
-    for (struct waiter *w = list; w != NULL; w = next) {
-        next = w->next;
-        bool fire = false;
-        struct node_tx_result r = {.err = YB_OK};
-        memcpy(r.hash, w->hash, NEAR_HASH_LEN);
-        if (!w->included && n_sorted > 0 &&
-            bsearch(w->hash, sorted, n_sorted, NEAR_HASH_LEN, cmp_hash) != NULL) {
-            struct node_tx t;
-            if (have_snap && node_tx_get(snap.txn, w->hash, &t) == YB_OK) {
-                w->included = true;
-                w->height = t.block_height;
-                memcpy(w->block_hash, t.block_hash, NEAR_HASH_LEN);
-                node_tx_fini(&t);
-            }
-        }
-        if (w->included) {
-            r.reached = NODE_WAIT_INCLUDED_FINAL;
-            r.block_height = w->height;
-            memcpy(r.block_hash, w->block_hash, NEAR_HASH_LEN);
-            if (!wants_execution(w->level)) {
-                fire = true;
-            } else if (executed && have_snap) {
-                struct node_outcome *v;
-                size_t n;
-                bool complete = false;
-                if (node_tx_tree(snap.txn, w->hash, &v, &n, &complete) == YB_OK) {
-                    node_outcomes_free(v, n);
-                }
-                if (complete) {
-                    r.reached = NODE_WAIT_FINAL;
-                    fire = true;
-                }
-            }
-        }
-        if (fire) {
-            w->done(w->arg, &r);
-            free(w);
-        } else {
-            w->next = keep;
-            keep = w;
-        }
-    }
-    if (have_snap) {
-        node_snapshot_end(&snap);
-    }
-    (void)b;
-    pthread_mutex_lock(&node->mu);
-    while (keep != NULL) {
-        next = keep->next;
-        keep->next = node->waiters;
-        node->waiters = keep;
-        keep = next;
-    }
-    pthread_mutex_unlock(&node->mu);
-}
-
-/*
- * Produces one block at head + delta: transactions from the mempool, the patch (may be NULL)
- * first, all in one store txn with the block record, tx and outcome records, the head pointer
- * and the event sequence; then commits, publishes events and completes waiters.
- */
-static int produce_block(struct node *node, uint64_t delta, const cJSON *patch)
-{
-    size_t n_take;
-    struct pool_entry *take = take_txs(node, &n_take);
-    struct node_head head;
-    node_get_head(node, &head);
-
-    struct store_txn *snap = NULL, *txn = NULL;
-    int rc = store_snapshot_begin(node->store, &snap);
-    rc = rc ? rc : store_write_begin(node->store, &txn);
-    if (rc != YB_OK) {
-        store_snapshot_end(snap);
-        requeue(node, take, n_take);
-        return rc;
-    }
-    if (patch != NULL) {
-        rc = node_patch_apply(txn, &node->rt, patch);
-    }
-    /* A tx committed earlier (a resend racing its own commit) must not run twice: drop it. */
-    const struct tx_signed **txs = yb_xcalloc(n_take ? n_take : 1, sizeof *txs);
-    size_t n_txs = 0;
-    uint8_t(*seen)[NEAR_HASH_LEN] = yb_xmalloc((n_take ? n_take : 1) * NEAR_HASH_LEN);
-    for (size_t i = 0; i < n_take; i++) {
-        memcpy(seen[i], take[i].st->hash, NEAR_HASH_LEN);
-        if (!node_store_tx_exists(txn, take[i].st->hash)) {
-            txs[n_txs++] = take[i].st;
-        }
-    }
-    struct node_block b = {0};
-    b.height = head.height + delta;
-    b.prev_height = head.height;
-    memcpy(b.prev_hash, head.hash, NEAR_HASH_LEN);
-    uint64_t step_ns = node->cfg.block_time_ms * 1000000ULL;
-    uint64_t ts = head.timestamp_ns + (delta > 1 ? delta * step_ns : 1);
-    uint64_t wall = wall_ns();
-    b.timestamp_ns = wall > ts ? wall : ts;
-    uint8_t seed_in[NEAR_HASH_LEN + 8];
-    memcpy(seed_in, head.hash, NEAR_HASH_LEN);
-    memcpy(seed_in + NEAR_HASH_LEN, &b.height, 8);
-    crypto_sha256(seed_in, sizeof seed_in, b.random_seed);
-    b.gas_price = NODE_GAS_PRICE;
-
-    struct runtime_block_result res;
-    runtime_block_result_init(&res);
-    if (rc == YB_OK) {
-        struct runtime_block blk = {.height = b.height,
-                                    .timestamp_ns = b.timestamp_ns,
-                                    .txs = txs,
-                                    .n_txs = n_txs,
-                                    .verify_signatures = false,
-                                    .block_lookup = node_store_lookup_block,
-                                    .block_lookup_ctx = snap};
-        memcpy(blk.random_seed, b.random_seed, NEAR_HASH_LEN);
-        rc = runtime_apply_block(&node->rt, txn, &blk, &res);
-    }
-    size_t n_receipts = 0;
-    if (rc == YB_OK) {
-        b.n_txs = n_txs;
-        b.tx_hashes = yb_xmalloc((n_txs ? n_txs : 1) * NEAR_HASH_LEN);
-        for (size_t i = 0; i < n_txs; i++) {
-            memcpy(b.tx_hashes[i], txs[i]->hash, NEAR_HASH_LEN);
-        }
-        crypto_sha256((const uint8_t *)b.tx_hashes, n_txs * NEAR_HASH_LEN, b.chunk_hash);
-        b.receipt_ids = yb_xmalloc((res.outcomes.n ? res.outcomes.n : 1) * NEAR_HASH_LEN);
-        for (size_t i = 0; i < res.outcomes.n; i++) {
-            if (!res.outcomes.v[i].is_tx) {
-                memcpy(b.receipt_ids[n_receipts++], res.outcomes.v[i].id, NEAR_HASH_LEN);
-            }
-        }
-        b.n_receipts = n_receipts;
-        b.gas_burnt = res.gas_burnt;
-        b.tokens_burnt = res.tokens_burnt;
-        rc = node_store_block_put(txn, &b);
-    }
-    for (size_t i = 0; rc == YB_OK && i < n_take; i++) {
-        bool included = false;
-        for (size_t k = 0; k < n_txs && !included; k++) {
-            included = txs[k] == take[i].st;
-        }
-        if (included) {
-            rc = node_store_tx_put(txn, take[i].st->hash, b.height, b.hash, take[i].bytes,
-                                   take[i].len);
-        }
-    }
-    for (size_t i = 0; rc == YB_OK && i < res.outcomes.n; i++) {
-        rc = node_store_outcome_put(txn, &res.outcomes.v[i], b.height, b.hash);
-    }
-    cJSON *events = NULL;
-    uint64_t pending = 0;
-    if (rc == YB_OK) {
-        events = block_events(&b, &res);
-        rc = node_store_meta_put(txn, "head", b.height);
-        rc = rc ? rc
-                : node_store_meta_put(txn, "seq", node->seq + (uint64_t)cJSON_GetArraySize(events));
-        rc = rc ? rc : runtime_pending_yields(txn, &pending);
-    }
-    if (rc == YB_OK) {
-        rc = store_commit(txn);
-        txn = NULL;
-    }
-    store_abort(txn);
-    store_snapshot_end(snap);
-    free(txs);
-    if (rc != YB_OK) {
-        log_error("CHAIN-BLOCK", "block %llu failed: %s", (unsigned long long)b.height,
-                  yb_err_str(rc));
-        cJSON_Delete(events);
-        runtime_block_result_fini(&res);
-        node_block_fini(&b);
-        free(seen);
-        requeue(node, take, n_take);
-        return rc;
-    }
-
-    /* Committed: publish the head, then the events, then answer the waiters. */
-    pthread_mutex_lock(&node->mu);
-    node->head.height = b.height;
-    memcpy(node->head.hash, b.hash, NEAR_HASH_LEN);
-    node->head.timestamp_ns = b.timestamp_ns;
-    for (size_t i = 0; i < n_take; i++) {
-        set_del(node, take[i].st->hash);
-    }
-    pthread_mutex_unlock(&node->mu);
-    atomic_store(&node->last_block_ms, now_ms());
-    node->queued = res.n_queued;
-    struct node_metrics *m = &node->metrics;
-    atomic_fetch_add(&m->blocks, 1);
-    atomic_fetch_add(&m->txs, n_txs);
-    atomic_fetch_add(&m->receipts, res.n_receipts);
-    atomic_store(&m->pending_yields, pending);
-    for (size_t i = 0; i < res.n_yields; i++) {
-        if (res.yields[i].kind == RUNTIME_YIELD_RESUMED) {
-            atomic_fetch_add(&m->resumes, 1);
-        } else if (res.yields[i].kind == RUNTIME_YIELD_TIMEOUT) {
-            atomic_fetch_add(&m->timeouts, 1);
-        }
-    }
-    cJSON *e;
-    cJSON_ArrayForEach(e, events)
-    {
-        cJSON *topic = cJSON_DetachItemFromObjectCaseSensitive(e, "topic");
-        node_events_publish(node->events, topic->valuestring, e, ++node->seq);
-        cJSON_Delete(topic);
-    }
-    cJSON_Delete(events);
-    log_debug("CHAIN-BLOCK", "block %llu: %zu txs, %zu receipts, %zu queued",
-              (unsigned long long)b.height, n_txs, res.n_receipts, res.n_queued);
-
-    qsort(seen, n_take, NEAR_HASH_LEN, cmp_hash);
-    complete_waiters(node, &b, seen, n_take, res.outcomes.n > 0);
-    free(seen);
-    runtime_block_result_fini(&res);
-    node_block_fini(&b);
-    free_entries(take, n_take);
-    return YB_OK;
-}
-
-int node_produce_now(struct node *node, uint64_t delta)
-{
-    return produce_block(node, delta, NULL);
-}
 
 /* Runs the control queue, then schedules on-demand work. */
 static void on_wake(struct ev_loop *loop, ev_async *w, int revents)
@@ -854,12 +392,12 @@ static void on_wake(struct ev_loop *loop, ev_async *w, int revents)
         int rc = YB_OK;
         if (c->kind == CTL_PRODUCE) {
             for (uint64_t i = 0; rc == YB_OK && i < c->n; i++) {
-                rc = produce_block(node, 1, NULL);
+                rc = node_produce_now(node, 1, NULL);
             }
         } else if (c->kind == CTL_FAST_FORWARD) {
-            rc = produce_block(node, c->n, NULL);
+            rc = node_produce_now(node, c->n, NULL);
         } else {
-            rc = produce_block(node, 1, c->records);
+            rc = node_produce_now(node, 1, c->records);
         }
         c->done(c->arg, rc);
         cJSON_Delete(c->records);
@@ -879,7 +417,7 @@ static void on_wake(struct ev_loop *loop, ev_async *w, int revents)
 static void on_block_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct node *node = w->data;
-    node->run_err = produce_block(node, 1, NULL);
+    node->run_err = node_produce_now(node, 1, NULL);
     if (node->cfg.mode == NODE_MODE_ON_DEMAND &&
         (node_mempool_size(node) > 0 || node->queued > 0)) {
         ev_timer_set(&node->soon, ON_DEMAND_DELAY_S, 0.);
@@ -892,7 +430,7 @@ static void on_block_timer(struct ev_loop *loop, ev_timer *w, int revents)
 static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct node *node = w->data;
-    int64_t now = now_ms();
+    int64_t now = node_now_ms();
     atomic_store(&node->last_tick_ms, now);
     int64_t last_block = atomic_load(&node->last_block_ms);
     struct waiter *expired = NULL;
@@ -995,8 +533,8 @@ int node_open(const struct node_config *cfg, struct node **out)
     ev_timer_init(&node->tick, on_tick, TICK_S, TICK_S);
     node->tick.data = node;
     ev_timer_start(node->loop, &node->tick);
-    atomic_store(&node->last_tick_ms, now_ms());
-    atomic_store(&node->last_block_ms, now_ms());
+    atomic_store(&node->last_tick_ms, node_now_ms());
+    atomic_store(&node->last_block_ms, node_now_ms());
     /* Receipts may have been left queued by the last block before a restart. */
     node->queued = 1;
     *out = node;

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "err.h"
+#include "json.h"
 #include "log.h"
 #include "mem.h"
 #include "node_int.h"
@@ -71,4 +73,105 @@ void node_events_publish(struct node_events *ev, const char *topic, cJSON *obj, 
         }
     }
     cJSON_free(text);
+}
+
+static void add_hash(cJSON *obj, const char *key, const uint8_t h[NEAR_HASH_LEN])
+{
+    char s[64];
+    base58_encode(h, NEAR_HASH_LEN, s, sizeof s);
+    cJSON_AddStringToObject(obj, key, s);
+}
+
+/* The element of an EVENT_JSON log's "data" array with yield_id == data_id, among the outcomes
+ * of `account` in this block: the request the contract announced for that yield. */
+static cJSON *find_request(const struct outcome_list *l, const char *account,
+                           const uint8_t data_id[NEAR_HASH_LEN])
+{
+    static const char prefix[] = "EVENT_JSON:";
+    char yid[64];
+    base58_encode(data_id, NEAR_HASH_LEN, yid, sizeof yid);
+    for (size_t i = 0; i < l->n; i++) {
+        const struct outcome *o = &l->v[i];
+        if (strcmp(o->executor_id, account) != 0) {
+            continue;
+        }
+        for (size_t k = 0; k < o->n_logs; k++) {
+            if (strncmp(o->logs[k], prefix, sizeof prefix - 1) != 0) {
+                continue;
+            }
+            const char *j = o->logs[k] + sizeof prefix - 1;
+            cJSON *ev = NULL;
+            if (json_parse(j, strlen(j), 16384, &ev, NULL) != YB_OK) {
+                continue;
+            }
+            const cJSON *data = cJSON_GetObjectItemCaseSensitive(ev, "data");
+            const cJSON *e;
+            cJSON_ArrayForEach(e, data)
+            {
+                const cJSON *y = cJSON_GetObjectItemCaseSensitive(e, "yield_id");
+                if (cJSON_IsString(y) && strcmp(y->valuestring, yid) == 0) {
+                    cJSON *copy = cJSON_Duplicate(e, true);
+                    cJSON_Delete(ev);
+                    return copy;
+                }
+            }
+            cJSON_Delete(ev);
+        }
+    }
+    return NULL;
+}
+
+/* The events of one block, in order: block, tx.outcome per tx, yield.* per yield event. */
+cJSON *node_events_of_block(const struct node_block *b, const struct runtime_block_result *res)
+{
+    cJSON *list = cJSON_CreateArray();
+    cJSON *blk = cJSON_CreateObject();
+    cJSON_AddStringToObject(blk, "topic", "block");
+    json_add_u64(blk, "height", b->height);
+    add_hash(blk, "hash", b->hash);
+    add_hash(blk, "prev_hash", b->prev_hash);
+    json_add_u64(blk, "timestamp_ns", b->timestamp_ns);
+    json_add_u64(blk, "txs", b->n_txs);
+    json_add_u64(blk, "receipts", b->n_receipts);
+    json_add_u64(blk, "gas_burnt", b->gas_burnt);
+    cJSON_AddItemToArray(list, blk);
+    for (size_t i = 0; i < res->outcomes.n; i++) {
+        const struct outcome *o = &res->outcomes.v[i];
+        if (!o->is_tx) {
+            continue;
+        }
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "topic", "tx.outcome");
+        add_hash(e, "tx_hash", o->id);
+        cJSON_AddStringToObject(e, "signer_id", o->executor_id);
+        json_add_u64(e, "height", b->height);
+        add_hash(e, "block_hash", b->hash);
+        cJSON_AddItemToObject(e, "outcome", outcome_to_json(o));
+        cJSON_AddItemToArray(list, e);
+    }
+    for (size_t i = 0; i < res->n_yields; i++) {
+        const struct runtime_yield_event *y = &res->yields[i];
+        const char *topic = y->kind == RUNTIME_YIELD_CREATED   ? "yield.created"
+                            : y->kind == RUNTIME_YIELD_RESUMED ? "yield.resumed"
+                            : y->kind == RUNTIME_YIELD_TIMEOUT ? "yield.timeout"
+                                                               : NULL;
+        if (topic == NULL) {
+            continue; /* EXECUTED: the callback's tx.outcome/receipt says it */
+        }
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "topic", topic);
+        cJSON_AddStringToObject(e, "account", y->account);
+        add_hash(e, "data_id", y->data_id);
+        add_hash(e, "receipt_id", y->receipt_id);
+        json_add_u64(e, "height", b->height);
+        if (y->kind == RUNTIME_YIELD_CREATED) {
+            json_add_u64(e, "expires_height", y->expires_height);
+            cJSON *req = find_request(&res->outcomes, y->account, y->data_id);
+            if (req != NULL) {
+                cJSON_AddItemToObject(e, "request", req);
+            }
+        }
+        cJSON_AddItemToArray(list, e);
+    }
+    return list;
 }

@@ -180,7 +180,7 @@ static int init_contract(struct node *node, const struct keyfile *assistant,
     }
     bool complete = false;
     for (int i = 0; rc == YB_OK && i < INIT_MAX_BLOCKS && !complete; i++) {
-        rc = node_produce_now(node, 1);
+        rc = node_produce_now(node, 1, NULL);
         struct node_snapshot snap;
         rc = rc ? rc : node_snapshot_begin(node, &snap);
         if (rc != YB_OK) {
