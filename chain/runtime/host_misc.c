@@ -10,6 +10,7 @@
 
 #include "borsh.h"
 #include "err.h"
+#include "log.h"
 #include "logic_int.h"
 #include "mem.h"
 
@@ -394,7 +395,34 @@ static int h_storage_iter_next(struct vm_call *call, void *ctx, const union vm_v
     return deprecated(call, ctx, "storage_iter_next");
 }
 
+/* sandbox_debug_log(len, ptr): nearcore's sandbox-only debug print. Free of gas and absent
+ * from the outcome (it is not a log of the receipt): the text goes to the operator's log at
+ * debug level. Out-of-bounds memory and bad UTF-8 still fail the call, as in nearcore. */
+static int h_sandbox_debug_log(struct vm_call *call, void *ctx, const union vm_value *a,
+                               union vm_value *res)
+{
+    struct logic *l = logic_enter(call, ctx);
+    struct vm_memory *m = vm_call_memory(call);
+    uint64_t len = a[0].i64, ptr = a[1].i64, end;
+    if (!m || __builtin_add_overflow(ptr, len, &end) || end > vm_memory_size(m)) {
+        logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
+        return logic_trap(l);
+    }
+    const uint8_t *p = vm_memory_data(m) + ptr;
+    if (borsh_check_utf8(p, (size_t)len) != YB_OK) {
+        logic_fail(l, LOGIC_ERR_BAD_UTF8, 0, 0, NULL);
+        return logic_trap(l);
+    }
+    if (log_enabled(LOG_LEVEL_DEBUG)) {
+        int shown = len > LOG_MSG_MAX ? LOG_MSG_MAX : (int)len;
+        log_debug("YB-CONTRACT-DEBUG", "%s: %.*s", l->ctx->current_account_id, shown,
+                  (const char *)p);
+    }
+    return YB_OK;
+}
+
 const struct logic_host_fn host_misc_fns[] = {
+    {"sandbox_debug_log", "II->", h_sandbox_debug_log, 0},
     {"gas", "i->", h_gas, 0},
     {"storage_iter_prefix", "II->I", h_storage_iter_prefix, 0},
     {"storage_iter_range", "IIII->I", h_storage_iter_range, 0},

@@ -15,9 +15,10 @@
  * are dropped from the outcome.
  *
  * Host functions: the whole `env` ABI of nep519 §3, §5.1, §6 plus ecrecover, validator stake
- * queries, refund_to_account_id, current_contract_code, the legacy `gas` counter and the
- * deprecated storage iterators (the tables in host_*.c). Not provided: alt_bn128_*, bls12381_*,
- * p256_verify, global-contract / state-init / gas-key actions, sandbox_debug_log. A
+ * queries, refund_to_account_id, current_contract_code, the legacy `gas` counter, the
+ * deprecated storage iterators and the sandbox's sandbox_debug_log (the tables in host_*.c).
+ * Not provided: alt_bn128_*, bls12381_*, p256_verify, global-contract / state-init / gas-key
+ * actions. A
  * contract importing an `env` function we do not have fails with LOGIC_ERR_LINK naming it.
  *
  * Known differences from nearcore's costs: no touching_trie_node / read_cached_trie_node

@@ -320,6 +320,19 @@ static void log_utf8_and_bad_utf8(void **state)
     assert_string_equal(o->logs[0], "abc");
 }
 
+/* The sandbox debug print costs nothing and never reaches the outcome's logs. */
+static void sandbox_debug_log_is_free_and_not_a_receipt_log(void **state)
+{
+    struct fx *f = *state;
+    uint64_t short_run = run_str(f, "debug_log", "a")->burnt_gas;
+    struct logic_outcome *o = run_str(f, "debug_log", "abcdefgh");
+    assert_ok(o);
+    assert_int_equal(o->n_logs, 0);
+    /* only the input's path through the registers grows with the text, never a log charge */
+    assert_true(o->burnt_gas - short_run < 7 * f->cfg.ext[CONFIG_EXT_LOG_BYTE]);
+    assert_error(run_str(f, "debug_log", "\xff"), LOGIC_ERR_BAD_UTF8);
+}
+
 static void log_count_limit(void **state)
 {
     uint8_t n = 100;
@@ -1244,6 +1257,7 @@ int main(void)
         T(storage_key_over_limit),
         T(log_utf8_and_bad_utf8),
         T(log_count_limit),
+        T(sandbox_debug_log_is_free_and_not_a_receipt_log),
         T(log_total_length_limit),
         T(log_utf16_and_lone_surrogate),
         T(panics_carry_their_message),

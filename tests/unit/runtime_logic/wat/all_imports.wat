@@ -31,6 +31,7 @@
   (import "env" "panic_utf8" (func (param i64 i64)))
   (import "env" "log_utf8" (func (param i64 i64)))
   (import "env" "log_utf16" (func (param i64 i64)))
+  (import "env" "sandbox_debug_log" (func (param i64 i64)))
   (import "env" "abort" (func (param i32 i32 i32 i32)))
   (import "env" "promise_create" (func (param i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_then" (func (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))

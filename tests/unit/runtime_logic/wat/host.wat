@@ -17,6 +17,7 @@
   (import "env" "storage_has_key" (func $storage_has_key (param i64 i64) (result i64)))
   (import "env" "log_utf8" (func $log_utf8 (param i64 i64)))
   (import "env" "log_utf16" (func $log_utf16 (param i64 i64)))
+  (import "env" "sandbox_debug_log" (func $sandbox_debug_log (param i64 i64)))
   (import "env" "panic" (func $panic))
   (import "env" "panic_utf8" (func $panic_utf8 (param i64 i64)))
   (import "env" "abort" (func $abort (param i32 i32 i32 i32)))
@@ -311,4 +312,7 @@
     (drop (call $load_input))
     (drop (call $promise_batch_create (i64.const 8) (i64.const 1020)))
     (drop (call $promise_and (i64.const 8000) (i64.load (i32.const 0)))))
+
+  (func (export "debug_log")
+    (call $sandbox_debug_log (call $load_input) (i64.const 0)))
 )
