@@ -62,6 +62,7 @@ struct compiler {
     struct entry *stack;
     uint32_t sp, stack_cap, max_sp;
     uint32_t npending;
+    uint32_t *lrefs; /* per local: pending local.get entries on the stack */
     uint64_t bytes, max_bytes;
 
     struct ctl *ctls;
@@ -190,12 +191,38 @@ static void ensure_stack(struct compiler *c)
     }
 }
 
+/* Pending-entry bookkeeping. The counts keep every scan for pending entries proportional to
+ * what it finds, and MAX_PENDING bounds how many there are, so a hostile body cannot make
+ * compilation quadratic. */
+#define MAX_PENDING 64
+
+static void pend(struct compiler *c, const struct entry *e)
+{
+    c->npending++;
+    if (e->kind == K_LOCAL) {
+        c->lrefs[e->local]++;
+    }
+}
+
+static void unpend(struct compiler *c, const struct entry *e)
+{
+    c->npending--;
+    if (e->kind == K_LOCAL) {
+        c->lrefs[e->local]--;
+    }
+}
+
+static void materialize_all(struct compiler *c);
+
 static void push_entry(struct compiler *c, uint8_t type, uint8_t kind, uint32_t local, uint64_t v)
 {
+    if (kind != K_SLOT && c->npending >= MAX_PENDING) {
+        materialize_all(c);
+    }
     ensure_stack(c);
     c->stack[c->sp++] = (struct entry){.type = type, .kind = kind, .local = local, .cval = v};
     if (kind != K_SLOT) {
-        c->npending++;
+        pend(c, &c->stack[c->sp - 1]);
     }
     if (c->sp > c->max_sp) {
         c->max_sp = c->sp;
@@ -217,7 +244,7 @@ static void drop_top(struct compiler *c)
 {
     struct entry *e = &c->stack[--c->sp];
     if (e->kind != K_SLOT) {
-        c->npending--;
+        unpend(c, e);
     }
     c->bytes -= type_bytes(e->type);
 }
@@ -268,20 +295,21 @@ static void materialize(struct compiler *c, uint32_t pos)
         }
         emit(c, home(c, pos));
     }
+    unpend(c, e);
     e->kind = K_SLOT;
-    c->npending--;
 }
 
+/* Pending entries are pushed last, so both scans run from the top and stop when done. */
 static void materialize_all(struct compiler *c)
 {
-    for (uint32_t i = 0; c->npending > 0 && i < c->sp; i++) {
+    for (uint32_t i = c->sp; c->npending > 0 && i-- > 0;) {
         materialize(c, i);
     }
 }
 
 static void materialize_local(struct compiler *c, uint32_t local)
 {
-    for (uint32_t i = 0; c->npending > 0 && i < c->sp; i++) {
+    for (uint32_t i = c->sp; c->lrefs[local] > 0 && i-- > 0;) {
         if (c->stack[i].kind == K_LOCAL && c->stack[i].local == local) {
             materialize(c, i);
         }
@@ -932,7 +960,7 @@ static int call_common(struct compiler *c, const struct vm_type *t, enum vm_iop 
         for (uint32_t k = 0; k < np; k++) {
             struct entry *e = &c->stack[base + k];
             if (e->kind != K_SLOT) {
-                c->npending++; /* popped entries no longer count; materialize expects it */
+                pend(c, e); /* popped entries no longer count; materialize expects it */
                 materialize(c, base + k);
             }
         }
@@ -978,7 +1006,7 @@ static int op_end(struct compiler *c, bool *done)
             *e = (struct entry){.type = x->results[k], .kind = K_SLOT};
         }
         if (e->kind != K_SLOT) {
-            c->npending++;
+            pend(c, e);
         }
         c->bytes += type_bytes(e->type);
     }
@@ -1050,7 +1078,7 @@ static int op_else(struct compiler *c)
             ensure_stack(c);
             c->sp++;
             if (c->stack[c->sp - 1].kind != K_SLOT) {
-                c->npending++;
+                pend(c, &c->stack[c->sp - 1]);
             }
             c->bytes += type_bytes(x->results[k]);
         }
@@ -1201,12 +1229,7 @@ static int op_br_table(struct compiler *c)
 
 static bool local_referenced(const struct compiler *c, uint32_t x)
 {
-    for (uint32_t i = 0; c->npending > 0 && i < c->sp; i++) {
-        if (c->stack[i].kind == K_LOCAL && c->stack[i].local == x) {
-            return true;
-        }
-    }
-    return false;
+    return c->lrefs[x] > 0;
 }
 
 static int op_local(struct compiler *c, uint8_t opcode)
@@ -2080,6 +2103,7 @@ int vm_compile_function(struct vm_module *m, uint32_t func_index, struct vm_read
     }
     c.nlocals = (uint32_t)total;
     c.locals = yb_xmalloc(total + 1);
+    c.lrefs = yb_xcalloc(total + 1, sizeof(*c.lrefs));
     memcpy(c.locals, t->vals, t->nparams);
     struct vm_reader again = {.p = groups, .end = r->end, .base = r->base, .err = r->err};
     uint32_t at = t->nparams;
@@ -2111,6 +2135,7 @@ int vm_compile_function(struct vm_module *m, uint32_t func_index, struct vm_read
         f->stack_bytes = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
     }
     free(c.locals);
+    free(c.lrefs);
     free(c.stack);
     free(c.ctls);
     free(c.fix);

@@ -313,6 +313,32 @@ static void hostile_modules_fail_fast(void **state)
     b = module_with_body(&body);
     assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_FEATURE);
     assert_non_null(strstr(err.msg, "SIMD"));
+
+    /* 100,000 pending local.get values, then a local.set of each local: the compiler's
+     * bookkeeping must stay linear (a naive scan of the stack per local.set is 10^10 steps). */
+    struct vm_config big = cfg;
+    big.max_function_body = 4u << 20;
+    big.max_locals = 200000;
+    const uint32_t n = 100000;
+    body.n = 0;
+    put_u8(&body, 1);
+    put_leb(&body, n);
+    put_u8(&body, 0x7f);
+    for (uint32_t i = 0; i < n; i++) {
+        put_u8(&body, 0x20);
+        put_leb(&body, i);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        put(&body, "\x41\x00\x21", 3);
+        put_leb(&body, i);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        put_u8(&body, 0x1a);
+    }
+    put_u8(&body, 0x0b);
+    b = module_with_body(&body);
+    assert_int_equal(load_bytes(&big, &b, &err, &t), YB_OK);
+    assert_true(t < 2.0);
     free(body.p);
 
     /* Over the module size limit. */
