@@ -13,9 +13,8 @@
  * receipts); then the receipts queued by earlier blocks (the delayed queue: every receipt sent
  * to "another shard" — here, the next block — waits there), until block_gas_limit is burnt;
  * then, if the block is not congested, expired yield timeouts, whose PromiseResume(None)
- * receipts go to the next block. New receipts of this block, including
- * refunds, run in the next block at the earliest. PromiseYield receipts are stored at once (instant
- * receipts).
+ * receipts go to the next block. New receipts of this block, refunds included, run in the next
+ * block at the earliest. PromiseYield receipts are stored at once (instant receipts).
  *
  * Thread rules: a struct runtime may be shared by threads for runtime_view_call and
  * runtime_verify_tx (the VM module cache is thread-safe); runtime_apply_block runs on the
