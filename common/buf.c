@@ -34,7 +34,9 @@ void yb_buf_reset(struct yb_buf *b)
 /* Make room for n more bytes plus the terminating NUL. */
 static int reserve(struct yb_buf *b, size_t n)
 {
-    if (n > b->max || b->len > b->max - n) {
+    /* The +1 for the NUL must not wrap either, so a max of SIZE_MAX is one byte smaller. */
+    size_t limit = b->max == SIZE_MAX ? SIZE_MAX - 1 : b->max;
+    if (n > limit || b->len > limit - n) {
         return YB_ETOOBIG;
     }
     size_t need = b->len + n + 1;
@@ -42,11 +44,14 @@ static int reserve(struct yb_buf *b, size_t n)
         return YB_OK;
     }
     size_t cap = b->cap ? b->cap : 64;
-    while (cap < need) {
+    while (cap < need && cap <= (limit + 1) / 2) {
         cap *= 2;
     }
-    if (cap > b->max + 1) {
-        cap = b->max + 1;
+    if (cap > limit + 1) {
+        cap = limit + 1;
+    }
+    if (cap < need) {
+        cap = need; /* need <= limit + 1, so this stays within the cap */
     }
     b->data = yb_xrealloc(b->data, cap);
     b->cap = cap;

@@ -45,6 +45,20 @@ static void huge_length_does_not_wrap(void **state)
     yb_buf_fini(&b);
 }
 
+static void unlimited_max_does_not_wrap(void **state)
+{
+    struct yb_buf b;
+    yb_buf_init(&b, SIZE_MAX);
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(yb_buf_append_str(&b, "0123456789"), YB_OK);
+    }
+    assert_int_equal(b.len, 10000);
+    assert_true(b.cap > b.len);
+    assert_int_equal(b.data[b.len], '\0');
+    assert_int_equal(yb_buf_append(&b, "x", SIZE_MAX), YB_ETOOBIG);
+    yb_buf_fini(&b);
+}
+
 static void steal_hands_over_contents(void **state)
 {
     struct yb_buf b;
@@ -81,6 +95,7 @@ int main(void)
         cmocka_unit_test(append_within_cap_keeps_nul),
         cmocka_unit_test(append_past_cap_fails_and_leaves_buffer_unchanged),
         cmocka_unit_test(huge_length_does_not_wrap),
+        cmocka_unit_test(unlimited_max_does_not_wrap),
         cmocka_unit_test(steal_hands_over_contents),
         cmocka_unit_test(every_error_has_a_message_and_a_name),
     };
