@@ -72,7 +72,16 @@ static void action_fee_parts(const struct tx_action *a, int *base, int *per_byte
     }
 }
 
-uint64_t actions_send_fee(const struct config_runtime *cfg, const struct tx_action *a, bool sir)
+/* nearcore's transfer_send_fee / transfer_exec_fee: a transfer that may create a NEAR-implicit
+ * account prepays the account and its full-access key. */
+static bool creates_implicit(const struct tx_action *a, const char *receiver)
+{
+    return a->type == TX_ACTION_TRANSFER &&
+           near_account_kind(receiver, strlen(receiver)) == NEAR_ACCOUNT_NEAR_IMPLICIT;
+}
+
+uint64_t actions_send_fee(const struct config_runtime *cfg, const struct tx_action *a,
+                          const char *receiver, bool sir)
 {
     int base, per_byte;
     uint64_t bytes;
@@ -81,10 +90,15 @@ uint64_t actions_send_fee(const struct config_runtime *cfg, const struct tx_acti
     if (per_byte >= 0) {
         fee += config_fee_send(cfg, (enum config_fee_kind)per_byte, sir) * bytes;
     }
+    if (creates_implicit(a, receiver)) {
+        fee += config_fee_send(cfg, CONFIG_FEE_CREATE_ACCOUNT, sir) +
+               config_fee_send(cfg, CONFIG_FEE_ADD_FULL_ACCESS_KEY, sir);
+    }
     return fee;
 }
 
-uint64_t actions_exec_fee(const struct config_runtime *cfg, const struct tx_action *a)
+uint64_t actions_exec_fee(const struct config_runtime *cfg, const struct tx_action *a,
+                          const char *receiver)
 {
     int base, per_byte;
     uint64_t bytes;
@@ -92,6 +106,10 @@ uint64_t actions_exec_fee(const struct config_runtime *cfg, const struct tx_acti
     uint64_t fee = config_fee_exec(cfg, (enum config_fee_kind)base);
     if (per_byte >= 0) {
         fee += config_fee_exec(cfg, (enum config_fee_kind)per_byte) * bytes;
+    }
+    if (creates_implicit(a, receiver)) {
+        fee += config_fee_exec(cfg, CONFIG_FEE_CREATE_ACCOUNT) +
+               config_fee_exec(cfg, CONFIG_FEE_ADD_FULL_ACCESS_KEY);
     }
     return fee;
 }
@@ -541,7 +559,7 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
 int actions_apply(struct exec_state *es, size_t index)
 {
     const struct tx_action *a = &es->r->actions[index];
-    uint64_t fee = actions_exec_fee(&es->ac->rt->config, a);
+    uint64_t fee = actions_exec_fee(&es->ac->rt->config, a, es->r->receiver_id);
     es->gas_burnt += fee;
     es->gas_used += fee;
     if (!action_precheck(es, index, a)) {

@@ -18,10 +18,14 @@
 #include "runtime_int.h"
 #include "tx.h"
 
-/* The send part of an action's fee, sir = sender is receiver. cfg and a borrowed. */
-uint64_t actions_send_fee(const struct config_runtime *cfg, const struct tx_action *a, bool sir);
-/* The execution part of an action's fee. */
-uint64_t actions_exec_fee(const struct config_runtime *cfg, const struct tx_action *a);
+/* The send part of an action's fee, sir = sender is receiver. A Transfer to a NEAR-implicit
+ * receiver also pays for creating that account and its key, as nearcore charges it whether or
+ * not the account exists yet. cfg, a and receiver borrowed. */
+uint64_t actions_send_fee(const struct config_runtime *cfg, const struct tx_action *a,
+                          const char *receiver, bool sir);
+/* The execution part of an action's fee (same rule for implicit receivers). */
+uint64_t actions_exec_fee(const struct config_runtime *cfg, const struct tx_action *a,
+                          const char *receiver);
 /* The deposit an action attaches (Transfer, FunctionCall), else 0. */
 yb_u128 actions_deposit(const struct tx_action *a);
 

@@ -290,7 +290,7 @@ static uint64_t prepaid_gas(const struct config_runtime *cfg, const struct recei
 {
     uint64_t g = config_fee_exec(cfg, CONFIG_FEE_ACTION_RECEIPT_CREATION);
     for (size_t i = 0; i < r->n_actions; i++) {
-        g += actions_exec_fee(cfg, &r->actions[i]);
+        g += actions_exec_fee(cfg, &r->actions[i], r->receiver_id);
         if (r->actions[i].type == TX_ACTION_FUNCTION_CALL) {
             g += r->actions[i].u.call.gas;
         }

@@ -22,8 +22,8 @@ int verify_tx_cost(const struct config_runtime *cfg, const struct tx *tx, struct
     yb_u128 deposit = 0;
     for (size_t i = 0; i < tx->n_actions; i++) {
         const struct tx_action *a = &tx->actions[i];
-        burnt += actions_send_fee(cfg, a, sir);
-        remaining += actions_exec_fee(cfg, a);
+        burnt += actions_send_fee(cfg, a, tx->receiver_id, sir);
+        remaining += actions_exec_fee(cfg, a, tx->receiver_id);
         if (a->type == TX_ACTION_FUNCTION_CALL) {
             remaining += a->u.call.gas;
         }

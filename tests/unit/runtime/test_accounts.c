@@ -563,6 +563,15 @@ static void transfer_to_an_implicit_account_creates_it(void **state)
     assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
     assert_int_equal(rt_fixture_final(f, h, NULL), RT_FINAL_SUCCESS);
     assert_true(u128_eq(rt_fixture_balance(f, id), rt_near(2)));
+    /* a transfer to an implicit id also pays for the account and its key (nearcore's
+     * transfer_send_fee / transfer_exec_fee) */
+    uint64_t gas = one_action_gas(f, CONFIG_FEE_TRANSFER, false) +
+                   config_fee_send(cfg(f), CONFIG_FEE_CREATE_ACCOUNT, false) +
+                   config_fee_exec(cfg(f), CONFIG_FEE_CREATE_ACCOUNT) +
+                   config_fee_send(cfg(f), CONFIG_FEE_ADD_FULL_ACCESS_KEY, false) +
+                   config_fee_exec(cfg(f), CONFIG_FEE_ADD_FULL_ACCESS_KEY);
+    assert_true(u128_eq(rt_fixture_balance(f, "alice.test"),
+                        START_BALANCE - rt_near(2) - (yb_u128)gas * cfg(f)->gas_price));
     bool exists = false;
     struct tx_access_key ak;
     assert_int_equal(rt_fixture_get_key(f, id, &pk, &exists, &ak), YB_OK);
