@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "err.h"
+#include "receipt.h"
 #include "rt_fixture.h"
 
 #define START_BALANCE rt_near(100)
@@ -76,6 +77,10 @@ static void transfer_moves_balance_and_burns_exact_fees(void **state)
     assert_int_equal(tx->status, OUTCOME_SUCCESS_RECEIPT_ID);
     assert_int_equal(tx->n_receipt_ids, 1);
     assert_string_equal(tx->executor_id, "alice.test");
+    /* nearcore's id for the receipt a tx becomes: sha256(tx_hash ‖ height ‖ 0) */
+    uint8_t rid[NEAR_HASH_LEN];
+    receipt_id_from_tx(h, 1, rid);
+    assert_memory_equal(tx->receipt_ids[0], rid, NEAR_HASH_LEN);
     assert_int_equal(rt_fixture_block(f), YB_OK);
     const struct outcome *last = NULL;
     assert_int_equal(rt_fixture_final(f, h, &last), RT_FINAL_SUCCESS);
@@ -450,8 +455,14 @@ static void call_without_contract_refunds_deposit_and_gas(void **state)
     const struct outcome *o = NULL;
     assert_int_equal(rt_fixture_final(f, h, &o), RT_FINAL_FAILURE);
     assert_string_equal(o->failure_name, "CodeDoesNotExist");
-    /* two refunds: the deposit (to the predecessor) and the unused gas (to the signer) */
+    /* two refunds: the deposit (to the predecessor) and the unused gas (to the signer), with
+     * ids sha256(parent ‖ height ‖ index) in that order; the receipt ran at height 2 */
     assert_int_equal(o->n_receipt_ids, 2);
+    for (uint64_t i = 0; i < 2; i++) {
+        uint8_t want[NEAR_HASH_LEN];
+        receipt_id_from_parent(o->id, 2, i, want);
+        assert_memory_equal(o->receipt_ids[i], want, NEAR_HASH_LEN);
+    }
     for (size_t i = 0; i < o->n_receipt_ids; i++) {
         const struct outcome *r = rt_fixture_outcome(f, o->receipt_ids[i]);
         assert_non_null(r);
