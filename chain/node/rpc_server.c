@@ -33,6 +33,9 @@
 #define RPC_HEALTHZ_MAX 4096u
 #define RPC_METRICS_MAX (1u << 20)
 #define RPC_URL_MAX     (NODE_ADDR_MAX + 16u)
+/* What nng itself collects: bodies between RPC_BODY_MAX and this get our 413 with a JSON-RPC
+ * error; nng refuses larger ones (by Content-Length, before reading) with a plain 400. */
+#define RPC_BODY_HARD_MAX (RPC_BODY_MAX + (6u << 20))
 
 struct rpc_server {
     struct node *node;
@@ -371,6 +374,20 @@ static void on_rpc(nng_aio *aio)
     void *body = NULL;
     size_t len = 0;
     nng_http_req_get_data(req, &body, &len);
+    if (len > RPC_BODY_MAX) {
+        cJSON *env = cJSON_CreateObject();
+        cJSON_AddStringToObject(env, "jsonrpc", "2.0");
+        cJSON_AddNullToObject(env, "id");
+        cJSON_AddItemToObject(env, "error",
+                              rpc_err_parse("Request body of %zu bytes is over the "
+                                            "%u-byte limit",
+                                            len, RPC_BODY_MAX));
+        char *text = cJSON_PrintUnformatted(env);
+        cJSON_Delete(env);
+        http_finish(aio, 413, "application/json", text, text != NULL ? strlen(text) : 0);
+        free(text);
+        return;
+    }
     dispatch(call_new(srv, aio), body, len);
 }
 
@@ -419,8 +436,7 @@ static int add_handler(struct rpc_server *srv, const char *path, const char *met
         rv = nng_http_handler_set_method(h, method);
     }
     if (rv == 0 && body) {
-        /* nng answers 413 itself for a Content-Length over the cap, before reading it. */
-        rv = nng_http_handler_collect_body(h, true, RPC_BODY_MAX);
+        rv = nng_http_handler_collect_body(h, true, RPC_BODY_HARD_MAX);
     }
     if (rv == 0) {
         rv = nng_http_handler_set_data(h, srv, NULL);

@@ -5,7 +5,8 @@
  *   POST /          JSON-RPC 2.0: status, block, gas_price, query, send_tx, broadcast_tx_async,
  *                   broadcast_tx_commit, tx, EXPERIMENTAL_tx_status,
  *                   EXPERIMENTAL_protocol_config, sandbox_fast_forward, sandbox_patch_state,
- *                   yb_produce_blocks. Bodies over RPC_BODY_MAX are refused by nng with 413.
+ *                   yb_produce_blocks. Bodies over RPC_BODY_MAX get HTTP 413 with a PARSE_ERROR
+ *                   body (much larger ones nng's own 400, unread).
  *                   Every JSON-RPC answer is HTTP 200 (near-rpc.md §7: clients retry 500/408).
  *   GET /status     the `status` result object without the envelope (as nearcore serves it)
  *   GET /healthz    node_healthz: 200 or 503, text/plain

@@ -1,0 +1,55 @@
+/*
+ * rpc_client.h — raw JSON-RPC over libcurl for the RPC integration tests: post any body, get
+ * the HTTP status and the parsed answer, and sign transactions with a home's credential files.
+ * Test-only helpers; failures are reported through cmocka asserts.
+ */
+#ifndef YB_TEST_RPC_CLIENT_H
+#define YB_TEST_RPC_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "chain_proc.h"
+#include "codec.h"
+#include "near.h"
+
+/* POSTs body[0..len) to url; *status gets the HTTP status, *out the parsed JSON (NULL when the
+ * body is not JSON; cJSON_Delete). Returns 0, or -1 when it cannot connect. */
+int rpc_post_raw(const char *url, const char *body, size_t len, long *status, cJSON **out);
+
+/* {"jsonrpc":"2.0","id":"t","method":method,"params":params (taken)} → the whole answer
+ * (returned), asserting HTTP 200 and a JSON body. */
+cJSON *rpc_call(const struct chain_proc *p, const char *method, cJSON *params);
+
+/* rpc_call that asserts success (no "error" key) and returns a copy of "result" (returned). */
+cJSON *rpc_ok(const struct chain_proc *p, const char *method, cJSON *params);
+
+/* rpc_call that asserts an error whose error.cause.name is `cause`; returns the error object
+ * (returned). */
+cJSON *rpc_err(const struct chain_proc *p, const char *method, cJSON *params, const char *cause);
+
+/* Parses a JSON literal (asserts). */
+cJSON *rpc_json(const char *text);
+
+/* The final block's hash and the head height. */
+void rpc_head(const struct chain_proc *p, uint8_t hash[NEAR_HASH_LEN], uint64_t *height);
+
+/* Current nonce of account's key from the home's credential file (view_access_key). */
+uint64_t rpc_nonce(const struct chain_proc *p, const char *account);
+
+/*
+ * Builds base64 of a SignedTransaction from `account`'s credential key: one FunctionCall
+ * (method, args JSON text, 300 Tgas) to receiver when method != NULL, else one Transfer of
+ * `deposit` yocto. nonce 0 = current + 1. Returned (free()). When hash_out is not NULL it gets
+ * the tx hash (base58).
+ */
+char *rpc_sign(const struct chain_proc *p, const char *account, const char *receiver,
+               const char *method, const char *args, yb_u128 deposit, uint64_t nonce,
+               char hash_out[NEAR_HASH_STR_MAX]);
+
+/* yb_produce_blocks {"count"} → the new head height. */
+uint64_t rpc_produce(const struct chain_proc *p, uint64_t count);
+
+#endif
