@@ -75,7 +75,7 @@ int state_code_get(struct store_txn *txn, const char *acc, uint8_t **code, size_
 int state_code_set(struct store_txn *txn, const char *acc, const uint8_t *code, size_t len);
 int state_code_remove(struct store_txn *txn, const char *acc);
 
-/* ---- access keys: value is the borsh AccessKey (see access_key.h); *val returned ---- */
+/* ---- access keys: value is the borsh AccessKey (tx.h tx_access_key); *val returned ---- */
 int state_access_key_get(struct store_txn *txn, const char *acc, const struct near_pubkey *pk,
                          uint8_t **val, size_t *len);
 int state_access_key_set(struct store_txn *txn, const char *acc, const struct near_pubkey *pk,
