@@ -57,7 +57,9 @@ struct request {
     size_t answer_len;
     uint8_t tx_hash[NEAR_HASH_LEN]; /* the last respond sent */
     bool has_tx_hash;
-    uint64_t last_seen_poll; /* the poll round that last saw it pending */
+    uint64_t last_seen_poll;    /* the poll round that last saw it pending */
+    uint64_t first_seen_height; /* chain height when this oracle first saw it */
+    uint64_t started_ms;        /* loop time it was first seen (latency figures) */
 };
 
 /* "seen", "asking", ... (static strings, for logs and metric labels). */

@@ -1,0 +1,1033 @@
+/*
+ * daemon.c — the oracle's event loop: poll, ask, journal, submit, confirm.
+ *
+ * Every HTTP call is a `struct call` on the daemon's list (so shutdown can cancel them); a call
+ * refers to its request by yield_id, never by pointer, because the request may have left the
+ * table (expired, gone from the chain) by the time the call ends.
+ */
+#include "daemon.h"
+
+#include <curl/curl.h>
+#include <ev.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "ai.h"
+#include "codec.h"
+#include "deadline.h"
+#include "err.h"
+#include "journal.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "mem.h"
+#include "profile.h"
+#include "request.h"
+#include "rpc.h"
+#include "signer.h"
+
+/* An AI call shorter than this is not worth starting. */
+#define AI_MIN_BUDGET_MS 50
+/* Respond sends per request before giving up (each one after a send that failed outright). */
+#define TX_MAX_ATTEMPTS 8
+/* send_tx waits for execution: a few blocks, so allow for slow blocks. */
+#define TX_TIMEOUT_MS 60000
+/* Views (block, pending list, access key). */
+#define VIEW_TIMEOUT_MS 10000
+/* Largest chain event accepted (events are hints; a big one is suspicious). */
+#define EVENT_MAX_BYTES (1u << 20)
+/* The pending view's result bytes (a page of 1024 requests with 4 KiB prompts, escaped). */
+#define PENDING_MAX_BYTES (32u << 20)
+
+enum call_kind { CALL_RPC, CALL_AI };
+
+struct daemon;
+
+struct call {
+    struct loop_job job; /* first: loop.c hands back this pointer */
+    struct call *prev, *next;
+    struct daemon *d;
+    enum call_kind kind;
+    char yield_id[NEAR_HASH_STR_MAX]; /* "" for calls not about one request */
+    uint64_t started_ms;
+    /* CALL_RPC */
+    struct rpc_transfer t;
+    void (*on_rpc)(struct call *c, int rc, const cJSON *result, const struct rpc_error *err);
+    /* CALL_AI */
+    CURL *curl;
+    struct curl_slist *headers;
+    struct ai_request req;
+    struct yb_buf body;
+    char retry_after[64];
+    char curl_err[CURL_ERROR_SIZE];
+};
+
+struct daemon {
+    const struct oracle_config *cfg;
+    const struct profile_ops *profile;
+    struct ai_config ai;
+    struct metrics *m;
+    struct ev_loop *ev;
+    struct loop loop;
+    struct signer signer;
+    struct journal *journal;
+    struct request_table reqs;
+    struct deadline_clock clock;
+    struct ai_backoff backoff;
+    struct metrics_server *metrics_srv;
+    struct call *calls; /* every call in flight */
+    uint64_t rpc_id;
+    ev_timer poll_timer;
+    ev_timer kick; /* runs schedule() once soon; re-armed for the next backoff expiry */
+    ev_signal sigint, sigterm;
+    ev_io events_io;
+    nng_socket sub;
+    bool have_sub;
+    /* poll state */
+    bool polling, poll_again, nonce_fetching;
+    uint64_t round;
+    uint64_t page_from;
+    uint8_t block_hash[NEAR_HASH_LEN];
+    bool have_block;
+    unsigned ai_in_flight;
+};
+
+static uint64_t now_ms(struct daemon *d)
+{
+    return (uint64_t)(ev_now(d->ev) * 1000.0);
+}
+
+static uint64_t unix_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ---- calls ---- */
+
+static struct call *call_new(struct daemon *d, enum call_kind kind, const char *yield_id)
+{
+    struct call *c = yb_xcalloc(1, sizeof *c);
+    c->d = d;
+    c->kind = kind;
+    c->started_ms = now_ms(d);
+    if (yield_id) {
+        snprintf(c->yield_id, sizeof c->yield_id, "%s", yield_id);
+    }
+    c->next = d->calls;
+    if (d->calls) {
+        d->calls->prev = c;
+    }
+    d->calls = c;
+    return c;
+}
+
+static void call_free(struct call *c)
+{
+    struct daemon *d = c->d;
+    if (c->prev) {
+        c->prev->next = c->next;
+    } else {
+        d->calls = c->next;
+    }
+    if (c->next) {
+        c->next->prev = c->prev;
+    }
+    if (c->kind == CALL_RPC) {
+        rpc_transfer_fini(&c->t);
+    } else {
+        if (c->curl) {
+            curl_easy_cleanup(c->curl);
+        }
+        curl_slist_free_all(c->headers);
+        ai_request_fini(&c->req);
+        yb_buf_fini(&c->body);
+    }
+    free(c);
+}
+
+static void schedule_soon(struct daemon *d);
+
+static void on_rpc_done(struct loop_job *job, int curl_code)
+{
+    struct call *c = (struct call *)job;
+    cJSON *result = NULL;
+    struct rpc_error err = {0};
+    int rc = rpc_transfer_finish(&c->t, curl_code, &result, &err);
+    c->on_rpc(c, rc, result, &err);
+    cJSON_Delete(result);
+    rpc_error_fini(&err);
+    call_free(c);
+}
+
+/* Starts a JSON-RPC call; params borrowed. On failure nothing is left running. */
+static int rpc_start(struct daemon *d, const char *method, const cJSON *params, long timeout_ms,
+                     const char *yield_id,
+                     void (*cb)(struct call *c, int rc, const cJSON *result,
+                                const struct rpc_error *err))
+{
+    struct call *c = call_new(d, CALL_RPC, yield_id);
+    struct rpc_opts o = {.timeout_ms = timeout_ms, .max_response = PENDING_MAX_BYTES * 5};
+    int rc = rpc_transfer_init(&c->t, d->cfg->rpc_url, &o, method, params, ++d->rpc_id);
+    if (rc == YB_OK) {
+        c->on_rpc = cb;
+        c->job.done = on_rpc_done;
+        rc = loop_add(&d->loop, c->t.curl, &c->job);
+    }
+    if (rc != YB_OK) {
+        log_error("YB-ORACLE-RPC", "cannot start %s: %s", method, yb_err_name(rc));
+        call_free(c);
+    }
+    return rc;
+}
+
+static void log_rpc_failure(const char *id, const char *what, int rc, const struct rpc_error *err)
+{
+    char why[512];
+    log_warn(id, "%s failed: %s", what, rpc_error_describe(rc, err, why, sizeof why));
+}
+
+/* ---- request endings ---- */
+
+static void finish(struct daemon *d, struct request *r, enum request_state to,
+                   enum metrics_outcome outcome, const char *journal_outcome)
+{
+    if (request_transition(r, to) != YB_OK) {
+        return;
+    }
+    atomic_fetch_add(&d->m->outcomes[outcome], 1);
+    int rc = journal_set_done(d->journal, r->yield_id, r->expires_height, journal_outcome);
+    if (rc != YB_OK) {
+        log_error("YB-ORACLE-JOURNAL", "cannot mark %s %s: %s", r->yield_id, journal_outcome,
+                  yb_err_name(rc));
+    }
+}
+
+/* ---- leader election across instances ---- */
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    }
+    return h;
+}
+
+/* True when this instance may work on r now: it leads, or the instances before it in r's
+ * order have had rank × takeover_blocks blocks to answer. */
+static bool my_turn(struct daemon *d, const struct request *r, uint64_t height)
+{
+    uint32_t n = d->cfg->instance_count;
+    if (n <= 1) {
+        return true;
+    }
+    uint32_t leader = (uint32_t)(fnv(r->yield_id) % n);
+    uint32_t rank = (d->cfg->instance_index + n - leader) % n;
+    if (rank == 0) {
+        return true;
+    }
+    uint64_t since = r->created_height ? r->created_height : r->first_seen_height;
+    return height >= since + (uint64_t)rank * d->cfg->takeover_blocks;
+}
+
+/* ---- AI calls ---- */
+
+static size_t on_ai_body(char *p, size_t size, size_t n, void *userp)
+{
+    struct call *c = userp;
+    /* Past the cap the transfer is aborted (returning less than given), and classified as a
+     * transport error: the answer would be refused anyway. */
+    if (yb_buf_append(&c->body, p, size * n) != YB_OK) {
+        return 0;
+    }
+    return size * n;
+}
+
+static size_t on_ai_header(char *p, size_t size, size_t n, void *userp)
+{
+    struct call *c = userp;
+    size_t len = size * n;
+    static const char name[] = "retry-after:";
+    if (len > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) {
+        size_t start = sizeof name - 1;
+        while (start < len && (p[start] == ' ' || p[start] == '\t')) {
+            start++;
+        }
+        size_t end = len;
+        while (end > start && (p[end - 1] == '\r' || p[end - 1] == '\n' || p[end - 1] == ' ')) {
+            end--;
+        }
+        size_t vlen =
+            end - start < sizeof c->retry_after - 1 ? end - start : sizeof c->retry_after - 1;
+        memcpy(c->retry_after, p + start, vlen);
+        c->retry_after[vlen] = 0;
+    }
+    return len;
+}
+
+static void submit(struct daemon *d, struct request *r);
+
+/* Stores the answer (journal first) and moves r to answered. */
+static void take_answer(struct daemon *d, struct request *r, const char *text, size_t len)
+{
+    int rc =
+        journal_put_answer(d->journal, r->yield_id, r->request_id, r->expires_height, text, len);
+    if (rc == YB_EEXIST) {
+        /* Answered before (another path got here first): the journal's answer is the one. */
+        struct journal_entry e;
+        if (journal_get(d->journal, r->yield_id, &e) == YB_OK && e.state != JOURNAL_DONE) {
+            request_set_answer(r, e.answer, e.answer_len);
+            journal_entry_fini(&e);
+            request_transition(r, REQ_ANSWERED);
+            return;
+        }
+        journal_entry_fini(&e);
+        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        return;
+    }
+    if (rc != YB_OK) {
+        log_error("YB-ORACLE-JOURNAL", "cannot journal the answer for %s: %s; not submitting",
+                  r->yield_id, yb_err_name(rc));
+        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        return;
+    }
+    request_set_answer(r, text, len);
+    request_transition(r, REQ_ANSWERED);
+}
+
+static void on_ai_done(struct loop_job *job, int curl_code)
+{
+    struct call *c = (struct call *)job;
+    struct daemon *d = c->d;
+    d->ai_in_flight--;
+    atomic_fetch_sub(&d->m->ai_in_flight, 1);
+    double seconds = (double)(now_ms(d) - c->started_ms) / 1000.0;
+    struct ai_result res;
+    if (curl_code != CURLE_OK) {
+        ai_transport_error(curl_code, c->curl_err[0] ? c->curl_err : curl_easy_strerror(curl_code),
+                           &res);
+        atomic_fetch_add(&d->m->ai_transport_errors, 1);
+    } else {
+        long status = 0;
+        curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+        ai_parse_response(&d->ai, status, c->retry_after[0] ? c->retry_after : NULL,
+                          (int64_t)time(NULL), (const char *)c->body.data, c->body.len, &res);
+        metrics_observe_ai(d->m, seconds);
+    }
+    if ((unsigned)res.cls < METRICS_AI_CLASSES) {
+        atomic_fetch_add(&d->m->ai_calls[res.cls], 1);
+    }
+    struct request *r = request_table_find(&d->reqs, c->yield_id);
+    if (!r || r->state != REQ_ASKING) {
+        ai_result_fini(&res);
+        call_free(c);
+        return;
+    }
+    switch (res.cls) {
+    case AI_OK:
+    case AI_TRUNCATED: {
+        size_t n = ai_utf8_truncate(res.text, res.text_len, d->cfg->answer_max_bytes);
+        log_debug("YB-ORACLE-AI-OK", "%s answered by the AI in %.3f s (%zu bytes%s)", r->yield_id,
+                  seconds, n, n < res.text_len ? ", cut" : "");
+        take_answer(d, r, res.text, n);
+        break;
+    }
+    case AI_PERMANENT_REQUEST: {
+        /* The AI refuses this prompt for good: say so on chain instead of letting it time out. */
+        char text[AI_MESSAGE_MAX + 32];
+        int n = snprintf(text, sizeof text, "error: %s", res.message);
+        log_warn("YB-ORACLE-AI-REFUSED", "%s: AI refused (HTTP %ld): %s; answering with the error",
+                 r->yield_id, res.http_status, res.message);
+        take_answer(d, r, text,
+                    ai_utf8_truncate(text, n > 0 ? (size_t)n : 0, d->cfg->answer_max_bytes));
+        break;
+    }
+    case AI_PERMANENT_BACKEND:
+        log_error("YB-ORACLE-AI-BACKEND", "%s: the AI backend refuses us (HTTP %ld): %s",
+                  r->yield_id, res.http_status, res.message);
+        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        break;
+    case AI_RETRY_LATER:
+    case AI_BAD_RESPONSE:
+    default:
+        if (r->ai_attempts >= d->cfg->ai_max_attempts) {
+            log_warn("YB-ORACLE-AI-GIVEUP", "%s: %u AI attempts failed (last: %s, %s); giving up",
+                     r->yield_id, r->ai_attempts, ai_class_name(res.cls), res.message);
+            finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        } else {
+            uint32_t delay = ai_backoff_delay(&d->backoff, r->ai_attempts - 1, res.retry_after_ms);
+            log_info("YB-ORACLE-AI-RETRY", "%s: %s (HTTP %ld: %s); retry %u in %u ms", r->yield_id,
+                     ai_class_name(res.cls), res.http_status, res.message, r->ai_attempts, delay);
+            atomic_fetch_add(&d->m->retries, 1);
+            r->not_before_ms = now_ms(d) + delay;
+            request_transition(r, REQ_SEEN);
+        }
+        break;
+    }
+    ai_result_fini(&res);
+    call_free(c);
+    schedule_soon(d);
+}
+
+static void ask(struct daemon *d, struct request *r, uint64_t budget_ms)
+{
+    struct call *c = call_new(d, CALL_AI, r->yield_id);
+    int rc = ai_build_request(&d->ai, r->prompt, &c->req);
+    if (rc == YB_ETOOBIG || rc == YB_EINVAL) {
+        call_free(c);
+        log_warn("YB-ORACLE-PROMPT", "%s: prompt refused (%s); answering with the error",
+                 r->yield_id, yb_err_name(rc));
+        request_transition(r, REQ_ASKING);
+        static const char msg[] = "error: prompt too large for the AI backend";
+        take_answer(d, r, msg, sizeof msg - 1);
+        return;
+    }
+    if (rc != YB_OK) {
+        call_free(c);
+        log_error("YB-ORACLE-AI-CONFIG", "cannot build the AI request: %s", yb_err_name(rc));
+        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        return;
+    }
+    c->curl = curl_easy_init();
+    yb_buf_init(&c->body, AI_RESPONSE_MAX);
+    for (size_t i = 0; i < c->req.n_headers; i++) {
+        c->headers = curl_slist_append(c->headers, c->req.headers[i]);
+    }
+    long connect = (long)d->cfg->ai_connect_timeout_ms;
+    if ((uint64_t)connect > budget_ms) {
+        connect = (long)budget_ms;
+    }
+    CURL *e = c->curl;
+    CURLcode cc = curl_easy_setopt(e, CURLOPT_URL, c->req.url);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_POSTFIELDS, c->req.body);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)c->req.body_len);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)budget_ms);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_ai_body);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_ai_header);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->curl_err);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    c->job.done = on_ai_done;
+    if (cc != CURLE_OK || !e || loop_add(&d->loop, e, &c->job) != YB_OK) {
+        call_free(c);
+        log_error("YB-ORACLE-AI-CONFIG", "cannot start an AI call");
+        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        return;
+    }
+    request_transition(r, REQ_ASKING);
+    d->ai_in_flight++;
+    atomic_fetch_add(&d->m->ai_in_flight, 1);
+}
+
+/* ---- respond transactions ---- */
+
+/* The respond's return value from a final execution status: 1 true, 0 false, -1 other. */
+static int respond_value(const cJSON *result, const char **failure)
+{
+    const cJSON *status = NULL;
+    *failure = NULL;
+    if (json_get_object(result, "status", &status) != YB_OK) {
+        return -1;
+    }
+    const cJSON *fail = cJSON_GetObjectItemCaseSensitive(status, "Failure");
+    if (fail) {
+        *failure = "Failure";
+        return -2;
+    }
+    uint8_t *v = NULL;
+    size_t n = 0;
+    if (json_get_base64(status, "SuccessValue", 64, &v, &n) != YB_OK) {
+        return -1;
+    }
+    int out = n == 4 && memcmp(v, "true", 4) == 0 ? 1 : 0;
+    free(v);
+    return out;
+}
+
+static void on_submitted(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
+{
+    struct daemon *d = c->d;
+    atomic_fetch_sub(&d->m->tx_in_flight, 1);
+    struct request *r = request_table_find(&d->reqs, c->yield_id);
+    if (!r || r->state != REQ_SUBMITTED) {
+        return;
+    }
+    uint64_t ak = 0;
+    if (rc == YB_OK) {
+        const char *failure;
+        int v = respond_value(result, &failure);
+        uint64_t ms = now_ms(d) - r->started_ms;
+        if (v == 1) {
+            log_info("YB-ORACLE-ANSWERED", "%s (request %llu) answered, %llu ms after first seen",
+                     r->yield_id, (unsigned long long)r->request_id, (unsigned long long)ms);
+            finish(d, r, REQ_CONFIRMED, METRICS_ANSWERED, "confirmed");
+        } else if (v == 0) {
+            log_info("YB-ORACLE-LOST",
+                     "%s: respond returned false (answered by another, or "
+                     "timed out)",
+                     r->yield_id);
+            finish(d, r, REQ_CONFIRMED, METRICS_LOST, "lost");
+        } else if (v == -2) {
+            char *text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(result, "status"));
+            log_error("YB-ORACLE-TX-FAILED", "%s: respond failed on chain: %.300s", r->yield_id,
+                      text ? text : "?");
+            cJSON_free(text);
+            finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        } else {
+            /* Not final yet (the node stopped waiting): the next poll shows whether it worked;
+             * a repeated respond is harmless (false). */
+            r->not_before_ms = now_ms(d) + d->cfg->poll_interval_ms * 2u;
+            request_transition(r, REQ_ANSWERED);
+        }
+    } else if (rpc_error_is_invalid_nonce(err, &ak)) {
+        log_info("YB-ORACLE-NONCE", "%s: InvalidNonce, the key is at %llu; signing again",
+                 r->yield_id, (unsigned long long)ak);
+        atomic_fetch_add(&d->m->nonce_recoveries, 1);
+        signer_recover(&d->signer, ak);
+        request_transition(r, REQ_ANSWERED);
+    } else {
+        atomic_fetch_add(&d->m->tx_errors, 1);
+        log_rpc_failure("YB-ORACLE-TX-ERROR", "send_tx respond", rc, err);
+        if (r->tx_attempts >= TX_MAX_ATTEMPTS) {
+            finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        } else {
+            uint32_t delay = ai_backoff_delay(&d->backoff, r->tx_attempts - 1, 0);
+            r->not_before_ms = now_ms(d) + delay;
+            request_transition(r, REQ_ANSWERED);
+        }
+    }
+    schedule_soon(d);
+}
+
+static void submit(struct daemon *d, struct request *r)
+{
+    char *args = NULL, *b64 = NULL;
+    uint8_t hash[NEAR_HASH_LEN];
+    uint64_t nonce = 0;
+    int rc = d->profile->respond_args(r->yield_id, r->answer, r->answer_len, &args);
+    if (rc == YB_OK) {
+        rc = signer_function_call(&d->signer, d->cfg->contract_id, d->profile->respond_method, args,
+                                  strlen(args), d->cfg->respond_gas, d->block_hash, &b64, hash,
+                                  &nonce);
+    }
+    free(args);
+    if (rc != YB_OK) {
+        log_error("YB-ORACLE-SIGN", "%s: cannot build the respond: %s", r->yield_id,
+                  yb_err_name(rc));
+        free(b64);
+        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        return;
+    }
+    rc = journal_set_submitted(d->journal, r->yield_id, hash, nonce);
+    if (rc != YB_OK) {
+        log_warn("YB-ORACLE-JOURNAL", "%s: cannot record the tx hash: %s", r->yield_id,
+                 yb_err_name(rc));
+    }
+    memcpy(r->tx_hash, hash, NEAR_HASH_LEN);
+    r->has_tx_hash = true;
+    cJSON *params = cJSON_CreateObject();
+    cJSON_AddStringToObject(params, "signed_tx_base64", b64);
+    cJSON_AddStringToObject(params, "wait_until", "EXECUTED_OPTIMISTIC");
+    free(b64);
+    rc = rpc_start(d, "send_tx", params, TX_TIMEOUT_MS, r->yield_id, on_submitted);
+    cJSON_Delete(params);
+    if (rc != YB_OK) {
+        r->not_before_ms = now_ms(d) + 1000;
+        return;
+    }
+    request_transition(r, REQ_SUBMITTED);
+    atomic_fetch_add(&d->m->tx_sent, 1);
+    atomic_fetch_add(&d->m->tx_in_flight, 1);
+}
+
+/* ---- scheduling ---- */
+
+struct sched {
+    struct daemon *d;
+    uint64_t now, height;
+    uint64_t next_wake; /* earliest not_before in the future, UINT64_MAX = none */
+};
+
+static void schedule_one(struct request *r, void *ctx)
+{
+    struct sched *s = ctx;
+    struct daemon *d = s->d;
+    if (r->state != REQ_SEEN && r->state != REQ_ANSWERED) {
+        return;
+    }
+    if (!my_turn(d, r, s->height)) {
+        return;
+    }
+    if (r->not_before_ms > s->now) {
+        if (r->not_before_ms < s->next_wake) {
+            s->next_wake = r->not_before_ms;
+        }
+        return;
+    }
+    if (r->state == REQ_ANSWERED) {
+        if (d->have_block && d->signer.nonce_known) {
+            submit(d, r);
+        }
+        return;
+    }
+    if (d->ai_in_flight >= d->cfg->concurrency) {
+        return;
+    }
+    uint64_t budget =
+        deadline_ai_budget_ms(&d->clock, r->expires_height, d->cfg->safety_margin_blocks, s->now,
+                              AI_MIN_BUDGET_MS, d->cfg->ai_timeout_ms);
+    if (budget == 0) {
+        if (d->clock.height == 0) {
+            return; /* no height seen yet: cannot judge */
+        }
+        log_warn("YB-ORACLE-EXPIRED", "%s: too late to answer (expires at %llu, chain at ~%llu)",
+                 r->yield_id, (unsigned long long)r->expires_height, (unsigned long long)s->height);
+        finish(d, r, REQ_EXPIRED, METRICS_EXPIRED, "expired");
+        return;
+    }
+    ask(d, r, budget);
+}
+
+static void schedule(struct daemon *d)
+{
+    struct sched s = {.d = d, .now = now_ms(d), .next_wake = UINT64_MAX};
+    s.height = deadline_clock_height(&d->clock, s.now);
+    request_table_each(&d->reqs, schedule_one, &s);
+    if (s.next_wake != UINT64_MAX && !ev_is_active(&d->kick)) {
+        ev_timer_set(&d->kick, (double)(s.next_wake - s.now) / 1000.0, 0.0);
+        ev_timer_start(d->ev, &d->kick);
+    }
+}
+
+static void on_kick(struct ev_loop *ev, ev_timer *w, int revents)
+{
+    (void)ev;
+    (void)revents;
+    schedule(w->data);
+}
+
+static void schedule_soon(struct daemon *d)
+{
+    ev_timer_stop(d->ev, &d->kick);
+    ev_timer_set(&d->kick, 0.0, 0.0);
+    ev_timer_start(d->ev, &d->kick);
+}
+
+/* ---- polling the truth ---- */
+
+static void poll_start(struct daemon *d);
+
+static void add_pending(struct daemon *d, const struct pending_item *it)
+{
+    struct request *r = request_table_find(&d->reqs, it->yield_id);
+    if (r) {
+        r->last_seen_poll = d->round;
+        return;
+    }
+    if (request_table_add(&d->reqs, it->yield_id, it->prompt, &r) != YB_OK) {
+        return;
+    }
+    r->last_seen_poll = d->round;
+    r->request_id = it->request_id;
+    r->created_height = it->created_height;
+    r->first_seen_height = d->clock.height;
+    r->expires_height =
+        it->expires_height
+            ? it->expires_height
+            : (it->created_height ? it->created_height : d->clock.height) + d->cfg->timeout_blocks;
+    r->started_ms = now_ms(d);
+    atomic_fetch_add(&d->m->requests_seen, 1);
+    struct journal_entry e;
+    int rc = journal_get(d->journal, r->yield_id, &e);
+    if (rc == YB_OK) {
+        if (e.state == JOURNAL_DONE) {
+            /* Finished before (possibly by a previous run): never asked again. Restored as a
+             * terminal state without a transition, so no outcome is counted twice. */
+            r->state = strcmp(e.outcome, "expired") == 0 ? REQ_EXPIRED : REQ_FAILED;
+        } else {
+            log_info("YB-ORACLE-RESUBMIT",
+                     "%s: answer found in the journal; resubmitting without "
+                     "asking the AI",
+                     r->yield_id);
+            atomic_fetch_add(&d->m->journal_resubmits, 1);
+            request_set_answer(r, e.answer, e.answer_len);
+            request_transition(r, REQ_ANSWERED);
+        }
+        journal_entry_fini(&e);
+    }
+}
+
+struct sweep {
+    struct daemon *d;
+    char (*gone)[NEAR_HASH_STR_MAX];
+    size_t n, cap;
+};
+
+static void sweep_one(struct request *r, void *ctx)
+{
+    struct sweep *s = ctx;
+    struct daemon *d = s->d;
+    if (r->last_seen_poll == d->round || r->state == REQ_ASKING || r->state == REQ_SUBMITTED) {
+        return;
+    }
+    if (!request_state_is_terminal(r->state)) {
+        /* Left the pending list without our respond: answered by another oracle or timed out. */
+        log_info("YB-ORACLE-GONE", "%s left the pending list in state %s", r->yield_id,
+                 request_state_name(r->state));
+        finish(d, r, REQ_EXPIRED, METRICS_GONE, "gone");
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->gone = yb_xrealloc(s->gone, s->cap * sizeof *s->gone);
+    }
+    memcpy(s->gone[s->n++], r->yield_id, NEAR_HASH_STR_MAX);
+}
+
+static void poll_finished(struct daemon *d, bool ok)
+{
+    d->polling = false;
+    if (ok) {
+        atomic_store(&d->m->last_poll_ok_unix_ms, unix_ms());
+        struct sweep s = {.d = d};
+        request_table_each(&d->reqs, sweep_one, &s);
+        for (size_t i = 0; i < s.n; i++) {
+            request_table_remove(&d->reqs, s.gone[i]);
+        }
+        free(s.gone);
+        atomic_store(&d->m->tracked, (int_fast64_t)d->reqs.count);
+        size_t n = 0;
+        if (journal_count(d->journal, &n) == YB_OK) {
+            atomic_store(&d->m->journal_entries, (int_fast64_t)n);
+        }
+        schedule(d);
+    } else {
+        atomic_fetch_add(&d->m->poll_errors, 1);
+    }
+    if (d->poll_again) {
+        d->poll_again = false;
+        poll_start(d);
+    }
+}
+
+static void fetch_page(struct daemon *d);
+
+static void on_pending(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
+{
+    struct daemon *d = c->d;
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    cJSON *list = NULL;
+    struct pending_item *items = NULL;
+    size_t count = 0;
+    if (rc == YB_OK) {
+        rc = json_get_byte_array(result, "result", PENDING_MAX_BYTES, &bytes, &n);
+    }
+    if (rc == YB_OK) {
+        rc = json_parse((const char *)bytes, n, PENDING_MAX_BYTES, &list, NULL);
+    }
+    if (rc == YB_OK) {
+        rc = d->profile->parse_pending(list, &items, &count);
+    }
+    free(bytes);
+    cJSON_Delete(list);
+    if (rc != YB_OK) {
+        log_rpc_failure("YB-ORACLE-POLL", d->profile->pending_method, rc, err);
+        poll_finished(d, false);
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        add_pending(d, &items[i]);
+    }
+    profile_items_free(items, count);
+    if (d->profile->pages && count == PROFILE_PAGE_MAX) {
+        d->page_from += count;
+        fetch_page(d);
+        return;
+    }
+    poll_finished(d, true);
+}
+
+static void fetch_page(struct daemon *d)
+{
+    char *args = NULL;
+    profile_pending_args(d->profile, d->page_from, PROFILE_PAGE_MAX, &args);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "request_type", "call_function");
+    cJSON_AddStringToObject(p, "finality", "optimistic");
+    cJSON_AddStringToObject(p, "account_id", d->cfg->contract_id);
+    cJSON_AddStringToObject(p, "method_name", d->profile->pending_method);
+    json_add_base64(p, "args_base64", (const uint8_t *)args, strlen(args));
+    free(args);
+    int rc = rpc_start(d, "query", p, VIEW_TIMEOUT_MS, NULL, on_pending);
+    cJSON_Delete(p);
+    if (rc != YB_OK) {
+        poll_finished(d, false);
+    }
+}
+
+static void on_access_key(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
+{
+    struct daemon *d = c->d;
+    d->nonce_fetching = false;
+    uint64_t nonce = 0;
+    if (rc == YB_OK) {
+        rc = json_get_u64(result, "nonce", &nonce);
+    }
+    if (rc != YB_OK) {
+        log_rpc_failure("YB-ORACLE-KEY", "view_access_key", rc, err);
+        return;
+    }
+    signer_recover(&d->signer, nonce);
+    log_info("YB-ORACLE-KEY", "access key nonce %llu", (unsigned long long)nonce);
+    schedule_soon(d);
+}
+
+static void fetch_nonce(struct daemon *d)
+{
+    char pk[NEAR_PUBKEY_STR_MAX];
+    signer_public_key(&d->signer, pk);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "request_type", "view_access_key");
+    cJSON_AddStringToObject(p, "finality", "optimistic");
+    cJSON_AddStringToObject(p, "account_id", d->cfg->account_id);
+    cJSON_AddStringToObject(p, "public_key", pk);
+    d->nonce_fetching = rpc_start(d, "query", p, VIEW_TIMEOUT_MS, NULL, on_access_key) == YB_OK;
+    cJSON_Delete(p);
+}
+
+static void on_block(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
+{
+    struct daemon *d = c->d;
+    const cJSON *header = NULL;
+    uint64_t height = 0;
+    const char *hash = NULL;
+    if (rc == YB_OK) {
+        rc = json_get_object(result, "header", &header);
+    }
+    if (rc == YB_OK) {
+        rc = json_get_u64(header, "height", &height);
+    }
+    if (rc == YB_OK) {
+        rc = json_get_str(header, "hash", &hash);
+    }
+    if (rc == YB_OK) {
+        rc = near_hash_parse(hash, strlen(hash), d->block_hash);
+    }
+    if (rc != YB_OK) {
+        log_rpc_failure("YB-ORACLE-POLL", "block", rc, err);
+        poll_finished(d, false);
+        return;
+    }
+    d->have_block = true;
+    deadline_clock_observe(&d->clock, height, now_ms(d));
+    atomic_store(&d->m->chain_height, height);
+    if (!d->signer.nonce_known && !d->nonce_fetching) {
+        fetch_nonce(d);
+    }
+    d->page_from = 0;
+    fetch_page(d);
+}
+
+static void poll_start(struct daemon *d)
+{
+    if (d->polling) {
+        d->poll_again = true;
+        return;
+    }
+    d->polling = true;
+    d->round++;
+    atomic_fetch_add(&d->m->polls, 1);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "finality", "optimistic");
+    int rc = rpc_start(d, "block", p, VIEW_TIMEOUT_MS, NULL, on_block);
+    cJSON_Delete(p);
+    if (rc != YB_OK) {
+        poll_finished(d, false);
+    }
+}
+
+static void on_poll_timer(struct ev_loop *ev, ev_timer *w, int revents)
+{
+    (void)ev;
+    (void)revents;
+    poll_start(w->data);
+}
+
+/* ---- events: hints to poll now ---- */
+
+static void on_events(struct ev_loop *ev, ev_io *w, int revents)
+{
+    (void)ev;
+    (void)revents;
+    struct daemon *d = w->data;
+    bool poll = false;
+    for (;;) {
+        nng_msg *msg = NULL;
+        int rv = nng_recvmsg(d->sub, &msg, NNG_FLAG_NONBLOCK);
+        if (rv != 0) {
+            break;
+        }
+        atomic_fetch_add(&d->m->events, 1);
+        const char *body = nng_msg_body(msg);
+        size_t len = nng_msg_len(msg);
+        if (len >= 6 && memcmp(body, "yield.", 6) == 0) {
+            poll = true;
+        }
+        nng_msg_free(msg);
+    }
+    if (poll) {
+        poll_start(d);
+    }
+}
+
+static int events_open(struct daemon *d)
+{
+    const char *url = d->cfg->events_url;
+    if (!url || !url[0]) {
+        log_info("YB-ORACLE-EVENTS", "events disabled; polling every %u ms",
+                 d->cfg->poll_interval_ms);
+        return YB_OK;
+    }
+    int rv = nng_sub0_open(&d->sub);
+    rv = rv ? rv : nng_socket_set(d->sub, NNG_OPT_SUB_SUBSCRIBE, "yield.", 6);
+    rv = rv ? rv : nng_socket_set_size(d->sub, NNG_OPT_RECVMAXSZ, EVENT_MAX_BYTES);
+    /* Non-blocking dial: the chain may start after us; nng keeps reconnecting. */
+    rv = rv ? rv : nng_dial(d->sub, url, NULL, NNG_FLAG_NONBLOCK);
+    int fd = -1;
+    rv = rv ? rv : nng_socket_get_int(d->sub, NNG_OPT_RECVFD, &fd);
+    if (rv != 0) {
+        log_error("YB-ORACLE-EVENTS", "cannot subscribe to %s: %s", url, nng_strerror(rv));
+        nng_close(d->sub);
+        return YB_ECONFIG;
+    }
+    d->have_sub = true;
+    ev_io_init(&d->events_io, on_events, fd, EV_READ);
+    d->events_io.data = d;
+    ev_io_start(d->ev, &d->events_io);
+    log_info("YB-ORACLE-EVENTS", "subscribed to %s (hints; polling every %u ms too)", url,
+             d->cfg->poll_interval_ms);
+    return YB_OK;
+}
+
+/* ---- life cycle ---- */
+
+static void on_signal(struct ev_loop *ev, ev_signal *w, int revents)
+{
+    (void)revents;
+    log_info("YB-ORACLE-STOP", "signal %d: stopping", w->signum);
+    ev_break(ev, EVBREAK_ALL);
+}
+
+int daemon_new(const struct oracle_config *cfg, struct metrics *m, struct daemon **out)
+{
+    struct daemon *d = yb_xcalloc(1, sizeof *d);
+    d->cfg = cfg;
+    d->m = m;
+    d->profile = profile_find(cfg->profile);
+    config_ai(cfg, &d->ai);
+    request_table_init(&d->reqs);
+    deadline_clock_init(&d->clock);
+    d->backoff =
+        (struct ai_backoff){.base_ms = cfg->backoff_base_ms,
+                            .cap_ms = cfg->backoff_cap_ms,
+                            .rng = (uint64_t)unix_ms() ^ ((uint64_t)cfg->instance_index << 32)};
+    atomic_store(&m->poll_interval_ms, cfg->poll_interval_ms);
+    d->ev = ev_loop_new(EVFLAG_AUTO);
+    if (!d->profile || !d->ev) {
+        int err = d->ev ? YB_ECONFIG : YB_EINTERNAL;
+        if (d->ev) {
+            ev_loop_destroy(d->ev);
+        }
+        free(d);
+        return err;
+    }
+    int rc = signer_init(&d->signer, cfg->key_file, cfg->account_id);
+    if (rc == YB_OK) {
+        rc = journal_open(cfg->journal_dir, 0, &d->journal);
+    }
+    if (rc == YB_OK) {
+        rc = loop_init(&d->loop, d->ev);
+    }
+    if (rc == YB_OK) {
+        rc = events_open(d);
+    }
+    if (rc == YB_OK && cfg->metrics_listen[0]) {
+        rc = metrics_server_start(m, cfg->metrics_listen, &d->metrics_srv);
+    }
+    if (rc != YB_OK) {
+        daemon_free(d);
+        return rc;
+    }
+    ev_timer_init(&d->poll_timer, on_poll_timer, 0.0, (double)cfg->poll_interval_ms / 1000.0);
+    d->poll_timer.data = d;
+    ev_timer_init(&d->kick, on_kick, 0.0, 0.0);
+    d->kick.data = d;
+    ev_signal_init(&d->sigint, on_signal, SIGINT);
+    ev_signal_init(&d->sigterm, on_signal, SIGTERM);
+    *out = d;
+    return YB_OK;
+}
+
+int daemon_run(struct daemon *d)
+{
+    size_t n = 0;
+    journal_count(d->journal, &n);
+    log_info("YB-ORACLE-START",
+             "answering %s (profile %s) on %s as %s, instance %u/%u, AI %s %s, journal %s (%zu "
+             "entries)",
+             d->cfg->contract_id, d->profile->name, d->cfg->rpc_url, d->cfg->account_id,
+             d->cfg->instance_index, d->cfg->instance_count, d->cfg->ai_backend,
+             d->cfg->ai_base_url, d->cfg->journal_dir, n);
+    ev_signal_start(d->ev, &d->sigint);
+    ev_signal_start(d->ev, &d->sigterm);
+    ev_timer_start(d->ev, &d->poll_timer);
+    ev_run(d->ev, 0);
+    return YB_OK;
+}
+
+void daemon_free(struct daemon *d)
+{
+    if (!d) {
+        return;
+    }
+    while (d->calls) {
+        struct call *c = d->calls;
+        loop_cancel(&d->loop, c->kind == CALL_RPC ? c->t.curl : c->curl);
+        call_free(c);
+    }
+    if (d->ev) {
+        ev_timer_stop(d->ev, &d->poll_timer);
+        ev_timer_stop(d->ev, &d->kick);
+        ev_signal_stop(d->ev, &d->sigint);
+        ev_signal_stop(d->ev, &d->sigterm);
+        if (d->have_sub) {
+            ev_io_stop(d->ev, &d->events_io);
+        }
+    }
+    if (d->loop.multi) {
+        loop_fini(&d->loop);
+    }
+    if (d->have_sub) {
+        nng_close(d->sub);
+    }
+    metrics_server_stop(d->metrics_srv);
+    journal_close(d->journal);
+    signer_fini(&d->signer);
+    request_table_fini(&d->reqs);
+    if (d->ev) {
+        ev_loop_destroy(d->ev);
+    }
+    free(d);
+}
