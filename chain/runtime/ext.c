@@ -13,30 +13,20 @@ void ext_init(struct ext *e, struct store_txn *txn, const char *account)
 {
     e->txn = txn;
     e->account = account;
-    e->scratch = NULL;
 }
 
 void ext_fini(struct ext *e)
 {
-    free(e->scratch);
-    e->scratch = NULL;
+    e->txn = NULL;
 }
 
 static int storage_read(void *ctx, const uint8_t *key, size_t key_len, const uint8_t **val,
                         size_t *val_len)
 {
     struct ext *e = ctx;
-    uint8_t *v = NULL;
-    size_t n = 0;
-    int rc = state_data_get(e->txn, e->account, key, key_len, &v, &n);
-    if (rc != YB_OK) {
-        return rc;
-    }
-    free(e->scratch);
-    e->scratch = v;
-    *val = v;
-    *val_len = n;
-    return YB_OK;
+    /* Borrowed straight from the store: logic may keep it only until its next ext call, and
+     * only an ext call can write to the txn, so the slice outlives every use. */
+    return state_data_peek(e->txn, e->account, key, key_len, val, val_len);
 }
 
 static int storage_write(void *ctx, const uint8_t *key, size_t key_len, const uint8_t *val,

@@ -14,12 +14,11 @@
 #include "logic.h"
 #include "store.h"
 
-/* Caller-owned; ext_init/ext_fini. Values handed to logic are borrowed from `scratch` until the
- * next call, as logic.h requires. */
+/* Caller-owned; ext_init/ext_fini. Values handed to logic are borrowed from the store, valid
+ * until the next write in the txn (which only another ext call can make), as logic.h requires. */
 struct ext {
     struct store_txn *txn; /* borrowed */
     const char *account;   /* borrowed: the current account */
-    uint8_t *scratch;      /* owned: the last value read */
 };
 
 /* The ops table to put in logic_ctx.ext, with &ext as ext_ctx. */

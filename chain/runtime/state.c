@@ -350,6 +350,22 @@ static int data_unwrap(size_t key_len, const struct store_slice *s, const uint8_
     return YB_OK;
 }
 
+int state_data_peek(struct store_txn *txn, const char *acc, const uint8_t *key, size_t key_len,
+                    const uint8_t **val, size_t *val_len)
+{
+    struct key k;
+    int rc = key_data(&k, acc, key, key_len);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    struct store_slice s;
+    rc = store_get(txn, STATE_COL_DATA, k.b, k.n, &s);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    return data_unwrap(key_len, &s, val, val_len);
+}
+
 int state_data_get(struct store_txn *txn, const char *acc, const uint8_t *key, size_t key_len,
                    uint8_t **val, size_t *val_len)
 {

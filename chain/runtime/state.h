@@ -93,6 +93,10 @@ int state_access_key_each(struct store_txn *txn, const char *acc, state_access_k
 /* ---- contract data (storage_*): key up to STATE_DATA_KEY_MAX bytes; *val returned ---- */
 int state_data_get(struct store_txn *txn, const char *acc, const uint8_t *key, size_t key_len,
                    uint8_t **val, size_t *val_len);
+/* The same without a copy: *val is borrowed from the store (valid until the next write in txn,
+ * see store.h). */
+int state_data_peek(struct store_txn *txn, const char *acc, const uint8_t *key, size_t key_len,
+                    const uint8_t **val, size_t *val_len);
 bool state_data_has(struct store_txn *txn, const char *acc, const uint8_t *key, size_t key_len);
 int state_data_set(struct store_txn *txn, const char *acc, const uint8_t *key, size_t key_len,
                    const uint8_t *val, size_t val_len);
