@@ -530,7 +530,7 @@ static void print_table(struct race *r, const struct race_row *rows, size_t n, u
            "user's final result", "nep519 4.4", "respond returned");
     for (size_t i = 0; i < n; i++) {
         const struct race_row *w = &rows[i];
-        char cb[64], fin[RACE_TEXT_MAX + 16];
+        char cb[RACE_TEXT_MAX + 40], fin[2 * RACE_TEXT_MAX + 8];
         snprintf(cb, sizeof cb, "%s at %s", w->callback,
                  offset_text(w->callback_offset, b, sizeof b));
         snprintf(fin, sizeof fin, "%s%s%s%s", w->final, w->answer[0] ? " \"" : "", w->answer,
