@@ -15,6 +15,7 @@
 
 #include <nng/nng.h>
 #include <nng/supplemental/http/http.h>
+#include <nng/supplemental/util/platform.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +34,10 @@
 #define RPC_HEALTHZ_MAX 4096u
 #define RPC_METRICS_MAX (1u << 20)
 #define RPC_URL_MAX     (NODE_ADDR_MAX + 16u)
+/* nng_http_server_stop closes connections at once, aborting replies still being written, and
+ * offers no completion hook for them: after answering parked calls we give those writes this
+ * long (loopback needs microseconds; a slow client gets the closed connection instead). */
+#define RPC_STOP_FLUSH_MS 200
 /* What nng itself collects: bodies between RPC_BODY_MAX and this get our 413 with a JSON-RPC
  * error; nng refuses larger ones (by Content-Length, before reading) with a plain 400. */
 #define RPC_BODY_HARD_MAX (RPC_BODY_MAX + (6u << 20))
@@ -500,13 +505,18 @@ void rpc_server_stop(struct rpc_server *srv)
     }
     pthread_mutex_lock(&srv->mu);
     srv->stopping = true;
+    bool answered_any = false;
     for (struct rpc_call *c = srv->parked; c != NULL; c = c->next) {
         if (!c->answered) {
             c->answered = true;
+            answered_any = true;
             send_envelope(c, "error", rpc_err_internal("node is stopping"));
         }
     }
     pthread_mutex_unlock(&srv->mu);
+    if (answered_any) {
+        nng_msleep(RPC_STOP_FLUSH_MS);
+    }
     nng_http_server_stop(srv->http);
     nng_http_server_release(srv->http);
     srv->http = NULL;

@@ -7,12 +7,15 @@
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <pthread.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -805,6 +808,40 @@ static void test_patch_state(void **state)
     cJSON_Delete(vs);
 }
 
+/* Last: SIGTERM while a send_tx is parked. The waiting client gets an answer (the server answers
+ * parked calls before nng stops), and yb-chain exits 0 — under ASan that includes no leaks. */
+static void test_graceful_stop_with_parked_send(void **state)
+{
+    (void)state;
+    struct parked_send ps = {0};
+    ps.b64 = rpc_sign(&chain, "user.test.near", "test.near", NULL, NULL, 4, 0, NULL);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, send_in_thread, &ps), 0);
+    /* wait until the tx sits in the mempool (manual mode: no block comes), so the call is parked */
+    bool queued = false;
+    for (int i = 0; i < 250 && !queued; i++) {
+        long status;
+        char *body = NULL;
+        assert_int_equal(chain_proc_http_get(&chain, "/metrics", &status, &body), 0);
+        queued = strstr(body, "\nyb_chain_mempool_size 1\n") != NULL;
+        free(body);
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(queued);
+    int st = chain_proc_signal(&chain, SIGTERM);
+    pthread_join(th, NULL);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_non_null(ps.result);
+    const cJSON *e = cJSON_GetObjectItem(ps.result, "error");
+    assert_non_null(e);
+    assert_string_equal(str(cJSON_GetObjectItem(e, "cause"), "name"), "INTERNAL_ERROR");
+    assert_string_equal(str(e, "data"), "node is stopping");
+    cJSON_Delete(ps.result);
+    free(ps.b64);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -819,6 +856,7 @@ int main(void)
         cmocka_unit_test(test_request_times_out_after_fast_forward),
         cmocka_unit_test(test_request_answered_by_oracle),
         cmocka_unit_test(test_patch_state),
+        cmocka_unit_test(test_graceful_stop_with_parked_send),
     };
     return cmocka_run_group_tests_name("rpc", tests, setup, teardown);
 }
