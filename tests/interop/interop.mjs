@@ -5,7 +5,8 @@
 //
 // Reads status and a block, views an account and an access key, calls get_pending_requests on the
 // assistant, sends `request` from the user account and `respond` from the oracle's function-call
-// key, waits for the user's transaction result (answered), then deploys near-hello@0.5.1's
+// key, waits for the user's transaction result (answered), makes near-api-js retry after an
+// InvalidNonce, then deploys near-hello@0.5.1's
 // main.wasm to a new sub-account and calls setValue / getValue through it. Exits non-zero on the
 // first mismatch, naming it.
 import assert from 'node:assert/strict';
@@ -22,6 +23,17 @@ const USER = 'user.test.near';
 const ORACLE = 'oracle.test.near';
 const GAS = 300000000000000n; // 300 Tgas: request parks a yield, respond resumes it
 const step = (what) => console.log(`interop: ${what}`);
+
+// Count InvalidNonce answers on the wire (near-api-js sends JSON-RPC through the global fetch).
+let invalidNonces = 0;
+const wireFetch = globalThis.fetch;
+globalThis.fetch = async (...args) => {
+  const res = await wireFetch(...args);
+  if ((await res.clone().text()).includes('"InvalidNonce"')) {
+    invalidNonces++;
+  }
+  return res;
+};
 
 const credentials = (account) =>
   JSON.parse(fs.readFileSync(`${home}/keys/${account}.json`, 'utf8'));
@@ -85,6 +97,16 @@ assert.equal(result.request_id, record.request_id);
 assert.equal(result.status, 'answered');
 assert.equal(result.answer, 'hi from the oracle');
 step(`user's transaction finished: ${JSON.stringify(result)}`);
+
+// InvalidNonce retry (near-rpc.md §10.2): a second Account object for the same key spends the
+// nonce `user` has cached; user's next transaction gets InvalidNonce, which near-api-js only
+// recognises through data.TxExecutionError.InvalidTxError.InvalidNonce, and then retries.
+const other = new Account(USER, provider, credentials(USER).private_key);
+await other.transfer({ receiverId: 'test.near', amount: 1n });
+await other.transfer({ receiverId: 'test.near', amount: 1n });
+await user.transfer({ receiverId: 'test.near', amount: 2n });
+assert.ok(invalidNonces >= 1, 'the stale nonce was refused with InvalidNonce');
+step('InvalidNonce answered in the shape near-api-js retries on');
 
 // near-hello@0.5.1 on a new sub-account
 const helloKey = KeyPair.fromRandom('ed25519');

@@ -64,3 +64,14 @@ curl -fsS "http://127.0.0.1:$rpc_port/healthz" >/dev/null
 
 cd "$dir"
 YB_RPC_URL="http://127.0.0.1:$rpc_port" YB_HOME="$home/h" node interop.mjs "$wasm"
+
+# A graceful stop must end cleanly too (with an ASan yb-chain this includes the leak check).
+kill -TERM "$pid"
+chain_status=0
+wait "$pid" || chain_status=$?
+pid=""
+if [ "$chain_status" -ne 0 ]; then
+    echo "FAIL: yb-chain exited with status $chain_status after SIGTERM" >&2
+    exit 1
+fi
+echo "yb-chain stopped cleanly"
