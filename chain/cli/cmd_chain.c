@@ -17,7 +17,8 @@
 #include "mem.h"
 #include "output.h"
 
-#define WATCH_RECV_TIMEOUT_MS 250 /* how often `yb watch` checks for Ctrl-C */
+#define WATCH_RECV_TIMEOUT_MS 250        /* how often `yb watch` checks for Ctrl-C */
+#define WATCH_EVENT_MAX       (1u << 20) /* bytes of one event parsed */
 
 /* Runs one sandbox control and prints the new head. */
 static int advance(struct cli *cli, int argc, char **argv, bool fast)
@@ -87,6 +88,55 @@ static void on_sigint(int sig)
     watch_stop = 1;
 }
 
+/* One event for people: the fields that matter per topic (node_events.c), raw JSON for
+ * topics this client does not know. */
+static void print_event_human(const char *topic, const cJSON *d, const char *body, size_t bl)
+{
+    uint64_t h = 0, a = 0, b = 0, gas = 0;
+    const char *s1 = "?", *s2 = "?";
+    char g[32];
+    if (!d) {
+        printf("%-14s %.*s\n", topic, (int)bl, body);
+    } else if (strcmp(topic, "block") == 0) {
+        json_get_u64(d, "height", &h);
+        json_get_u64(d, "txs", &a);
+        json_get_u64(d, "receipts", &b);
+        json_get_u64(d, "gas_burnt", &gas);
+        printf("%-14s %" PRIu64 ": %" PRIu64 " txs, %" PRIu64 " receipts, %s\n", topic, h, a, b,
+               output_gas(gas, g, sizeof g));
+    } else if (strcmp(topic, "tx.outcome") == 0) {
+        const cJSON *o = cJSON_GetObjectItemCaseSensitive(d, "outcome");
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(st, "Failure");
+        char *why = f ? cli_failure_text(f) : NULL;
+        json_get_u64(d, "height", &h);
+        json_get_str(d, "tx_hash", &s1);
+        json_get_str(d, "signer_id", &s2);
+        printf("%-14s %" PRIu64 ": tx %s from %s %s%s\n", topic, h, s1, s2,
+               why ? "refused: " : "accepted", why ? why : "");
+        free(why);
+    } else if (strncmp(topic, "yield.", 6) == 0) {
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(d, "request");
+        const char *prompt = NULL;
+        json_get_u64(d, "height", &h);
+        json_get_str(d, "account", &s1);
+        json_get_str(d, "data_id", &s2);
+        printf("%-14s %" PRIu64 ": %s yield %s", topic, h, s1, s2);
+        if (json_get_u64(d, "expires_height", &a) == YB_OK) {
+            printf(", expires at %" PRIu64, a);
+        }
+        if (req && json_get_u64(req, "request_id", &b) == YB_OK) {
+            printf(", request %" PRIu64, b);
+            if (json_get_str(req, "prompt", &prompt) == YB_OK) {
+                printf(": \"%.60s%s\"", prompt, strlen(prompt) > 60 ? "..." : "");
+            }
+        }
+        printf("\n");
+    } else {
+        printf("%-14s %.*s\n", topic, (int)bl, body);
+    }
+}
+
 /* One message "topic JSON" (node_events.c) printed as a line. */
 static void print_event(struct cli *cli, const char *msg, size_t len)
 {
@@ -94,14 +144,17 @@ static void print_event(struct cli *cli, const char *msg, size_t len)
     size_t tl = sp ? (size_t)(sp - msg) : len;
     const char *body = sp ? sp + 1 : "";
     size_t bl = sp ? len - tl - 1 : 0;
+    char *topic = yb_xstrndup(msg, tl);
+    cJSON *data = NULL;
+    if (json_parse(body, bl, WATCH_EVENT_MAX, &data, NULL) != YB_OK) {
+        data = NULL;
+    }
     if (cli->json) {
         cJSON *o = cJSON_CreateObject();
-        cJSON *data = NULL;
-        char *topic = yb_xstrndup(msg, tl);
         cJSON_AddStringToObject(o, "topic", topic);
-        free(topic);
-        if (json_parse(body, bl, 1u << 20, &data, NULL) == YB_OK) {
+        if (data) {
             cJSON_AddItemToObject(o, "data", data);
+            data = NULL;
         }
         char *text = cJSON_PrintUnformatted(o);
         if (text) {
@@ -110,8 +163,10 @@ static void print_event(struct cli *cli, const char *msg, size_t len)
         }
         cJSON_Delete(o);
     } else {
-        printf("%-20.*s %.*s\n", (int)tl, msg, (int)bl, body);
+        print_event_human(topic, data, body, bl);
     }
+    cJSON_Delete(data);
+    free(topic);
     fflush(stdout);
 }
 

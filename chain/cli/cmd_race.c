@@ -354,6 +354,26 @@ static int race_finish(struct race *r, struct race_row *row, const char *hash, u
     return rc;
 }
 
+/* Nobody but this race may answer its requests: a running yb-oracle would, and every row would
+ * then measure the oracle's timing instead. Checked just before the race's own respond. */
+static int check_untouched(struct race *r, uint64_t request_id)
+{
+    char args[64];
+    cJSON *rec = NULL;
+    const char *status = NULL;
+    snprintf(args, sizeof args, "{\"request_id\":%" PRIu64 "}", request_id);
+    int rc = cli_view(r->cli, r->contract, "get_request", args, &rec, NULL);
+    if (rc == YB_OK && (cJSON_IsNull(rec) || json_get_str(rec, "status", &status) != YB_OK ||
+                        strcmp(status, "pending") != 0)) {
+        rc = cli_fail(r->cli, YB_EBUSY,
+                      "race: request %" PRIu64 " was answered by someone else (is yb-oracle "
+                      "running against this chain?); stop every oracle while racing",
+                      request_id);
+    }
+    cJSON_Delete(rec);
+    return rc;
+}
+
 /* One scenario, start to end. */
 static int race_run(struct race *r, struct race_row *row)
 {
@@ -398,6 +418,9 @@ static int race_run(struct race *r, struct race_row *row)
     }
     if (rc == YB_OK) {
         rc = advance_to(r, x - 2);
+    }
+    if (rc == YB_OK) {
+        rc = check_untouched(r, row->request_id);
     }
     const char *signer = s->kind == RACE_NON_ORACLE ? r->user : RACE_ORACLE;
     if (rc == YB_OK) {
