@@ -132,6 +132,16 @@ int nfx_start(struct nfx *f, enum node_mode mode, uint64_t yield_timeout, bool e
     return 0;
 }
 
+int nfx_start_interval(struct nfx *f, uint64_t block_ms)
+{
+    if (nfx_start(f, NODE_MODE_MANUAL, 0, false) != 0) {
+        return -1;
+    }
+    nfx_stop_keep_home(f);
+    f->cfg.block_time_ms = block_ms;
+    return nfx_resume(f, NODE_MODE_INTERVAL);
+}
+
 void nfx_stop_keep_home(struct nfx *f)
 {
     if (f->running) {

@@ -42,6 +42,8 @@ const char *nfx_wasm(void);
 int nfx_start(struct nfx *f, enum node_mode mode, uint64_t yield_timeout, bool events);
 /* Stops the loop, closes the node, removes the home. Safe when not started. */
 void nfx_stop(struct nfx *f);
+/* nfx_start, then run in interval mode with block_ms. */
+int nfx_start_interval(struct nfx *f, uint64_t block_ms);
 /* Stops and closes the node but keeps the home; nfx_resume reopens it in `mode`. */
 void nfx_stop_keep_home(struct nfx *f);
 int nfx_resume(struct nfx *f, enum node_mode mode);

@@ -330,6 +330,94 @@ static void test_fast_forward_times_out_request(void **state)
     nfx_wait_fini(&ff);
 }
 
+static void test_oracle_respond_resumes(void **state)
+{
+    struct nfx *f = *state;
+    assert_int_equal(nfx_start(f, NODE_MODE_MANUAL, 0, true), 0);
+    nng_socket sub;
+    assert_int_equal(nng_sub0_open(&sub), 0);
+    assert_int_equal(nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "yield.", 6), 0);
+    assert_int_equal(nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 5000), 0);
+    assert_int_equal(nng_dial(sub, f->cfg.events_addr, NULL, 0), 0);
+    usleep(200 * 1000);
+
+    struct nfx_wait w, wr;
+    nfx_wait_init(&w);
+    nfx_wait_init(&wr);
+    uint8_t hash[NEAR_HASH_LEN], rhash[NEAR_HASH_LEN];
+    assert_int_equal(nfx_call(f, NODE_GENESIS_USER, NODE_GENESIS_ASSISTANT, "request",
+                              "{\"prompt\":\"6*7?\"}", NODE_WAIT_FINAL, &w, hash),
+                     YB_OK);
+    assert_int_equal(nfx_produce(f, 2), YB_OK);
+    uint64_t seq = 0;
+    cJSON *created = next_event(sub, "yield.created", &seq);
+    assert_non_null(created);
+    const char *data_id;
+    assert_int_equal(json_get_str(created, "data_id", &data_id), YB_OK);
+    char args[160];
+    snprintf(args, sizeof args, "{\"yield_id\":\"%s\",\"response\":\"42\"}", data_id);
+    cJSON_Delete(created);
+
+    /* The oracle's key may call respond on the assistant, and nothing else. */
+    cJSON *invalid = NULL;
+    struct yb_buf b;
+    yb_buf_init(&b, TX_MAX_SIZE);
+    assert_int_equal(nfx_sign(f, NODE_GENESIS_ORACLE, NODE_GENESIS_ORACLE, NODE_GENESIS_ASSISTANT,
+                              "add_oracle", "{\"account_id\":\"x.test.near\"}", 0, &b),
+                     YB_OK);
+    assert_int_equal(
+        node_submit_tx(f->node, b.data, b.len, NODE_WAIT_NONE, nfx_on_done, &wr, NULL, &invalid),
+        YB_ERUNTIME_INVALID_TX);
+    char *text = cJSON_PrintUnformatted(invalid);
+    assert_non_null(strstr(text, "MethodNameMismatch"));
+    free(text);
+    cJSON_Delete(invalid);
+    yb_buf_fini(&b);
+
+    assert_int_equal(nfx_call(f, NODE_GENESIS_ORACLE, NODE_GENESIS_ASSISTANT, "respond", args,
+                              NODE_WAIT_EXECUTED, &wr, rhash),
+                     YB_OK);
+    assert_int_equal(nfx_produce(f, 4), YB_OK);
+    cJSON *resumed = next_event(sub, "yield.resumed", &seq);
+    assert_non_null(resumed);
+    cJSON_Delete(resumed);
+    nfx_wait_for(&wr, 5000);
+    assert_int_equal(wr.r.err, YB_OK);
+    char *rv = nfx_final_value(f, rhash);
+    assert_string_equal(rv, "true");
+    free(rv);
+    nfx_wait_for(&w, 5000);
+    assert_int_equal(w.r.reached, NODE_WAIT_FINAL);
+    char *value = nfx_final_value(f, hash);
+    assert_non_null(strstr(value, "\"status\":\"answered\""));
+    assert_non_null(strstr(value, "42"));
+    free(value);
+
+    struct yb_buf m;
+    yb_buf_init(&m, 1 << 16);
+    assert_int_equal(node_metrics_render(f->node, &m), YB_OK);
+    yb_buf_append_byte(&m, 0);
+    assert_non_null(strstr((char *)m.data, "yb_chain_yield_resumes_total 1\n"));
+    assert_non_null(strstr((char *)m.data, "yb_chain_yield_timeouts_total 0\n"));
+    yb_buf_fini(&m);
+    nng_close(sub);
+    nfx_wait_fini(&w);
+    nfx_wait_fini(&wr);
+}
+
+static void test_interval_mode_ticks(void **state)
+{
+    struct nfx *f = *state;
+    assert_int_equal(nfx_start_interval(f, 50), 0);
+    struct node_head h0, h1;
+    node_get_head(f->node, &h0);
+    usleep(600 * 1000);
+    node_get_head(f->node, &h1);
+    /* ~12 blocks at 50 ms; leave room for a loaded machine. */
+    assert_true(h1.height >= h0.height + 4);
+    assert_true(h1.timestamp_ns > h0.timestamp_ns);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +427,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_admission_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patch_state_writes_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fast_forward_times_out_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_oracle_respond_resumes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interval_mode_ticks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
