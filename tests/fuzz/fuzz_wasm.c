@@ -2,7 +2,9 @@
  * fuzz_wasm.c — arbitrary bytes through the whole engine: decode → validate → compile →
  * instantiate (every function import bound to a trapping host function) → call each exported
  * function with zero arguments. Small limits keep every input cheap: a gas budget for the whole
- * input, a few pages of memory, small tables. The engine must return errors or traps, never
+ * input, a few pages of memory, small tables. Inputs of odd length run under NEAR's rules
+ * instead (the module's memory replaced by 1,024..2,048 lazily zeroed pages, 1 table, 64
+ * params), so the memory override is fuzzed too. The engine must return errors or traps, never
  * crash, leak or hang.
  */
 #include <stddef.h>
@@ -16,10 +18,10 @@
 #include "vm.h"
 
 /* Instructions one input may execute in total (start function and every export together). */
-#define FUZZ_INSTRUCTIONS 200000ull
-#define FUZZ_MAX_PAGES 16u
+#define FUZZ_INSTRUCTIONS       200000ull
+#define FUZZ_MAX_PAGES          16u
 #define FUZZ_MAX_TABLE_ELEMENTS 10000u
-#define FUZZ_MAX_EXPORTS 1000u
+#define FUZZ_MAX_EXPORTS        1000u
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -62,9 +64,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct vm_error err;
     struct vm_trap trap;
 
-    vm_config_default(&cfg);
-    cfg.max_memory_pages = FUZZ_MAX_PAGES;
-    cfg.max_table_elements = FUZZ_MAX_TABLE_ELEMENTS;
+    if (size % 2 == 1) {
+        vm_config_near(&cfg);
+    } else {
+        vm_config_default(&cfg);
+        cfg.max_memory_pages = FUZZ_MAX_PAGES;
+        cfg.max_table_elements = FUZZ_MAX_TABLE_ELEMENTS;
+    }
     cfg.max_imports_exports = FUZZ_MAX_EXPORTS;
     if (vm_module_load(&cfg, data, size, &m, &err) != YB_OK) {
         return 0;
