@@ -31,6 +31,8 @@ struct rpc_call {
     /* what a parked transaction call answers with */
     int tx_kind; /* enum rpc_tx_kind (rpc_tx.c) */
     enum node_wait wait;
+    struct node_tx_result result; /* what the node reported, for the deferred reply */
+    void *work;                   /* nng_aio *: runs the deferred reply on an nng thread */
 };
 
 typedef void (*rpc_method_fn)(struct rpc_call *c, const cJSON *params);
@@ -45,6 +47,14 @@ void rpc_reply_error(struct rpc_call *c, cJSON *error);
 /* Registers c as waiting for a node callback, so that rpc_server_stop can answer it.
  * Returns false (and c is not parked) when the server is stopping. */
 bool rpc_call_park(struct rpc_call *c);
+
+/*
+ * Runs fn(c) on one of nng's task threads instead of the caller's: a node callback on the loop
+ * thread uses this so that building a large reply never delays block production. fn must end
+ * the call. When the server is stopping, fn is not run and the call ends with the stop error
+ * (rpc_server_stop waits for deferred replies already running, so fn never sees a closed node).
+ */
+void rpc_call_defer(struct rpc_call *c, void (*fn)(struct rpc_call *c));
 
 /* ---- error objects (all returned, taken by rpc_reply_error) ---- */
 

@@ -48,8 +48,10 @@ struct rpc_server {
     nng_http_server *http;
     double started;
 
-    pthread_mutex_t mu; /* guards everything below */
-    int refs;           /* 1 for the running server + 1 per parked call */
+    pthread_mutex_t mu;  /* guards everything below */
+    pthread_cond_t idle; /* signalled when `working` drops to 0 */
+    int refs;            /* 1 for the running server + 1 per parked call */
+    int working;         /* deferred replies scheduled or running */
     bool stopping;
     struct rpc_call *parked;
 };
@@ -92,6 +94,7 @@ static void server_free(struct rpc_server *srv)
     if (srv->url != NULL) {
         nng_url_free(srv->url);
     }
+    pthread_cond_destroy(&srv->idle);
     pthread_mutex_destroy(&srv->mu);
     free(srv);
 }
@@ -174,6 +177,10 @@ static void call_end(struct rpc_call *c, const char *key, cJSON *value)
         cJSON_Delete(value);
     }
     cJSON_Delete(c->id);
+    if (c->work != NULL) {
+        /* possibly inside this aio's own callback: nng frees it later */
+        nng_aio_reap(c->work);
+    }
     free(c);
     if (last) {
         server_free(srv);
@@ -207,6 +214,52 @@ bool rpc_call_park(struct rpc_call *c)
     }
     pthread_mutex_unlock(&srv->mu);
     return ok;
+}
+
+struct deferred {
+    struct rpc_call *c;
+    void (*fn)(struct rpc_call *c);
+};
+
+static void on_deferred(void *arg)
+{
+    struct deferred *d = arg;
+    struct rpc_call *c = d->c;
+    struct rpc_server *srv = c->srv;
+    void (*fn)(struct rpc_call *) = d->fn;
+    free(d);
+    /* The server holds its own reference until `working` is 0 again, so srv outlives c here. */
+    fn(c);
+    pthread_mutex_lock(&srv->mu);
+    if (--srv->working == 0) {
+        pthread_cond_broadcast(&srv->idle);
+    }
+    pthread_mutex_unlock(&srv->mu);
+}
+
+void rpc_call_defer(struct rpc_call *c, void (*fn)(struct rpc_call *c))
+{
+    struct rpc_server *srv = c->srv;
+    pthread_mutex_lock(&srv->mu);
+    bool run = !srv->stopping;
+    if (run) {
+        srv->working++;
+    }
+    pthread_mutex_unlock(&srv->mu);
+    if (!run) {
+        rpc_reply_error(c, rpc_err_internal("node is stopping"));
+        return;
+    }
+    struct deferred *d = yb_xmalloc(sizeof *d);
+    d->c = c;
+    d->fn = fn;
+    nng_aio *aio = NULL;
+    if (nng_aio_alloc(&aio, on_deferred, d) != 0) {
+        on_deferred(d); /* no aio: answer on this thread rather than not at all */
+        return;
+    }
+    c->work = aio;
+    nng_sleep_aio(0, aio);
 }
 
 /* ---- error objects ---- */
@@ -462,6 +515,7 @@ int rpc_server_start(struct node *node, const char *listen_addr, struct rpc_serv
     srv->started = rpc_now();
     srv->refs = 1;
     pthread_mutex_init(&srv->mu, NULL);
+    pthread_cond_init(&srv->idle, NULL);
     char url[RPC_URL_MAX];
     int n = snprintf(url, sizeof url, "http://%s", listen_addr);
     if (n < 0 || (size_t)n >= sizeof url || nng_url_parse(&srv->url, url) != 0) {
@@ -512,6 +566,10 @@ void rpc_server_stop(struct rpc_server *srv)
             answered_any = true;
             send_envelope(c, "error", rpc_err_internal("node is stopping"));
         }
+    }
+    /* Deferred replies read the node: let those already scheduled finish before node_close. */
+    while (srv->working > 0) {
+        pthread_cond_wait(&srv->idle, &srv->mu);
     }
     pthread_mutex_unlock(&srv->mu);
     if (answered_any) {

@@ -151,9 +151,10 @@ static cJSON *final_outcome(struct node *node, const uint8_t hash[NEAR_HASH_LEN]
 
 /* ---- submission ---- */
 
-static void on_tx_done(void *arg, const struct node_tx_result *r)
+/* The reply to a submission, on an nng thread (rpc_call_defer). */
+static void tx_reply(struct rpc_call *c)
 {
-    struct rpc_call *c = arg;
+    const struct node_tx_result *r = &c->result;
     if (r->err == YB_ETIMEDOUT) {
         rpc_reply_error(c, rpc_err_handler("TIMEOUT_ERROR", NULL, "Timeout"));
         return;
@@ -181,6 +182,15 @@ static void on_tx_done(void *arg, const struct node_tx_result *r)
         return;
     }
     rpc_reply_result(c, res);
+}
+
+/* The node's completion callback: on the loop thread (or inside node_submit_tx). Reading the
+ * outcomes and printing the reply happen elsewhere so block production is not delayed. */
+static void on_tx_done(void *arg, const struct node_tx_result *r)
+{
+    struct rpc_call *c = arg;
+    c->result = *r;
+    rpc_call_defer(c, tx_reply);
 }
 
 static cJSON *err_invalid_tx(cJSON *tx_execution_error)
