@@ -576,6 +576,59 @@ static void test_race_refuses_interval_mode(void **state)
     chain_proc_cleanup(&other);
 }
 
+/* On a chain that makes its own blocks, call and deploy wait for the outcome and print it. */
+static void test_call_waits_on_demand_chain(void **state)
+{
+    (void)state;
+    struct chain_proc other;
+    struct chain_proc_opts opts = {.mode = "on-demand"};
+    assert_int_equal(chain_proc_start(&other, &opts), 0);
+    char keys_home[300];
+    snprintf(keys_home, sizeof keys_home, "%s", other.home);
+    const char *wasm = getenv("YB_COUNTER_WASM");
+    struct run r;
+#define YB2(r, ...)                                                                                \
+    yb_rpc((r), other.rpc_url, (const char *const[]){"--home", keys_home, __VA_ARGS__, NULL})
+    YB2(&r, "deploy", "user.test.near", wasm);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "deployed");
+    run_free(&r);
+
+    YB2(&r, "call", "user.test.near", "increment", "--gas", "10T");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "final status: ok 1");
+    run_free(&r);
+
+    YB2(&r, "--json", "call", "user.test.near", "decrement");
+    assert_int_equal(r.status, 0);
+    cJSON *j = parse_out(&r);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "status"), "SuccessValue")->valuestring,
+        "MA=="); /* "0" */
+    cJSON_Delete(j);
+    run_free(&r);
+
+    /* a panic: exit 1 with the contract's message */
+    YB2(&r, "call", "user.test.near", "decrement");
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "failed: Smart contract panicked");
+    run_free(&r);
+
+    /* a deposit on a non-payable method is refused by the contract */
+    YB2(&r, "call", "assistant.test.near", "request", "{\"prompt\":\"hi\"}", "--deposit", "0.5NEAR",
+        "--gas", "50T");
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "doesn't accept deposit");
+    run_free(&r);
+
+    YB2(&r, "call", "user.test.near", "increment", "--deposit", "1.5XNEAR");
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "--deposit: expected");
+    run_free(&r);
+#undef YB2
+    chain_proc_cleanup(&other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_watch_prints_events),
         cmocka_unit_test(test_race_table_matches_nep519),
         cmocka_unit_test(test_race_refuses_interval_mode),
+        cmocka_unit_test(test_call_waits_on_demand_chain),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
