@@ -485,6 +485,37 @@ static void on_metrics(nng_aio *aio)
     yb_buf_fini(&b);
 }
 
+/* CORS preflight for browser clients: nearcore's get_cors allows any origin, POST and GET. */
+static void on_options(nng_aio *aio)
+{
+    nng_http_res *res = NULL;
+    int rv = nng_http_res_alloc(&res);
+    if (rv == 0) {
+        rv = nng_http_res_set_status(res, 204);
+    }
+    if (rv == 0) {
+        rv = nng_http_res_set_header(res, "Access-Control-Allow-Origin", "*");
+    }
+    if (rv == 0) {
+        rv = nng_http_res_set_header(res, "Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+    }
+    if (rv == 0) {
+        rv = nng_http_res_set_header(res, "Access-Control-Allow-Headers", "Content-Type");
+    }
+    if (rv == 0) {
+        rv = nng_http_res_set_header(res, "Access-Control-Max-Age", "3600");
+    }
+    if (rv != 0) {
+        if (res != NULL) {
+            nng_http_res_free(res);
+        }
+        nng_aio_finish(aio, rv);
+        return;
+    }
+    nng_aio_set_output(aio, 0, res);
+    nng_aio_finish(aio, 0);
+}
+
 static int add_handler(struct rpc_server *srv, const char *path, const char *method,
                        void (*cb)(nng_aio *), bool body)
 {
@@ -526,6 +557,9 @@ int rpc_server_start(struct node *node, const char *listen_addr, struct rpc_serv
     int rv = nng_http_server_hold(&srv->http, srv->url);
     if (rv == 0) {
         rv = add_handler(srv, "/", "POST", on_rpc, true);
+    }
+    if (rv == 0) {
+        rv = add_handler(srv, "/", "OPTIONS", on_options, false);
     }
     if (rv == 0) {
         rv = add_handler(srv, "/status", "GET", on_status, false);

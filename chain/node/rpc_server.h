@@ -8,6 +8,7 @@
  *                   yb_produce_blocks. Bodies over RPC_BODY_MAX get HTTP 413 with a PARSE_ERROR
  *                   body (much larger ones nng's own 400, unread).
  *                   Every JSON-RPC answer is HTTP 200 (near-rpc.md §7: clients retry 500/408).
+ *   OPTIONS /       CORS preflight (any origin; POST, GET; Content-Type), 204
  *   GET /status     the `status` result object without the envelope (as nearcore serves it)
  *   GET /healthz    node_healthz: 200 or 503, text/plain
  *   GET /metrics    node_metrics_render: Prometheus text 0.0.4

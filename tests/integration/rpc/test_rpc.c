@@ -617,6 +617,7 @@ static void test_invalid_transactions(void **state)
 /* send_tx from another thread, parked until the main thread produces a block. */
 struct parked_send {
     char *b64;
+    const char *wait; /* NULL = EXECUTED */
     cJSON *result;
 };
 
@@ -626,10 +627,12 @@ static void *send_in_thread(void *arg)
     char *body = malloc(strlen(ps->b64) + 200);
     int n = snprintf(body, strlen(ps->b64) + 200,
                      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"send_tx\",\"params\":"
-                     "{\"signed_tx_base64\":\"%s\",\"wait_until\":\"EXECUTED\"}}",
-                     ps->b64);
+                     "{\"signed_tx_base64\":\"%s\",\"wait_until\":\"%s\"}}",
+                     ps->b64, ps->wait != NULL ? ps->wait : "EXECUTED");
     long status;
-    (void)rpc_post_raw(chain.rpc_url, body, (size_t)n, &status, &ps->result);
+    cJSON *ans = NULL;
+    (void)rpc_post_raw(chain.rpc_url, body, (size_t)n, &status, &ans);
+    __atomic_store_n(&ps->result, ans, __ATOMIC_RELEASE); /* polled by the main thread */
     free(body);
     return NULL;
 }
@@ -655,7 +658,7 @@ static void test_manual_stepping_and_parked_send(void **state)
         cJSON_Delete(rpc_ok(&chain, "status", NULL));
     }
     /* Step until the waiting send_tx returns (the tx may reach the mempool a little later). */
-    for (int i = 0; i < 50 && ps.result == NULL; i++) {
+    for (int i = 0; i < 50 && __atomic_load_n(&ps.result, __ATOMIC_ACQUIRE) == NULL; i++) {
         rpc_produce(&chain, 1);
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -667,6 +670,47 @@ static void test_manual_stepping_and_parked_send(void **state)
     check_final(r, hash, "user.test.near");
     cJSON_Delete(ps.result);
     free(ps.b64);
+}
+
+/* Every wait_until level parks until a block answers it. INCLUDED and INCLUDED_FINAL answer once
+ * the tx is in a block (final at once here, so INCLUDED_FINAL, or FINAL if the receipt also ran
+ * by then) with the tx outcome; the executed levels answer FINAL with the whole tree. */
+static void test_send_tx_every_wait_level(void **state)
+{
+    (void)state;
+    const char *levels[] = {"INCLUDED", "EXECUTED_OPTIMISTIC", "INCLUDED_FINAL", "EXECUTED",
+                            "FINAL"};
+    uint64_t nonce = rpc_nonce(&chain, "user.test.near");
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        struct parked_send ps = {.wait = levels[i]};
+        char hash[NEAR_HASH_STR_MAX];
+        ps.b64 =
+            rpc_sign(&chain, "user.test.near", "test.near", NULL, NULL, 1, nonce + 1 + i, hash);
+        pthread_t th;
+        assert_int_equal(pthread_create(&th, NULL, send_in_thread, &ps), 0);
+        for (int k = 0; k < 100 && __atomic_load_n(&ps.result, __ATOMIC_ACQUIRE) == NULL; k++) {
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            rpc_produce(&chain, 1);
+        }
+        pthread_join(th, NULL);
+        assert_non_null(ps.result);
+        const cJSON *r = cJSON_GetObjectItem(ps.result, "result");
+        if (r == NULL) {
+            fail_msg("wait_until %s: %s", levels[i], cJSON_PrintUnformatted(ps.result));
+        }
+        if (strncmp(levels[i], "INCLUDED", 8) == 0 &&
+            strcmp(str(r, "final_execution_status"), "INCLUDED_FINAL") == 0) {
+            assert_string_equal(str(cJSON_GetObjectItem(r, "transaction"), "hash"), hash);
+            assert_string_equal(str(cJSON_GetObjectItem(r, "transaction_outcome"), "id"), hash);
+            assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Started");
+        } else {
+            check_final(r, hash, "user.test.near");
+        }
+        cJSON_Delete(ps.result);
+        free(ps.b64);
+    }
+    rpc_produce(&chain, 2);
 }
 
 /* ---- the assistant: request → timeout, request → respond → answered ---- */
@@ -853,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_send_tx_transfer),
         cmocka_unit_test(test_invalid_transactions),
         cmocka_unit_test(test_manual_stepping_and_parked_send),
+        cmocka_unit_test(test_send_tx_every_wait_level),
         cmocka_unit_test(test_request_times_out_after_fast_forward),
         cmocka_unit_test(test_request_answered_by_oracle),
         cmocka_unit_test(test_patch_state),
