@@ -850,6 +850,83 @@ static void test_patch_state(void **state)
     assert_int_equal(cJSON_GetArraySize(values), 1);
     assert_string_equal(str(cJSON_GetArrayItem(values, 0), "value"), "aGVsbG8=");
     cJSON_Delete(vs);
+
+    /* an Account and a FullAccess key added by patch: viewable, and the account exists */
+    cJSON_Delete(rpc_ok(
+        &chain, "sandbox_patch_state",
+        rpc_json("{\"records\":[{\"Account\":{\"account_id\":\"patched.test.near\",\"account\":"
+                 "{\"amount\":\"5000\",\"locked\":\"0\",\"code_hash\":"
+                 "\"11111111111111111111111111111111\",\"storage_usage\":182}}},"
+                 "{\"AccessKey\":{\"account_id\":\"patched.test.near\",\"public_key\":"
+                 "\"ed25519:Anu7LYDfpLtkP7E16LT9imXF694BdQaa9ufVkQiwTQxC\",\"access_key\":"
+                 "{\"nonce\":42,\"permission\":\"FullAccess\"}}}]}")));
+    cJSON *a = rpc_ok(&chain, "query",
+                      rpc_json("{\"request_type\":\"view_account\",\"account_id\":"
+                               "\"patched.test.near\",\"finality\":\"final\"}"));
+    assert_string_equal(str(a, "amount"), "5000");
+    cJSON_Delete(a);
+    cJSON *ak = rpc_ok(&chain, "query",
+                       rpc_json("{\"request_type\":\"view_access_key\",\"account_id\":"
+                                "\"patched.test.near\",\"public_key\":"
+                                "\"ed25519:Anu7LYDfpLtkP7E16LT9imXF694BdQaa9ufVkQiwTQxC\","
+                                "\"finality\":\"final\"}"));
+    assert_int_equal(num(ak, "nonce"), 42);
+    assert_string_equal(str(ak, "permission"), "FullAccess");
+    cJSON_Delete(ak);
+}
+
+/* Queries read the head's state only: an older block_id is answered like a pruned node would. */
+static void test_query_block_reference(void **state)
+{
+    (void)state;
+    uint8_t hash[NEAR_HASH_LEN];
+    uint64_t head;
+    rpc_head(&chain, hash, &head);
+    char q[256];
+    snprintf(q, sizeof q,
+             "{\"request_type\":\"view_account\",\"account_id\":\"test.near\",\"block_id\":%llu}",
+             (unsigned long long)head);
+    cJSON *a = rpc_ok(&chain, "query", rpc_json(q));
+    assert_int_equal(num(a, "block_height"), head);
+    cJSON_Delete(a);
+    char hs[NEAR_HASH_STR_MAX];
+    near_hash_format(hash, hs);
+    snprintf(q, sizeof q,
+             "{\"request_type\":\"view_account\",\"account_id\":\"test.near\",\"block_id\":\"%s\"}",
+             hs);
+    a = rpc_ok(&chain, "query", rpc_json(q));
+    assert_string_equal(str(a, "block_hash"), hs);
+    cJSON_Delete(a);
+    cJSON_Delete(rpc_err(&chain, "query",
+                         rpc_json("{\"request_type\":\"view_account\",\"account_id\":"
+                                  "\"test.near\",\"block_id\":1}"),
+                         "GARBAGE_COLLECTED_BLOCK"));
+    cJSON_Delete(rpc_err(&chain, "query",
+                         rpc_json("{\"request_type\":\"view_account\",\"account_id\":"
+                                  "\"test.near\",\"block_id\":99999999}"),
+                         "UNKNOWN_BLOCK"));
+}
+
+/* A signed_tx_base64 over 4 MiB of bytes is TransactionSizeExceeded, not a parse of it. */
+static void test_oversized_transaction(void **state)
+{
+    (void)state;
+    size_t n = (5u << 20) / 3 * 4; /* base64 of 5 MiB */
+    char *b64 = malloc(n + 1);
+    assert_non_null(b64);
+    memset(b64, 'A', n);
+    b64[n] = '\0';
+    cJSON *params = cJSON_CreateObject();
+    cJSON_AddStringToObject(params, "signed_tx_base64", b64);
+    free(b64);
+    cJSON *e = rpc_err(&chain, "send_tx", params, "INVALID_TRANSACTION");
+    const cJSON *tse = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "data"), "TxExecutionError"),
+                            "InvalidTxError"),
+        "TransactionSizeExceeded");
+    assert_non_null(tse);
+    assert_int_equal(num(tse, "limit"), 4u << 20);
+    cJSON_Delete(e);
 }
 
 /* Last: SIGTERM while a send_tx is parked. The waiting client gets an answer (the server answers
@@ -901,6 +978,8 @@ int main(void)
         cmocka_unit_test(test_request_times_out_after_fast_forward),
         cmocka_unit_test(test_request_answered_by_oracle),
         cmocka_unit_test(test_patch_state),
+        cmocka_unit_test(test_query_block_reference),
+        cmocka_unit_test(test_oversized_transaction),
         cmocka_unit_test(test_graceful_stop_with_parked_send),
     };
     return cmocka_run_group_tests_name("rpc", tests, setup, teardown);
