@@ -108,6 +108,24 @@ await user.transfer({ receiverId: 'test.near', amount: 2n });
 assert.ok(invalidNonces >= 1, 'the stale nonce was refused with InvalidNonce');
 step('InvalidNonce answered in the shape near-api-js retries on');
 
+// the other read paths near-api-js offers: getState/getBalance (protocol config + account),
+// key list, gas price, and a transaction's status by hash (`tx` and EXPERIMENTAL_tx_status)
+const state = await user.getState();
+assert.ok(BigInt(state.balance.total) > 0n, 'getState balance');
+assert.ok((await user.getBalance()) > 0n, 'getBalance');
+const keys = await provider.viewAccessKeyList({ accountId: USER, finalityQuery: { finality: 'final' } });
+assert.equal(keys.keys.length, 1);
+assert.equal((await provider.viewGasPrice(null)).gas_price, '100000000');
+const sent = await user.transfer({ receiverId: 'test.near', amount: 3n });
+const txHash = sent.transaction_outcome.id;
+for (const view of ['viewTransactionStatus', 'viewTransactionStatusWithReceipts']) {
+  const st = await provider[view]({ txHash, accountId: USER, waitUntil: 'FINAL' });
+  assert.equal(st.transaction.hash, txHash);
+  assert.equal(st.final_execution_status, 'FINAL');
+  assert.equal(st.status.SuccessValue, '');
+}
+step(`getState, getBalance, key list, gas price, tx status of ${txHash}`);
+
 // near-hello@0.5.1 on a new sub-account
 const helloKey = KeyPair.fromRandom('ed25519');
 const helloId = `hello${Date.now()}.${USER}`;
