@@ -212,6 +212,51 @@ static void assistant_long_answer(void **state)
     free(answer);
 }
 
+static void oracle_answers_with_a_function_call_key(void **state)
+{
+    struct rt_fixture *f = *state;
+    /* the node's genesis: the oracle signs with a key that may only call `respond` */
+    uint8_t sk[NEAR_ED25519_SK_LEN];
+    struct near_pubkey pk;
+    rt_fixture_key("oracle-respond-key", sk, &pk);
+    yb_u128 allowance = rt_near(10);
+    const char *methods[] = {"respond"};
+    struct tx tx;
+    uint8_t h[NEAR_HASH_LEN];
+    assert_int_equal(rt_fixture_tx(f, ORACLE, ORACLE, &tx), YB_OK);
+    assert_int_equal(tx_add_function_call_key(&tx, &pk, &allowance, ASSISTANT, methods, 1), YB_OK);
+    assert_int_equal(rt_fixture_submit(f, &tx, h), YB_OK);
+    assistant_init(f); /* applies the AddKey block too */
+    assert_int_equal(rt_fixture_final(f, h, NULL), RT_FINAL_SUCCESS);
+    uint8_t req[NEAR_HASH_LEN];
+    char yid[NEAR_HASH_STR_MAX];
+    assistant_request(f, req, yid);
+
+    static const uint8_t zero[NEAR_HASH_LEN] = {0};
+    uint64_t nonce = f->height * RUNTIME_NONCE_RANGE_MULTIPLIER;
+    /* any other method is refused at admission */
+    assert_int_equal(tx_init(&tx, ORACLE, &pk, ++nonce, ASSISTANT, zero), YB_OK);
+    assert_int_equal(tx_add_function_call(&tx, "add_oracle", (const uint8_t *)"{}", 2, GAS, 0),
+                     YB_OK);
+    assert_int_equal(rt_fixture_submit_signed(f, &tx, sk, h), YB_OK);
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    assert_string_equal(rt_fixture_outcome(f, h)->failure_name, "MethodNameMismatch");
+    /* respond goes through */
+    char args[256];
+    snprintf(args, sizeof args, "{\"yield_id\":\"%s\",\"response\":\"via fc key\"}", yid);
+    assert_int_equal(tx_init(&tx, ORACLE, &pk, ++nonce, ASSISTANT, zero), YB_OK);
+    assert_int_equal(
+        tx_add_function_call(&tx, "respond", (const uint8_t *)args, strlen(args), GAS, 0), YB_OK);
+    assert_int_equal(rt_fixture_submit_signed(f, &tx, sk, h), YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 3), YB_OK);
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, h, &o), RT_FINAL_SUCCESS);
+    assert_true(rt_outcome_value_is(o, "true"));
+    cJSON *j = final_json(f, req);
+    assert_string_equal(str_field(j, "answer"), "via fc key");
+    cJSON_Delete(j);
+}
+
 /* ---- promise DAG ---- */
 
 static void join_reports_results_in_order_with_a_failing_branch(void **state)
@@ -503,6 +548,7 @@ int main(void)
         T(assistant_timed_out),
         T(assistant_unauthorized_respond_panics),
         T(assistant_long_answer),
+        T(oracle_answers_with_a_function_call_key),
         T(join_reports_results_in_order_with_a_failing_branch),
         T(value_return_is_forwarded_through_promise_return),
         T(out_of_gas_in_a_callback_fails_only_the_callback),
