@@ -285,8 +285,12 @@ start() {
     shift
     log_of[$n]=$logs/$n.log
     printf '\n==== %s: %s ====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"${log_of[$n]}"
+    # Its own process group (set -m): a terminal's Ctrl-C reaches up.sh only, which then stops
+    # the processes in order (the oracle before the chain it talks to).
+    set -m
     "$@" </dev/null >>"${log_of[$n]}" 2>&1 &
     pid_of[$n]=$!
+    set +m
     names+=("$n")
     echo "${pid_of[$n]}" >"$run/$n.pid"
 }
@@ -419,7 +423,18 @@ if [ "$with_oracle" -eq 1 ]; then
 fi
 
 # yb as the user would type it: only the flags that differ from yb's defaults.
-yb_show=$yb_bin
+# Paths as short as they can be from here (build/chain/cli/yb from the repository).
+short() {
+    local r
+    r=$(realpath -m --relative-to=. "$1")
+    case "$r" in
+    ../*) echo "$1" ;;
+    *) echo "./$r" ;;
+    esac
+}
+yb_plain=$(short "$yb_bin")
+yb_show=$yb_plain
+up_show=$(short "$root/deploy/up.sh")
 yb_args=()
 if [ "$home" != "$(realpath -m ./.yieldbox)" ]; then
     yb_args+=(--home "$home")
@@ -478,14 +493,14 @@ $([ "$use_mockai" -eq 1 ] && echo "  mock AI         $mockai_url/v1/chat/complet
 
 Try, in another terminal (from $(pwd)):
   $yb_show ask "What is 12 * (3 + 4)?"
-  $yb_show pending                      requests waiting for an answer
-  $yb_show watch                        blocks and yield events as they happen
-$([ "$use_mockai" -eq 1 ] && printf '  %s\n' "$yb_show ask --no-wait \"[mock:hang] a question the mock AI never answers\"" "$yb_show fast-forward 200             ... and that request times out")
-  $yb_show --help                       every command
+  $yb_show pending        # requests waiting for an answer
+  $yb_show watch          # blocks and yield events as they happen
+$([ "$use_mockai" -eq 1 ] && printf '  %s\n' "$yb_show ask --no-wait \"[mock:hang] a question the mock AI never answers\"" "$yb_show fast-forward 200   # ... and that request times out")
+  $yb_show --help         # every command
 
 yb race (timeout-versus-response scenarios) needs a manual-mode chain and no oracle:
-  ./deploy/up.sh --mode manual --no-oracle --home ./.yieldbox-race --rpc-port 3040 --events-port 3041
-  $yb_bin --home ./.yieldbox-race --rpc http://127.0.0.1:3040 --events tcp://127.0.0.1:3041 race
+  $up_show --mode manual --no-oracle --home ./.yieldbox-race --rpc-port 3040 --events-port 3041
+  $yb_plain --home ./.yieldbox-race --rpc http://127.0.0.1:3040 --events tcp://127.0.0.1:3041 race
 
 near-api-js v7 against this chain: save as ask.mjs, \`npm install near-api-js@7\`, \`node ask.mjs\`
   import fs from 'node:fs';

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# e2e_up.sh — ./deploy/up.sh end to end (ctest e2e_up, label e2e). Builds nothing: it uses the
+# binaries of YB_BUILD_DIR (set by ctest to the build directory) through up.sh --no-build.
+#
+# 1. up.sh in a temporary home on free ports, --no-follow: the first answer is "4";
+# 2. `yb ask` answers "What is 12 * (3 + 4)?" with 84 (text) and 6*7 with 42 (--json);
+# 3. a forced timeout: the oracle is stopped (up.sh reports it and keeps the chain), a question
+#    is asked, `yb fast-forward 200` expires it: `yb ask` reports the timeout, `yb pending`
+#    no longer lists it, the chain's yb_chain_yield_timeouts_total counts it;
+# 4. SIGTERM to up.sh: it exits 0 and every process it started is gone;
+# 5. up.sh again on the same home with --exit-after-first-answer: the home is reused (request 4);
+# 6. up.sh --mode manual --no-oracle on a second home: `yb race` passes, then SIGTERM, all gone.
+set -euo pipefail
+
+src=${YB_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+: "${YB_BUILD_DIR:?YB_BUILD_DIR must name a build directory with yb-chain, yb-oracle, yb-mockai, yb}"
+export YB_BUILD_DIR
+up=$src/deploy/up.sh
+yb_bin=$YB_BUILD_DIR/chain/cli/yb
+tmp=$(mktemp -d /tmp/yb-e2e-XXXXXX)
+up_pid=""
+started_pids=()
+
+step() { printf 'e2e: %s\n' "$*"; }
+
+# On failure: what up.sh printed and the logs' tails, so the cause is in the ctest output.
+dump() {
+    local f
+    for f in "$tmp"/*.out "$tmp"/*/logs/*.log; do
+        [ -f "$f" ] || continue
+        echo "---- $f (last 40 lines) ----"
+        tail -n 40 "$f"
+    done
+}
+
+fail() {
+    echo "e2e: FAIL: $*" >&2
+    dump >&2
+    exit 1
+}
+
+our_ports=()
+ours() {
+    local cmd port
+    cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+    case "$cmd" in
+    *"$tmp"*) return 0 ;;
+    esac
+    for port in "${our_ports[@]}"; do
+        case "$cmd" in
+        *yb-mockai*"127.0.0.1:$port"*) return 0 ;;
+        esac
+    done
+    return 1
+}
+
+cleanup() {
+    local st=$?
+    if [ -n "$up_pid" ] && kill -0 "$up_pid" 2>/dev/null; then
+        kill -TERM "$up_pid" 2>/dev/null || true
+        wait "$up_pid" 2>/dev/null || true
+    fi
+    # Anything up.sh started and left behind. A pid is only ours while its command line still
+    # names our temporary directory or one of our ports: a recycled pid is someone else's.
+    local p
+    for p in "${started_pids[@]}" $(cat "$tmp"/*/run/*.pid 2>/dev/null); do
+        if ours "$p"; then
+            kill -KILL "$p" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$tmp"
+    exit "$st"
+}
+trap cleanup EXIT
+
+for b in chain/node/yb-chain oracle/yb-oracle oracle/mockai/yb-mockai chain/cli/yb; do
+    [ -x "$YB_BUILD_DIR/$b" ] || fail "$YB_BUILD_DIR/$b is not built"
+done
+
+# Four free loopback ports in a row from a random base (nothing must answer on any of them).
+free_ports() {
+    local base p ok tries=0
+    while [ $tries -lt 50 ]; do
+        tries=$((tries + 1))
+        base=$((20000 + RANDOM % 40000))
+        ok=1
+        for p in $base $((base + 1)) $((base + 2)) $((base + 3)); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+                ok=0
+            fi
+        done
+        if [ $ok -eq 1 ]; then
+            echo "$base"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# wait_for FILE PATTERN SECONDS: until FILE has a line matching PATTERN, while up.sh runs.
+wait_for() {
+    local i=0
+    while ! grep -Eq "$2" "$1" 2>/dev/null; do
+        if [ -n "$up_pid" ] && ! kill -0 "$up_pid" 2>/dev/null; then
+            fail "up.sh exited before printing /$2/"
+        fi
+        i=$((i + 1))
+        if [ $i -gt $(($3 * 10)) ]; then
+            fail "no /$2/ in $1 after $3 s"
+        fi
+        sleep 0.1
+    done
+}
+
+# gone PID...: every PID has exited (within 10 s).
+all_gone() {
+    local p i
+    for p in "$@"; do
+        i=0
+        while kill -0 "$p" 2>/dev/null; do
+            i=$((i + 1))
+            [ $i -le 100 ] || fail "process $p is still running after up.sh stopped"
+            sleep 0.1
+        done
+    done
+}
+
+# ---- 1. up.sh, first answer ----
+base=$(free_ports) || fail "no free ports"
+home=$tmp/home
+ports=(--rpc-port "$base" --events-port $((base + 1)) --oracle-port $((base + 2))
+    --mockai-port $((base + 3)))
+our_ports+=($((base + 3)))
+yb() { "$yb_bin" --home "$home" --rpc "http://127.0.0.1:$base" --events "tcp://127.0.0.1:$((base + 1))" "$@"; }
+
+step "up.sh --no-build --no-follow in $home, ports $base..$((base + 3))"
+"$up" --no-build --no-follow --home "$home" "${ports[@]}" >"$tmp/up.out" 2>&1 &
+up_pid=$!
+wait_for "$tmp/up.out" '^answer \(request [0-9]+\): ' 120
+grep -Eq '^answer \(request 1\): 4$' "$tmp/up.out" || fail "the first answer is not 4"
+wait_for "$tmp/up.out" 'Ctrl-C stops everything' 10
+pids=()
+for n in chain mockai oracle; do
+    [ -s "$home/run/$n.pid" ] || fail "no $home/run/$n.pid"
+    pids+=("$(cat "$home/run/$n.pid")")
+done
+started_pids+=("${pids[@]}")
+step "first answer: 4 (pids chain ${pids[0]}, mockai ${pids[1]}, oracle ${pids[2]})"
+
+# ---- 2. yb ask ----
+out=$(yb ask "What is 12 * (3 + 4)?") || fail "yb ask failed: $out"
+grep -Eq '^answer \(request 2\): 84$' <<<"$out" || fail "yb ask: expected 84, got: $out"
+out=$(yb --json ask "What is 6*7?") || fail "yb --json ask failed: $out"
+grep -q '"status":[[:space:]]*"answered"' <<<"$out" && grep -q '"answer":[[:space:]]*"42"' <<<"$out" ||
+    fail "yb --json ask: expected answered 42, got: $out"
+step "yb ask: 84, and 42 as JSON"
+
+# ---- 3. a forced timeout: oracle stopped, fast-forward 200 ----
+kill -TERM "${pids[2]}"
+all_gone "${pids[2]}"
+wait_for "$tmp/up.out" 'oracle exited with status 0; the chain keeps running' 10
+curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$base/healthz" || fail "the chain is not healthy without the oracle"
+yb ask "What is 1+1?" >"$tmp/ask-timeout.out" 2>&1 &
+ask_pid=$!
+i=0
+until yb pending 2>/dev/null | grep -q 'What is 1+1?'; do
+    i=$((i + 1))
+    [ $i -le 100 ] || fail "the question never showed in yb pending"
+    sleep 0.1
+done
+yb fast-forward 200 >/dev/null || fail "yb fast-forward 200 failed"
+ask_st=0
+wait "$ask_pid" || ask_st=$?
+out=$(cat "$tmp/ask-timeout.out")
+grep -Eq 'request 4 timed out' <<<"$out" || fail "yb ask (status $ask_st) did not report the timeout: $out"
+out=$(yb pending 2>&1) || fail "yb pending failed: $out"
+if grep -q 'What is 1+1?' <<<"$out"; then
+    fail "the timed-out request is still pending: $out"
+fi
+metrics=$(curl -fsS -m 5 "http://127.0.0.1:$base/metrics") || fail "no /metrics"
+grep -Eq '^yb_chain_yield_timeouts_total [1-9]' <<<"$metrics" || fail "yb_chain_yield_timeouts_total is not >= 1"
+step "timeout: oracle stopped, fast-forward 200, request 4 timed out"
+
+# ---- 4. SIGTERM: up.sh exits 0, nothing left ----
+kill -TERM "$up_pid"
+up_st=0
+wait "$up_pid" || up_st=$?
+up_pid=""
+[ "$up_st" -eq 0 ] || fail "up.sh exited with $up_st after SIGTERM"
+all_gone "${pids[@]}"
+grep -q 'stopped (exit status: oracle=0 mockai=0 chain=0)' "$tmp/up.out" || fail "a process did not exit 0"
+[ -z "$(ls "$home/run" 2>/dev/null)" ] || fail "pid files left in $home/run"
+step "SIGTERM: up.sh exited 0; chain, mockai and oracle are gone"
+
+# ---- 5. again on the same home ----
+"$up" --no-build --exit-after-first-answer --home "$home" "${ports[@]}" --question "What is 2*21?" \
+    >"$tmp/up2.out" 2>&1 || fail "up.sh on the same home failed"
+grep -q 'reusing the home' "$tmp/up2.out" || fail "the home was not reused"
+grep -Eq '^answer \(request 5\): 42$' "$tmp/up2.out" || fail "second run: expected request 5 answered 42"
+grep -q 'stopped (exit status: oracle=0 mockai=0 chain=0)' "$tmp/up2.out" || fail "second run: a process did not exit 0"
+step "second run reused the home: request 5 answered 42, all exited 0"
+
+# ---- 6. manual mode, no oracle: yb race ----
+base=$(free_ports) || fail "no free ports"
+home=$tmp/race
+step "up.sh --mode manual --no-oracle in $home, ports $base..$((base + 1))"
+"$up" --no-build --no-follow --mode manual --no-oracle --home "$home" --rpc-port "$base" \
+    --events-port $((base + 1)) >"$tmp/race.out" 2>&1 &
+up_pid=$!
+wait_for "$tmp/race.out" 'Ctrl-C stops everything' 60
+[ ! -e "$home/run/oracle.pid" ] && [ ! -e "$home/run/mockai.pid" ] || fail "--no-oracle started an oracle or mockai"
+chain_pid=$(cat "$home/run/chain.pid")
+started_pids+=("$chain_pid")
+out=$(yb --json race 2>"$tmp/race.err") || fail "yb race failed: $out $(cat "$tmp/race.err")"
+rows=$(grep -Eo '"matches":[[:space:]]*true' <<<"$out" | wc -l)
+[ "$rows" -eq 7 ] && grep -Eq '"all_match":[[:space:]]*true' <<<"$out" ||
+    fail "yb race: expected 7 rows matching nep519 §4.4, got $rows: $out"
+kill -TERM "$up_pid"
+up_st=0
+wait "$up_pid" || up_st=$?
+up_pid=""
+[ "$up_st" -eq 0 ] || fail "manual up.sh exited with $up_st after SIGTERM"
+all_gone "$chain_pid"
+grep -q 'stopped (exit status: chain=0)' "$tmp/race.out" || fail "the manual-mode chain did not exit 0"
+step "yb race: 7 scenarios ok; stopped cleanly"
+step "PASS"
