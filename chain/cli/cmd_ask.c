@@ -16,6 +16,8 @@
 
 #define ASK_POLL_MS      200   /* how often `yb ask` looks at the chain */
 #define ASK_STALL_MS     10000 /* no new block for this long: say how to produce one */
+#define ASK_RECONNECT_MS 30000 /* how long a chain that went away may take to come back */
+#define ASK_DROP_BLOCKS  20    /* still unknown after this many new blocks: it was dropped */
 #define ASK_PROMPT_MAX   4096  /* the contract's ASSISTANT_PROMPT_MAX */
 #define ASK_EVENT_PREFIX "EVENT_JSON:"
 
@@ -30,6 +32,26 @@ static long now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The head height from `status`, reporting nothing; *transient says whether trying again may
+ * help (no connection, a timeout, a 5xx). */
+static int head_quiet(struct cli *cli, uint64_t *height, bool *transient)
+{
+    cJSON *res = NULL;
+    const cJSON *sync = NULL;
+    struct rpc_error err = {0};
+    int rc = cli_rpc_quiet(cli, "status", NULL, &res, &err);
+    *transient = rc != YB_OK && rpc_error_is_transient(rc, &err);
+    rpc_error_fini(&err);
+    if (rc == YB_OK) {
+        rc = json_get_object(res, "sync_info", &sync);
+    }
+    if (rc == YB_OK) {
+        rc = json_get_u64(sync, "latest_block_height", height);
+    }
+    cJSON_Delete(res);
+    return rc;
 }
 
 int cmd_ask_find_event(const cJSON *tx_result, const char *event, cJSON **data)
@@ -69,22 +91,47 @@ int cmd_ask_find_event(const cJSON *tx_result, const char *event, cJSON **data)
 int cmd_ask_wait_final(struct cli *cli, const char *hash, const char *signer, bool progress,
                        cJSON **value, cJSON **failure, cJSON **tx_result)
 {
-    uint64_t last_height = UINT64_MAX, created = 0, expires = 0;
+    uint64_t last_height = UINT64_MAX, first_height = UINT64_MAX, created = 0, expires = 0;
     bool have_request = false, hinted = false;
-    long last_change = now_ms();
+    long last_change = now_ms(), down_since = 0;
     *value = NULL;
     *failure = NULL;
     for (;;) {
         cJSON *res = NULL;
         uint64_t height = 0;
-        int rc = cli_head_height(cli, &height);
+        bool transient = false;
+        int rc = head_quiet(cli, &height, &transient);
+        if (rc != YB_OK && transient &&
+            (down_since == 0 || now_ms() - down_since < ASK_RECONNECT_MS)) {
+            /* The chain may be restarting: the request survives in its store, so keep asking. */
+            if (down_since == 0) {
+                down_since = now_ms();
+                fprintf(stderr, "%syb: lost contact with %s; retrying for %d s\n",
+                        cli->tty ? "\n" : "", cli->rpc_url, ASK_RECONNECT_MS / 1000);
+            }
+            sleep_ms(ASK_POLL_MS);
+            continue;
+        }
         if (rc != YB_OK) {
-            return rc;
+            return cli_head_height(cli, &height); /* reports it (or it works again) */
+        }
+        down_since = 0;
+        if (first_height == UINT64_MAX) {
+            first_height = height;
         }
         rc = cli_tx_status(cli, hash, signer, "NONE", true, &res);
         if (rc == YB_ECONNECT || rc == YB_ETIMEDOUT) {
-            cJSON_Delete(res);
-            return cli_tx_status(cli, hash, signer, "NONE", false, &res); /* reports it */
+            continue; /* the status read decides whether the chain is gone */
+        }
+        /* Unknown while blocks go by: the node lost it (a restart empties the mempool). */
+        if (rc != YB_OK && height > first_height + ASK_DROP_BLOCKS) {
+            if (progress) {
+                output_progress_end(cli);
+            }
+            return cli_fail(cli, YB_ENOTFOUND,
+                            "transaction %s was not included in %d blocks: the node dropped it "
+                            "(restarted?); ask again",
+                            hash, ASK_DROP_BLOCKS);
         }
         if (rc == YB_OK) {
             cli_tx_final(res, value, failure);
@@ -104,6 +151,7 @@ int cmd_ask_wait_final(struct cli *cli, const char *hash, const char *signer, bo
                 have_request = json_get_u64(created_ev, "created_height", &created) == YB_OK &&
                                json_get_u64(created_ev, "expires_height", &expires) == YB_OK;
                 cJSON_Delete(created_ev);
+                last_height = have_request ? UINT64_MAX : last_height; /* show it now */
             }
         }
         cJSON_Delete(res);

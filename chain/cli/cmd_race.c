@@ -98,7 +98,8 @@ struct race {
     struct cli *cli;
     const char *contract;
     const char *user;
-    uint64_t run_id; /* the head height at start: makes prompts unique per run */
+    const char *oracle; /* an account of the contract's oracle set, with a key in HOME/keys */
+    uint64_t run_id;    /* the head height at start: makes prompts unique per run */
 };
 
 /* ---- chain helpers ---- */
@@ -422,7 +423,7 @@ static int race_run(struct race *r, struct race_row *row)
     if (rc == YB_OK) {
         rc = check_untouched(r, row->request_id);
     }
-    const char *signer = s->kind == RACE_NON_ORACLE ? r->user : RACE_ORACLE;
+    const char *signer = s->kind == RACE_NON_ORACLE ? r->user : r->oracle;
     if (rc == YB_OK) {
         rc = race_respond(r, signer, yield_id,
                           s->kind == RACE_TWO_IN_ONE ? "first answer" : "the answer", h1);
@@ -566,11 +567,17 @@ static void print_table(struct race *r, const struct race_row *rows, size_t n, u
 
 static int race_exec(struct cli *cli, int argc, char **argv)
 {
-    struct race r = {.cli = cli, .contract = CLI_DEFAULT_CONTRACT, .user = CLI_DEFAULT_SIGNER};
+    struct race r = {.cli = cli,
+                     .contract = CLI_DEFAULT_CONTRACT,
+                     .user = CLI_DEFAULT_SIGNER,
+                     .oracle = RACE_ORACLE};
     for (int i = 1; i < argc; i++) {
         int m = cli_opt_value(cli, argc, argv, &i, "--contract", &r.contract);
         if (m == 0) {
             m = cli_opt_value(cli, argc, argv, &i, "--as", &r.user);
+        }
+        if (m == 0) {
+            m = cli_opt_value(cli, argc, argv, &i, "--oracle", &r.oracle);
         }
         if (m < 0) {
             return -m;
@@ -612,13 +619,14 @@ static int race_exec(struct cli *cli, int argc, char **argv)
 
 const struct cmd_entry cmd_race_entry = {
     .name = "race",
-    .usage = "[--contract ID] [--as ACCOUNT]",
+    .usage = "[--contract ID] [--as ACCOUNT] [--oracle ACCOUNT]",
     .summary = "run the timeout-versus-response scenarios on a manual-mode chain",
     .help = "Needs a yb-chain in manual mode (`yb-chain run --mode manual`) and no yb-oracle\n"
             "answering, since it decides when every block is made. For each scenario it asks\n"
             "a question as ACCOUNT (default " CLI_DEFAULT_SIGNER "), places `respond` (signed\n"
-            "with HOME/keys/oracle.test.near.json) at a block relative to the request's expiry\n"
-            "E, and shows what respond returned, what the callback saw and the final result,\n"
+            "by --oracle, default " RACE_ORACLE ", key in HOME/keys) at a block relative to\n"
+            "the request's expiry E, and shows what respond returned, what the callback saw and "
+            "the final result,\n"
             "checked against NEP-519 (nep519.md §4.4). Exits 1 if any row differs.\n",
     .exec = race_exec,
 };

@@ -37,7 +37,7 @@ static void usage(FILE *out)
     fprintf(out, "\nglobal options:\n"
                  "  --rpc URL     the chain's JSON-RPC (default " CLI_DEFAULT_RPC ")\n"
                  "  --home DIR    the yieldbox home; keys in DIR/keys/<account>.json\n"
-                 "                (default " CLI_DEFAULT_HOME ")\n"
+                 "                (default $YB_HOME, else " CLI_DEFAULT_HOME ")\n"
                  "  --json        machine-readable output on stdout\n"
                  "  --events URL  the chain's event socket (default " CLI_DEFAULT_EVENTS ")\n\n"
                  "`yb COMMAND --help` describes one command.\n");

@@ -398,11 +398,30 @@ static void wait_pending(int n)
     fail_msg("%d requests never became pending", n);
 }
 
+/* Waits (up to 10 s) until the output file of a background yb holds needle. */
+static void wait_output(const char *tag, const char *needle)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.out", chain.home, tag);
+    for (int i = 0; i < 100; i++) {
+        char *text = slurp(path);
+        bool found = text && strstr(text, needle);
+        free(text);
+        if (found) {
+            return;
+        }
+        sleep_ms(100);
+    }
+    fail_msg("\"%s\" never appeared in %s", needle, path);
+}
+
 static void test_ask_answered(void **state)
 {
     (void)state;
     pid_t pid = spawn_yb("ask1", NULL, (const char *const[]){"ask", "What is 2+2?", NULL});
     cJSON *rec = pending_one();
+    /* while the request waits, ask shows the blocks left before its timeout */
+    wait_output("ask1", "blocks left before the timeout");
     const char *yid = cJSON_GetObjectItem(rec, "yield_id")->valuestring;
     char args[256];
     snprintf(args, sizeof args, "{\"yield_id\":\"%s\",\"response\":\"4\"}", yid);
@@ -459,6 +478,29 @@ static void test_ask_timeout_and_no_wait(void **state)
     YB(&r, "request", id);
     assert_int_equal(r.status, 1);
     assert_contains(r.err, "it never existed or it finished");
+    run_free(&r);
+}
+
+/* `yb ask` rides out a chain restart: the request is in the chain's store, so it keeps polling
+ * and sees the timeout once the restarted chain reaches the expiry. */
+static void test_ask_survives_chain_restart(void **state)
+{
+    (void)state;
+    pid_t pid = spawn_yb("ask3", NULL, (const char *const[]){"ask", "Still there?", NULL});
+    wait_pending(1);
+    assert_true(chain_proc_signal(&chain, SIGTERM) >= 0);
+    sleep_ms(1000); /* several of ask's polls find nobody */
+    assert_int_equal(chain_proc_restart(&chain), 0);
+    struct run r;
+    YB(&r, "fast-forward", "200");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    YB(&r, "blocks", "1");
+    run_free(&r);
+    collect("ask3", pid, &r);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.err, "lost contact with");
+    assert_contains(r.out, "timed out: no oracle answered");
     run_free(&r);
 }
 
@@ -644,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_error_usage),
         cmocka_unit_test(test_ask_answered),
         cmocka_unit_test(test_ask_timeout_and_no_wait),
+        cmocka_unit_test(test_ask_survives_chain_restart),
         cmocka_unit_test(test_watch_prints_events),
         cmocka_unit_test(test_race_table_matches_nep519),
         cmocka_unit_test(test_race_refuses_interval_mode),
