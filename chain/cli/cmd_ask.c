@@ -260,7 +260,12 @@ static int ask_exec(struct cli *cli, int argc, char **argv)
         cJSON_AddStringToObject(o, "tx_hash", hs);
         cJSON_AddItemToObject(o, "result", value);
         value = NULL;
-        output_json(o);
+        /* one line, like the progress lines before it: the stream is JSON lines */
+        char *text = cJSON_PrintUnformatted(o);
+        if (text) {
+            printf("%s\n", text);
+            free(text);
+        }
         cJSON_Delete(o);
     } else {
         const char *status = "?", *answer = NULL;

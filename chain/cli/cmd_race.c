@@ -63,22 +63,25 @@ struct race_scenario {
     const char *expect_respond;  /* "true", "false", "true,false", "panic" */
     const char *expect_callback; /* "payload" or "timeout" */
     const char *expect_final;    /* "answered" or "timeout" */
+    const char *rule;            /* the nep519.md section (and §4.4 item) that decides it */
 };
 
 static const struct race_scenario race_scenarios[] = {
-    {RACE_WELL_BEFORE, "well_before", "respond well before expiry", "true", "payload", "answered"},
+    {RACE_WELL_BEFORE, "well_before", "respond well before expiry", "true", "payload", "answered",
+     "4.3"},
     {RACE_BLOCK_BEFORE, "block_before_expiry", "respond in the block before expiry", "true",
-     "payload", "answered"},
+     "payload", "answered", "4.4(1)"},
     {RACE_EXPIRY_BLOCK, "expiry_block", "respond in the expiry block", "true", "payload",
-     "answered"},
+     "answered", "4.4(4)"},
     {RACE_AFTER_DETECTED, "after_timeout_before_callback",
-     "respond after the timeout fired, before its callback", "true", "payload", "answered"},
+     "respond after the timeout fired, before its callback", "true", "payload", "answered",
+     "4.4(5)"},
     {RACE_AFTER_CALLBACK, "after_callback", "respond after the timeout callback", "false",
-     "timeout", "timeout"},
+     "timeout", "timeout", "4.4(6)"},
     {RACE_TWO_IN_ONE, "two_in_one_block", "two responds in one block", "true,false", "payload",
-     "answered"},
+     "answered", "4.4(7)"},
     {RACE_NON_ORACLE, "non_oracle", "respond from a non-oracle account", "panic", "timeout",
-     "timeout"},
+     "timeout", "4.4(10)"},
 };
 #define RACE_COUNT (sizeof race_scenarios / sizeof race_scenarios[0])
 
@@ -538,6 +541,7 @@ static void print_table(struct race *r, const struct race_row *rows, size_t n, u
             cJSON_AddStringToObject(e, "respond_returned", w->s->expect_respond);
             cJSON_AddStringToObject(e, "callback_saw", w->s->expect_callback);
             cJSON_AddStringToObject(e, "final", w->s->expect_final);
+            cJSON_AddStringToObject(j, "nep519", w->s->rule);
             cJSON_AddBoolToObject(j, "matches", w->matches);
             all = all && w->matches;
             cJSON_AddItemToArray(arr, j);
@@ -550,8 +554,8 @@ static void print_table(struct race *r, const struct race_row *rows, size_t n, u
     printf("timeout %" PRIu64 " blocks; E = the request's expiry height; heights are where the "
            "receipts ran\n\n",
            timeout);
-    printf("%-52s %-7s %-16s %-22s %-11s %s\n", "scenario", "respond", "callback saw",
-           "user's final result", "nep519 4.4", "respond returned");
+    printf("%-52s %-7s %-16s %-24s %-10s %s\n", "scenario", "respond", "callback saw",
+           "user's final result", "nep519", "respond returned");
     for (size_t i = 0; i < n; i++) {
         const struct race_row *w = &rows[i];
         char cb[RACE_TEXT_MAX + 40], fin[2 * RACE_TEXT_MAX + 8];
@@ -559,9 +563,10 @@ static void print_table(struct race *r, const struct race_row *rows, size_t n, u
                  offset_text(w->callback_offset, b, sizeof b));
         snprintf(fin, sizeof fin, "%s%s%s%s", w->final, w->answer[0] ? " \"" : "", w->answer,
                  w->answer[0] ? "\"" : "");
-        printf("%-52s %-7s %-16s %-22s %-11s %s\n", w->s->title,
-               offset_text(w->respond_offset, a, sizeof a), cb, fin, w->matches ? "ok" : "MISMATCH",
-               w->respond);
+        char verdict[32];
+        snprintf(verdict, sizeof verdict, "%s %s", w->matches ? "ok" : "MISMATCH", w->s->rule);
+        printf("%-52s %-7s %-16s %-24s %-10s %s\n", w->s->title,
+               offset_text(w->respond_offset, a, sizeof a), cb, fin, verdict, w->respond);
     }
 }
 
