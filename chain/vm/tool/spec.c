@@ -50,6 +50,7 @@ struct spec_ctx {
     char *dir;          /* where the .wasm files are */
     FILE *out;
     bool verbose;
+    bool strict;
     struct spec_counts *counts;
     struct vm_config cfg;
     struct vm_store *store;
@@ -715,6 +716,14 @@ static void spec_cmd_bad_module(struct spec_ctx *c, const cJSON *cmd, int line, 
         spec_fail(c, line, kind, "%s: %s", filename, err.msg);
         return;
     }
+    if (c->strict) {
+        int want = strcmp(kind, "assert_malformed") == 0 ? YB_EWASM_MALFORMED : YB_EWASM_INVALID;
+        if (rc != want) {
+            spec_fail(c, line, kind, "%s: expected %s (\"%s\"), got %s: %s", filename,
+                      yb_err_name(want), text ? text : "", yb_err_name(rc), err.msg);
+            return;
+        }
+    }
     if (c->verbose) {
         fprintf(c->out, "%s:%d: %s: ok %s rejected (%s): %s (spec: \"%s\")\n", c->script, line,
                 kind, filename, yb_err_name(rc), err.msg, text ? text : "");
@@ -860,6 +869,7 @@ int spec_run_file(const char *json_path, const struct spec_options *opt, struct 
     c.dir = slash ? yb_xstrndup(json_path, (size_t)(slash - json_path)) : yb_xstrdup(".");
     c.out = opt->out;
     c.verbose = opt->verbose;
+    c.strict = opt->strict;
     c.counts = counts;
     vm_config_default(&c.cfg);
 

@@ -34,6 +34,10 @@ struct spec_counts {
 struct spec_options {
     FILE *out;    /* borrowed; failures and (verbose) per-command lines go here */
     bool verbose; /* also print every passing command */
+    /* Also require the right class of load error: YB_EWASM_MALFORMED for assert_malformed,
+     * YB_EWASM_INVALID for assert_invalid (the spec tells decoding from validation). Off in
+     * the vm_spec ctest, where any rejection passes, as in most engines' runners. */
+    bool strict;
 };
 
 /* Run one script. json_path borrowed; the .wasm files it names are read from the same

@@ -70,7 +70,7 @@ static const char usage_validate[] =
     "  --near   validate under NEAR's limits (64 params, 1 table, 10,000 table elements)\n";
 
 static const char usage_spec[] =
-    "usage: yb-wasm spec [-v] FILE.json|DIR...\n"
+    "usage: yb-wasm spec [-v] [--strict] FILE.json|DIR...\n"
     "\n"
     "Runs WebAssembly spec test scripts converted by wast2json (a DIR means every *.json in\n"
     "it). Each script runs in its own process with a time limit of 120 s. Prints every failed\n"
@@ -79,7 +79,9 @@ static const char usage_spec[] =
     "counted. Exit 1 if any check failed.\n"
     "\n"
     "options:\n"
-    "  -v, --verbose   also print every passing check\n";
+    "  -v, --verbose   also print every passing check\n"
+    "  --strict        assert_malformed must fail as malformed and assert_invalid as invalid\n"
+    "                  (the engine's error class), not merely fail to load\n";
 
 static bool is_help(const char *s)
 {
@@ -551,7 +553,8 @@ static int collect_scripts(const char *arg, char ***list, size_t *n)
 /* Runs one script in a child process, so that a crash or hang in the engine costs one script,
  * not the whole suite. The child sends its counts through a pipe and exits through exit() so
  * LeakSanitizer still checks it. */
-static void run_script_isolated(const char *path, bool verbose, struct spec_counts *total)
+static void run_script_isolated(const char *path, bool verbose, bool strict,
+                                struct spec_counts *total)
 {
     struct spec_counts c = {0};
     int fds[2];
@@ -568,7 +571,7 @@ static void run_script_isolated(const char *path, bool verbose, struct spec_coun
         return;
     }
     if (pid == 0) {
-        struct spec_options opt = {.out = stdout, .verbose = verbose};
+        struct spec_options opt = {.out = stdout, .verbose = verbose, .strict = strict};
         close(fds[0]);
         /* Line-buffered, so the failures printed before a crash are not lost with it. */
         setvbuf(stdout, NULL, _IOLBF, 0);
@@ -610,6 +613,7 @@ static int cmd_spec(int argc, char **argv)
 {
     struct spec_counts total = {0};
     bool verbose = false;
+    bool strict = false;
     char **scripts = NULL;
     size_t n = 0;
     int rc = YB_OK;
@@ -620,6 +624,8 @@ static int cmd_spec(int argc, char **argv)
             goto out;
         } else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
             verbose = true;
+        } else if (strcmp(argv[i], "--strict") == 0) {
+            strict = true;
         } else if (strncmp(argv[i], "--", 2) == 0) {
             fprintf(stderr, "yb-wasm spec: unknown option %s\n%s", argv[i], usage_spec);
             rc = YB_EINVAL;
@@ -635,7 +641,7 @@ static int cmd_spec(int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        run_script_isolated(scripts[i], verbose, &total);
+        run_script_isolated(scripts[i], verbose, strict, &total);
     }
     printf("%zu scripts; %" PRIu64 " skipped (text-format modules)\n", n, total.skipped);
     printf("%" PRIu64 " passed, %" PRIu64 " failed\n", total.passed, total.failed);
