@@ -394,8 +394,9 @@ static void on_wake(struct ev_loop *loop, ev_async *w, int revents)
         }
         int rc = YB_OK;
         if (c->kind == CTL_PRODUCE) {
+            /* A stop request ends a long run between blocks, not after all of them. */
             for (uint64_t i = 0; rc == YB_OK && i < c->n; i++) {
-                rc = node_produce_now(node, 1, NULL);
+                rc = atomic_load(&node->stopping) ? YB_ECLOSED : node_produce_now(node, 1, NULL);
             }
         } else if (c->kind == CTL_FAST_FORWARD) {
             rc = node_produce_now(node, c->n, NULL);

@@ -16,6 +16,9 @@
 #include "mem.h"
 #include "node_int.h"
 
+/* NEAR's max_total_log_length: no single log line of a receipt is longer. */
+#define EVENT_LOG_MAX 16384u
+
 struct node_events {
     nng_socket sock;
 };
@@ -82,46 +85,84 @@ static void add_hash(cJSON *obj, const char *key, const uint8_t h[NEAR_HASH_LEN]
     cJSON_AddStringToObject(obj, key, s);
 }
 
-/* The element of an EVENT_JSON log's "data" array with yield_id == data_id, among the outcomes
- * of `account` in this block: the request the contract announced for that yield. */
-static cJSON *find_request(const struct outcome_list *l, const char *account,
-                           const uint8_t data_id[NEAR_HASH_LEN])
+/* One announced request: an element of an EVENT_JSON log's "data" array that has a
+ * "yield_id", with the account that logged it. */
+struct announced {
+    const char *account;  /* borrowed from the outcome */
+    const char *yield_id; /* borrowed from `elem` */
+    cJSON *elem;          /* borrowed from the parsed log in `logs` */
+};
+
+struct announcements {
+    cJSON *logs; /* owned: an array holding every parsed EVENT_JSON object */
+    struct announced *v;
+    size_t n, cap;
+};
+
+static int cmp_announced(const void *pa, const void *pb)
+{
+    const struct announced *a = pa, *b = pb;
+    int c = strcmp(a->yield_id, b->yield_id);
+    return c ? c : strcmp(a->account, b->account);
+}
+
+/* Parses each EVENT_JSON log of the block once and sorts its yield-carrying elements, so
+ * matching N created yields costs N log N instead of N × (logs in the block). */
+static void announcements_build(struct announcements *an, const struct outcome_list *l)
 {
     static const char prefix[] = "EVENT_JSON:";
-    char yid[64];
-    base58_encode(data_id, NEAR_HASH_LEN, yid, sizeof yid);
+    memset(an, 0, sizeof *an);
+    an->logs = cJSON_CreateArray();
     for (size_t i = 0; i < l->n; i++) {
         const struct outcome *o = &l->v[i];
-        if (strcmp(o->executor_id, account) != 0) {
-            continue;
-        }
         for (size_t k = 0; k < o->n_logs; k++) {
             if (strncmp(o->logs[k], prefix, sizeof prefix - 1) != 0) {
                 continue;
             }
             const char *j = o->logs[k] + sizeof prefix - 1;
             cJSON *ev = NULL;
-            if (json_parse(j, strlen(j), 16384, &ev, NULL) != YB_OK) {
+            if (json_parse(j, strlen(j), EVENT_LOG_MAX, &ev, NULL) != YB_OK) {
                 continue;
             }
-            const cJSON *data = cJSON_GetObjectItemCaseSensitive(ev, "data");
-            const cJSON *e;
-            cJSON_ArrayForEach(e, data)
+            cJSON_AddItemToArray(an->logs, ev);
+            cJSON *e;
+            cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(ev, "data"))
             {
                 const cJSON *y = cJSON_GetObjectItemCaseSensitive(e, "yield_id");
-                if (cJSON_IsString(y) && strcmp(y->valuestring, yid) == 0) {
-                    cJSON *copy = cJSON_Duplicate(e, true);
-                    cJSON_Delete(ev);
-                    return copy;
+                if (!cJSON_IsString(y)) {
+                    continue;
                 }
+                if (an->n == an->cap) {
+                    an->cap = an->cap ? an->cap * 2 : 16;
+                    an->v = yb_xrealloc(an->v, an->cap * sizeof *an->v);
+                }
+                an->v[an->n++] = (struct announced){o->executor_id, y->valuestring, e};
             }
-            cJSON_Delete(ev);
         }
     }
-    return NULL;
+    if (an->n > 1) {
+        qsort(an->v, an->n, sizeof *an->v, cmp_announced);
+    }
 }
 
-/* The events of one block, in order: block, tx.outcome per tx, yield.* per yield event. */
+static void announcements_fini(struct announcements *an)
+{
+    cJSON_Delete(an->logs);
+    free(an->v);
+}
+
+/* A copy of the request `account` announced for yield data_id, or NULL. */
+static cJSON *find_request(const struct announcements *an, const char *account,
+                           const uint8_t data_id[NEAR_HASH_LEN])
+{
+    char yid[64];
+    base58_encode(data_id, NEAR_HASH_LEN, yid, sizeof yid);
+    struct announced key = {account, yid, NULL};
+    const struct announced *hit =
+        an->n ? bsearch(&key, an->v, an->n, sizeof key, cmp_announced) : NULL;
+    return hit ? cJSON_Duplicate(hit->elem, true) : NULL;
+}
+
 cJSON *node_events_of_block(const struct node_block *b, const struct runtime_block_result *res)
 {
     cJSON *list = cJSON_CreateArray();
@@ -149,6 +190,14 @@ cJSON *node_events_of_block(const struct node_block *b, const struct runtime_blo
         cJSON_AddItemToObject(e, "outcome", outcome_to_json(o));
         cJSON_AddItemToArray(list, e);
     }
+    struct announcements an = {0};
+    bool any_created = false;
+    for (size_t i = 0; i < res->n_yields && !any_created; i++) {
+        any_created = res->yields[i].kind == RUNTIME_YIELD_CREATED;
+    }
+    if (any_created) {
+        announcements_build(&an, &res->outcomes);
+    }
     for (size_t i = 0; i < res->n_yields; i++) {
         const struct runtime_yield_event *y = &res->yields[i];
         const char *topic = y->kind == RUNTIME_YIELD_CREATED   ? "yield.created"
@@ -166,12 +215,13 @@ cJSON *node_events_of_block(const struct node_block *b, const struct runtime_blo
         json_add_u64(e, "height", b->height);
         if (y->kind == RUNTIME_YIELD_CREATED) {
             json_add_u64(e, "expires_height", y->expires_height);
-            cJSON *req = find_request(&res->outcomes, y->account, y->data_id);
+            cJSON *req = find_request(&an, y->account, y->data_id);
             if (req != NULL) {
                 cJSON_AddItemToObject(e, "request", req);
             }
         }
         cJSON_AddItemToArray(list, e);
     }
+    announcements_fini(&an);
     return list;
 }
