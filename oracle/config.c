@@ -43,7 +43,7 @@ static const struct opt opts[] = {
     {"respond_gas", OPT_U64, O(respond_gas), "30000000000000", 1000000000000ull, 300000000000000ull,
      "gas attached to respond"},
     {"timeout_blocks", OPT_U32, O(timeout_blocks), "200", 1, 1000000,
-     "yield timeout in blocks (when the pending list gives no expiry)"},
+     "the chain's yield timeout in blocks (caps the expiry a contract reports)"},
     {"ai_backend", OPT_STR, O(ai_backend), "openai", 0, 0, "AI API: openai | anthropic"},
     {"ai_base_url", OPT_STR, O(ai_base_url), "http://127.0.0.1:3033", 0, 0, "AI server URL"},
     {"ai_model", OPT_STR, O(ai_model), "yb-mock", 0, 0, "model name"},

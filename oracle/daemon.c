@@ -35,7 +35,7 @@
 /* An AI call shorter than this is not worth starting. */
 #define AI_MIN_BUDGET_MS 50
 /* Respond sends per request before giving up (each one after a send that failed outright). */
-#define TX_MAX_ATTEMPTS 8
+#define TX_MAX_ATTEMPTS 32
 /* send_tx waits for execution: a few blocks, so allow for slow blocks. */
 #define TX_TIMEOUT_MS 60000
 /* Views (block, pending list, access key). */
@@ -96,6 +96,7 @@ struct daemon {
     uint8_t block_hash[NEAR_HASH_LEN];
     bool have_block;
     unsigned ai_in_flight;
+    bool failpoint_after_journal; /* YB_ORACLE_FAILPOINT=after-journal (tests only) */
 };
 
 static uint64_t now_ms(struct daemon *d)
@@ -301,6 +302,12 @@ static void take_answer(struct daemon *d, struct request *r, const char *text, s
     }
     request_set_answer(r, text, len);
     request_transition(r, REQ_ANSWERED);
+    if (d->failpoint_after_journal) {
+        /* Fault injection for the crash test: die exactly between journal and submission. */
+        log_warn("YB-ORACLE-FAILPOINT", "%s journaled; killing the process (failpoint)",
+                 r->yield_id);
+        raise(SIGKILL);
+    }
 }
 
 static void on_ai_done(struct loop_job *job, int curl_code)
@@ -456,6 +463,28 @@ static int respond_value(const cJSON *result, const char **failure)
     return out;
 }
 
+/* True when a final status is Failure.InvalidTxError.InvalidNonce; *ak gets ak_nonce. */
+static bool invalid_tx_nonce(const cJSON *result, uint64_t *ak)
+{
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(result, "status");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(st, "Failure");
+    const cJSON *itx = cJSON_GetObjectItemCaseSensitive(f, "InvalidTxError");
+    const cJSON *nonce = cJSON_GetObjectItemCaseSensitive(itx, "InvalidNonce");
+    return nonce && json_get_u64(nonce, "ak_nonce", ak) == YB_OK;
+}
+
+/* Back to answered for another send, unless this request has been sent too often. */
+static void retry_send(struct daemon *d, struct request *r)
+{
+    if (r->tx_attempts >= TX_MAX_ATTEMPTS) {
+        log_error("YB-ORACLE-TX-GIVEUP", "%s: %u respond transactions failed; giving up",
+                  r->yield_id, r->tx_attempts);
+        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        return;
+    }
+    request_transition(r, REQ_ANSWERED);
+}
+
 static void on_submitted(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
 {
     struct daemon *d = c->d;
@@ -479,6 +508,17 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
                      "timed out)",
                      r->yield_id);
             finish(d, r, REQ_CONFIRMED, METRICS_LOST, "lost");
+        } else if (v == -2 && invalid_tx_nonce(result, &ak)) {
+            /* The chain refused the transaction itself (not the contract): concurrent sends of
+             * one key can reach its mempool out of nonce order, so a higher nonce lands first
+             * and the lower ones fail. Move past the key's nonce and send again. */
+            log_info("YB-ORACLE-NONCE",
+                     "%s: InvalidNonce on chain, the key is at %llu; signing "
+                     "again",
+                     r->yield_id, (unsigned long long)ak);
+            atomic_fetch_add(&d->m->nonce_recoveries, 1);
+            signer_recover(&d->signer, ak);
+            retry_send(d, r);
         } else if (v == -2) {
             char *text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(result, "status"));
             log_error("YB-ORACLE-TX-FAILED", "%s: respond failed on chain: %.300s", r->yield_id,
@@ -496,7 +536,7 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
                  r->yield_id, (unsigned long long)ak);
         atomic_fetch_add(&d->m->nonce_recoveries, 1);
         signer_recover(&d->signer, ak);
-        request_transition(r, REQ_ANSWERED);
+        retry_send(d, r);
     } else {
         atomic_fetch_add(&d->m->tx_errors, 1);
         log_rpc_failure("YB-ORACLE-TX-ERROR", "send_tx respond", rc, err);
@@ -582,16 +622,15 @@ static void schedule_one(struct request *r, void *ctx)
         }
         return;
     }
-    if (d->ai_in_flight >= d->cfg->concurrency) {
+    /* Budgets need the block time: until two heights were seen (one poll interval after
+     * start) it is unknown, and assuming NEAR's 1 s would overrun a fast chain's deadlines. */
+    if (d->ai_in_flight >= d->cfg->concurrency || !d->clock.have_estimate) {
         return;
     }
     uint64_t budget =
         deadline_ai_budget_ms(&d->clock, r->expires_height, d->cfg->safety_margin_blocks, s->now,
                               AI_MIN_BUDGET_MS, d->cfg->ai_timeout_ms);
     if (budget == 0) {
-        if (d->clock.height == 0) {
-            return; /* no height seen yet: cannot judge */
-        }
         log_warn("YB-ORACLE-EXPIRED", "%s: too late to answer (expires at %llu, chain at ~%llu)",
                  r->yield_id, (unsigned long long)r->expires_height, (unsigned long long)s->height);
         finish(d, r, REQ_EXPIRED, METRICS_EXPIRED, "expired");
@@ -643,10 +682,12 @@ static void add_pending(struct daemon *d, const struct pending_item *it)
     r->request_id = it->request_id;
     r->created_height = it->created_height;
     r->first_seen_height = d->clock.height;
+    /* The contract's expiry is its own estimate; the chain's timeout (timeout_blocks, set by
+     * the operator) may be shorter, so the earlier of the two is the deadline. */
+    uint64_t by_config =
+        (it->created_height ? it->created_height : d->clock.height) + d->cfg->timeout_blocks;
     r->expires_height =
-        it->expires_height
-            ? it->expires_height
-            : (it->created_height ? it->created_height : d->clock.height) + d->cfg->timeout_blocks;
+        it->expires_height && it->expires_height < by_config ? it->expires_height : by_config;
     r->started_ms = now_ms(d);
     atomic_fetch_add(&d->m->requests_seen, 1);
     struct journal_entry e;
@@ -936,6 +977,8 @@ int daemon_new(const struct oracle_config *cfg, struct metrics *m, struct daemon
     d->cfg = cfg;
     d->m = m;
     d->profile = profile_find(cfg->profile);
+    const char *fp = getenv("YB_ORACLE_FAILPOINT");
+    d->failpoint_after_journal = fp && strcmp(fp, "after-journal") == 0;
     config_ai(cfg, &d->ai);
     request_table_init(&d->reqs);
     deadline_clock_init(&d->clock);

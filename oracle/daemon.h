@@ -9,6 +9,9 @@
  * Several instances (--instance i/n): the leader of a request is hash(yield_id) mod n; instance
  * at distance k from it steps in only after k × takeover_blocks blocks.
  *
+ * Fault injection for tests: YB_ORACLE_FAILPOINT=after-journal in the environment makes the
+ * process SIGKILL itself right after the first answer is journaled and before it is submitted.
+ *
  * Thread rules: daemon_run runs the loop on the calling thread until SIGINT/SIGTERM or
  * daemon_stop; the metrics server reads struct metrics from nng's threads (atomics).
  */

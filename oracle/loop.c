@@ -40,11 +40,14 @@ static void on_io(struct ev_loop *ev, ev_io *w, int revents)
 {
     (void)ev;
     struct sock *s = (struct sock *)w;
+    /* curl may drop this socket (CURL_POLL_REMOVE frees s) inside the action: copy first. */
+    struct loop *l = s->l;
+    curl_socket_t fd = s->fd;
     int mask =
         (revents & EV_READ ? CURL_CSELECT_IN : 0) | (revents & EV_WRITE ? CURL_CSELECT_OUT : 0);
     int running;
-    curl_multi_socket_action(s->l->multi, s->fd, mask, &running);
-    check_done(s->l);
+    curl_multi_socket_action(l->multi, fd, mask, &running);
+    check_done(l);
 }
 
 static void on_timer(struct ev_loop *ev, ev_timer *w, int revents)
