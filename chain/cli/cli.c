@@ -200,6 +200,24 @@ int cli_parse_json_args(struct cli *cli, const char *text, cJSON **out)
     return YB_OK;
 }
 
+int cli_check_exists(struct cli *cli, const char *account)
+{
+    int rc = cli_check_account(cli, account);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    cJSON *p = cJSON_CreateObject(), *res = NULL;
+    cJSON_AddStringToObject(p, "request_type", "view_account");
+    cJSON_AddStringToObject(p, "finality", "final");
+    cJSON_AddStringToObject(p, "account_id", account);
+    char what[128];
+    snprintf(what, sizeof what, "checking the receiver %s", account);
+    rc = cli_rpc(cli, "query", p, &res, what);
+    cJSON_Delete(p);
+    cJSON_Delete(res);
+    return rc;
+}
+
 /* ---- keys ---- */
 
 int cli_load_key(struct cli *cli, const char *account, struct keyfile *out)
@@ -619,11 +637,49 @@ static const char *find_execution_error(const cJSON *j)
     return NULL;
 }
 
+/* The first value named `key` anywhere inside j (borrowed), or NULL. */
+static const cJSON *find_key(const cJSON *j, const char *key)
+{
+    const cJSON *c = NULL;
+    if (!j) {
+        return NULL;
+    }
+    if (j->string && strcmp(j->string, key) == 0) {
+        return j;
+    }
+    cJSON_ArrayForEach(c, j)
+    {
+        const cJSON *f = find_key(c, key);
+        if (f) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
 char *cli_failure_text(const cJSON *failure)
 {
+    char buf[512];
+    const cJSON *v = NULL;
     const char *s = find_execution_error(failure);
     if (s) {
         return yb_xstrdup(s);
+    }
+    if ((v = find_key(failure, "AccountDoesNotExist"))) {
+        const cJSON *acc = cJSON_GetObjectItemCaseSensitive(v, "account_id");
+        snprintf(buf, sizeof buf, "account %s does not exist",
+                 cJSON_IsString(acc) ? acc->valuestring : "?");
+        return yb_xstrdup(buf);
+    }
+    if ((v = find_key(failure, "CodeDoesNotExist"))) {
+        const cJSON *acc = cJSON_GetObjectItemCaseSensitive(v, "account_id");
+        snprintf(buf, sizeof buf, "%s has no contract deployed (yb deploy)",
+                 cJSON_IsString(acc) ? acc->valuestring : "the receiver");
+        return yb_xstrdup(buf);
+    }
+    if ((v = find_key(failure, "MethodResolveError")) && cJSON_IsString(v)) {
+        snprintf(buf, sizeof buf, "the contract has no such method (%s)", v->valuestring);
+        return yb_xstrdup(buf);
     }
     char *text = cJSON_PrintUnformatted(failure);
     return text ? text : yb_xstrdup("(failure)");

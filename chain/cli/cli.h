@@ -93,6 +93,9 @@ int cli_parse_deposit(struct cli *cli, const char *s, yb_u128 *out);
 int cli_parse_u64(struct cli *cli, const char *s, const char *what, uint64_t *out);
 /* Checks an account id (reported with the rule broken). */
 int cli_check_account(struct cli *cli, const char *account);
+/* Checks that account exists on the chain (view_account), so a mistyped receiver is reported
+ * before a transaction spends gas on it: "account X does not exist on this chain; ...". */
+int cli_check_exists(struct cli *cli, const char *account);
 /* Parses JSON arguments text (borrowed); on error reports the byte position with the text and
  * a caret under it. *out returned (cJSON_Delete). Errors: YB_EJSON, YB_ETOOBIG. */
 int cli_parse_json_args(struct cli *cli, const char *text, cJSON **out);
@@ -154,7 +157,9 @@ int cli_tx_status(struct cli *cli, const char *hash, const char *signer, const c
  * value or a string), or the Failure object copied into *failure (returned). Both NULL: still
  * running ("Started"/"NotStarted"/no status). */
 void cli_tx_final(const cJSON *tx_result, cJSON **value, cJSON **failure);
-/* The "ExecutionError" text (or the compact JSON) of a Failure object; returned (free()). */
+/* A Failure object in words: the "ExecutionError" text of a contract failure, a sentence for
+ * the common action errors (account missing, no contract, method missing), else compact JSON.
+ * Returned (free()). */
 char *cli_failure_text(const cJSON *failure);
 
 /* Sandbox controls: yb_produce_blocks {"count":n} and sandbox_fast_forward {"delta_height":n}. */

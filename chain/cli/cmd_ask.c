@@ -221,7 +221,10 @@ static int ask_exec(struct cli *cli, int argc, char **argv)
     };
     uint8_t hash[NEAR_HASH_LEN];
     char hs[NEAR_HASH_STR_MAX];
-    int rc = cli_send_call(cli, &call, "NONE", hash, NULL);
+    int rc = cli_check_exists(cli, contract);
+    if (rc == YB_OK) {
+        rc = cli_send_call(cli, &call, "NONE", hash, NULL);
+    }
     free(args_text);
     if (rc != YB_OK) {
         return rc;

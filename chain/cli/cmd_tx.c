@@ -209,7 +209,10 @@ static int call_exec(struct cli *cli, int argc, char **argv)
     uint8_t hash[NEAR_HASH_LEN];
     cJSON *res = NULL;
     bool manual = false;
-    rc = wait_level(cli, &manual);
+    rc = cli_check_exists(cli, call.receiver);
+    if (rc == YB_OK) {
+        rc = wait_level(cli, &manual);
+    }
     if (rc == YB_OK) {
         rc = cli_send_call(cli, &call, manual ? "NONE" : "EXECUTED_OPTIMISTIC", hash, &res);
     }

@@ -282,6 +282,16 @@ static void test_error_unknown_account(void **state)
     assert_contains(r.err, "account nobody.test.near does not exist on this chain");
     run_free(&r);
 
+    /* a mistyped receiver is caught before a transaction spends gas on it */
+    YB(&r, "call", "nobody.test.near", "increment");
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "account nobody.test.near does not exist on this chain");
+    run_free(&r);
+    YB(&r, "ask", "hi", "--contract", "nobody.test.near");
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "account nobody.test.near does not exist on this chain");
+    run_free(&r);
+
     YB(&r, "account", "Bad..Name");
     assert_int_equal(r.status, 1);
     assert_contains(r.err, "is not a valid account id");
