@@ -32,7 +32,9 @@ struct rpc_call {
     int tx_kind; /* enum rpc_tx_kind (rpc_tx.c) */
     enum node_wait wait;
     struct node_tx_result result; /* what the node reported, for the deferred reply */
-    void *work;                   /* nng_aio *: runs the deferred reply on an nng thread */
+    void *work;                   /* nng_aio *: runs deferred work on an nng thread */
+    void (*deferred_fn)(struct rpc_call *c);
+    double deadline; /* rpc_tx.c: when a `tx` lookup stops waiting (rpc_now) */
 };
 
 typedef void (*rpc_method_fn)(struct rpc_call *c, const cJSON *params);
@@ -45,7 +47,8 @@ void rpc_reply_result(struct rpc_call *c, cJSON *result);
 void rpc_reply_error(struct rpc_call *c, cJSON *error);
 
 /* Registers c as waiting for a node callback, so that rpc_server_stop can answer it.
- * Returns false (and c is not parked) when the server is stopping. */
+ * Returns false (and c is not parked) when the server is stopping; true at once when c is
+ * parked already. */
 bool rpc_call_park(struct rpc_call *c);
 
 /*
@@ -55,6 +58,9 @@ bool rpc_call_park(struct rpc_call *c);
  * (rpc_server_stop waits for deferred replies already running, so fn never sees a closed node).
  */
 void rpc_call_defer(struct rpc_call *c, void (*fn)(struct rpc_call *c));
+/* rpc_call_defer after `ms` milliseconds; c must be parked. rpc_server_stop cancels the wait
+ * (the call then ends with the stop error). */
+void rpc_call_later(struct rpc_call *c, unsigned ms, void (*fn)(struct rpc_call *c));
 
 /* ---- error objects (all returned, taken by rpc_reply_error) ---- */
 

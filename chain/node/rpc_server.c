@@ -200,6 +200,9 @@ void rpc_reply_error(struct rpc_call *c, cJSON *error)
 bool rpc_call_park(struct rpc_call *c)
 {
     struct rpc_server *srv = c->srv;
+    if (c->parked) {
+        return true; /* only the thread that owns c parks it, so no lock is needed to look */
+    }
     pthread_mutex_lock(&srv->mu);
     bool ok = !srv->stopping;
     if (ok) {
@@ -216,20 +219,18 @@ bool rpc_call_park(struct rpc_call *c)
     return ok;
 }
 
-struct deferred {
-    struct rpc_call *c;
-    void (*fn)(struct rpc_call *c);
-};
-
 static void on_deferred(void *arg)
 {
-    struct deferred *d = arg;
-    struct rpc_call *c = d->c;
+    struct rpc_call *c = arg;
     struct rpc_server *srv = c->srv;
-    void (*fn)(struct rpc_call *) = d->fn;
-    free(d);
-    /* The server holds its own reference until `working` is 0 again, so srv outlives c here. */
-    fn(c);
+    int rv = nng_aio_result(c->work);
+    /* The server holds its own reference until `working` is 0 again, so srv outlives c here
+     * (fn may end the call, or schedule it again through rpc_call_later). */
+    if (rv != 0) {
+        rpc_reply_error(c, rpc_err_internal("node is stopping")); /* cancelled by stop */
+    } else {
+        c->deferred_fn(c);
+    }
     pthread_mutex_lock(&srv->mu);
     if (--srv->working == 0) {
         pthread_cond_broadcast(&srv->idle);
@@ -237,7 +238,7 @@ static void on_deferred(void *arg)
     pthread_mutex_unlock(&srv->mu);
 }
 
-void rpc_call_defer(struct rpc_call *c, void (*fn)(struct rpc_call *c))
+void rpc_call_later(struct rpc_call *c, unsigned ms, void (*fn)(struct rpc_call *c))
 {
     struct rpc_server *srv = c->srv;
     pthread_mutex_lock(&srv->mu);
@@ -246,20 +247,28 @@ void rpc_call_defer(struct rpc_call *c, void (*fn)(struct rpc_call *c))
         srv->working++;
     }
     pthread_mutex_unlock(&srv->mu);
+    nng_aio *aio = c->work;
+    if (run && aio == NULL && nng_aio_alloc(&aio, on_deferred, c) != 0) {
+        pthread_mutex_lock(&srv->mu);
+        if (--srv->working == 0) {
+            pthread_cond_broadcast(&srv->idle);
+        }
+        pthread_mutex_unlock(&srv->mu);
+        rpc_reply_error(c, rpc_err_internal("out of nng aios"));
+        return;
+    }
     if (!run) {
         rpc_reply_error(c, rpc_err_internal("node is stopping"));
         return;
     }
-    struct deferred *d = yb_xmalloc(sizeof *d);
-    d->c = c;
-    d->fn = fn;
-    nng_aio *aio = NULL;
-    if (nng_aio_alloc(&aio, on_deferred, d) != 0) {
-        on_deferred(d); /* no aio: answer on this thread rather than not at all */
-        return;
-    }
     c->work = aio;
-    nng_sleep_aio(0, aio);
+    c->deferred_fn = fn;
+    nng_sleep_aio((nng_duration)ms, aio);
+}
+
+void rpc_call_defer(struct rpc_call *c, void (*fn)(struct rpc_call *c))
+{
+    rpc_call_later(c, 0, fn);
 }
 
 /* ---- error objects ---- */
@@ -599,6 +608,10 @@ void rpc_server_stop(struct rpc_server *srv)
             c->answered = true;
             answered_any = true;
             send_envelope(c, "error", rpc_err_internal("node is stopping"));
+        }
+        if (c->work != NULL) {
+            /* a pending rpc_call_later ends now (its callback only takes the lock) */
+            nng_aio_cancel(c->work);
         }
     }
     /* Deferred replies read the node: let those already scheduled finish before node_close. */

@@ -19,6 +19,11 @@
 #include "rpc_int.h"
 #include "tx.h"
 
+/* `tx` for a hash not committed yet waits like nearcore's (10 s by default), looking again every
+ * RPC_TX_POLL_MS, then answers TIMEOUT_ERROR. */
+#define RPC_TX_LOOKUP_WAIT_MS 10000u
+#define RPC_TX_POLL_MS        50u
+
 /* base64 of a TX_MAX_SIZE transaction: larger strings are refused before decoding. */
 #define RPC_TX_B64_MAX (((TX_MAX_SIZE + 2u) / 3u) * 4u)
 
@@ -335,6 +340,54 @@ void rpc_method_broadcast_commit(struct rpc_call *c, const cJSON *params)
 
 /* ---- tx / EXPERIMENTAL_tx_status ---- */
 
+/* Looks for the tx of c->result.hash: committed → its outcome (through submit of its stored
+ * bytes, which waits for the requested level); not yet → UNKNOWN_TRANSACTION for wait NONE,
+ * else look again later until c->deadline, then TIMEOUT_ERROR. */
+static void tx_find(struct rpc_call *c)
+{
+    struct node_snapshot snap;
+    int rc = node_snapshot_begin(c->node, &snap);
+    if (rc != YB_OK) {
+        rpc_reply_error(c, rpc_err_internal("cannot read the chain: %s", yb_err_str(rc)));
+        return;
+    }
+    struct node_tx t;
+    rc = node_tx_get(snap.txn, c->result.hash, &t);
+    node_snapshot_end(&snap);
+    if (rc == YB_ENOTFOUND && c->wait != NODE_WAIT_NONE && rpc_now() < c->deadline) {
+        if (!rpc_call_park(c)) {
+            rpc_reply_error(c, rpc_err_internal("node is stopping"));
+            return;
+        }
+        rpc_call_later(c, RPC_TX_POLL_MS, tx_find);
+        return;
+    }
+    if (rc == YB_ENOTFOUND && c->wait != NODE_WAIT_NONE) {
+        rpc_reply_error(c, rpc_err_handler("TIMEOUT_ERROR", NULL, "Timeout"));
+        return;
+    }
+    if (rc == YB_ENOTFOUND) {
+        char hs[NEAR_HASH_STR_MAX];
+        near_hash_format(c->result.hash, hs);
+        cJSON *info = cJSON_CreateObject();
+        cJSON_AddStringToObject(info, "requested_transaction_hash", hs);
+        rpc_reply_error(
+            c, rpc_err_handler("UNKNOWN_TRANSACTION", info, "Transaction %s doesn't exist", hs));
+        return;
+    }
+    if (rc != YB_OK) {
+        rpc_reply_error(c, rpc_err_internal("reading transaction: %s", yb_err_str(rc)));
+        return;
+    }
+    /* The node answers a resubmitted known transaction at once when it reached the level, else
+     * when its receipts have run: exactly the wait `tx` asks for. */
+    if (c->wait == NODE_WAIT_NONE) {
+        c->wait = NODE_WAIT_INCLUDED; /* a lookup always shows what is known */
+    }
+    submit(c, t.bytes, t.len);
+    node_tx_fini(&t);
+}
+
 static void tx_lookup(struct rpc_call *c, const cJSON *params)
 {
     const char *hash_s = NULL;
@@ -352,10 +405,6 @@ static void tx_lookup(struct rpc_call *c, const cJSON *params)
             submit_b64(c, b64);
             return;
         }
-        if (c->wait == NODE_WAIT_NONE) {
-            /* A lookup always shows what is known; NONE would hide the outcome. */
-            c->wait = NODE_WAIT_INCLUDED;
-        }
         (void)json_get_str(params, "tx_hash", &hash_s);
         (void)json_get_str(params, "sender_account_id", &sender);
     }
@@ -366,30 +415,9 @@ static void tx_lookup(struct rpc_call *c, const cJSON *params)
                                          "\"sender_account_id\"} or [hash, sender]"));
         return;
     }
-    struct node_snapshot snap;
-    int rc = node_snapshot_begin(c->node, &snap);
-    if (rc != YB_OK) {
-        rpc_reply_error(c, rpc_err_internal("cannot read the chain: %s", yb_err_str(rc)));
-        return;
-    }
-    struct node_tx t;
-    rc = node_tx_get(snap.txn, hash, &t);
-    node_snapshot_end(&snap);
-    if (rc == YB_ENOTFOUND) {
-        cJSON *info = cJSON_CreateObject();
-        cJSON_AddStringToObject(info, "requested_transaction_hash", hash_s);
-        rpc_reply_error(c, rpc_err_handler("UNKNOWN_TRANSACTION", info,
-                                           "Transaction %s doesn't exist", hash_s));
-        return;
-    }
-    if (rc != YB_OK) {
-        rpc_reply_error(c, rpc_err_internal("reading transaction: %s", yb_err_str(rc)));
-        return;
-    }
-    /* The node answers a resubmitted known transaction at once when it reached the level, else
-     * when its receipts have run: exactly the wait `tx` asks for. */
-    submit(c, t.bytes, t.len);
-    node_tx_fini(&t);
+    memcpy(c->result.hash, hash, NEAR_HASH_LEN);
+    c->deadline = rpc_now() + RPC_TX_LOOKUP_WAIT_MS / 1000.0;
+    tx_find(c);
 }
 
 void rpc_method_tx(struct rpc_call *c, const cJSON *params)

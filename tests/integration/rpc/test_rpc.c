@@ -389,7 +389,8 @@ static void test_malformed_requests(void **state)
          "{\"records\":[{\"Nonsense\":{}}]}}",
          "REQUEST_VALIDATION_ERROR", "PARSE_ERROR", -32700},
         {"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tx\",\"params\":"
-         "[\"11111111111111111111111111111111\",\"user.test.near\"]}",
+         "{\"tx_hash\":\"11111111111111111111111111111111\",\"sender_account_id\":"
+         "\"user.test.near\",\"wait_until\":\"NONE\"}}",
          "HANDLER_ERROR", "UNKNOWN_TRANSACTION", -32000},
         {"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"status\",\"params\":[]}", NULL, NULL, 0},
     };
@@ -503,6 +504,40 @@ static void check_final(const cJSON *r, const char *hash, const char *signer)
     }
 }
 
+/* send_tx from another thread, parked until the main thread produces a block. */
+struct parked_send {
+    char *b64;
+    const char *wait;    /* NULL = EXECUTED */
+    const char *tx_hash; /* not NULL: a `tx` lookup of this hash instead of send_tx */
+    cJSON *result;
+};
+
+static void *send_in_thread(void *arg)
+{
+    struct parked_send *ps = arg;
+    size_t cap = (ps->b64 != NULL ? strlen(ps->b64) : 0) + 200;
+    char *body = malloc(cap);
+    int n;
+    if (ps->tx_hash != NULL) {
+        n = snprintf(body, cap,
+                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tx\",\"params\":"
+                     "{\"tx_hash\":\"%s\",\"sender_account_id\":\"user.test.near\","
+                     "\"wait_until\":\"%s\"}}",
+                     ps->tx_hash, ps->wait != NULL ? ps->wait : "EXECUTED");
+    } else {
+        n = snprintf(body, cap,
+                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"send_tx\",\"params\":"
+                     "{\"signed_tx_base64\":\"%s\",\"wait_until\":\"%s\"}}",
+                     ps->b64, ps->wait != NULL ? ps->wait : "EXECUTED");
+    }
+    long status;
+    cJSON *ans = NULL;
+    (void)rpc_post_raw(chain.rpc_url, body, (size_t)n, &status, &ans);
+    __atomic_store_n(&ps->result, ans, __ATOMIC_RELEASE); /* polled by the main thread */
+    free(body);
+    return NULL;
+}
+
 static void test_send_tx_transfer(void **state)
 {
     (void)state;
@@ -519,10 +554,25 @@ static void test_send_tx_transfer(void **state)
     cJSON_Delete(r);
 
     char q[200];
-    snprintf(q, sizeof q, "{\"tx_hash\":\"%s\",\"sender_account_id\":\"user.test.near\"}", hash);
+    snprintf(
+        q, sizeof q,
+        "{\"tx_hash\":\"%s\",\"sender_account_id\":\"user.test.near\",\"wait_until\":\"NONE\"}",
+        hash);
     cJSON_Delete(rpc_err(&chain, "tx", rpc_json(q), "UNKNOWN_TRANSACTION"));
 
+    /* `tx` with a wait level waits for the tx to be committed (nearcore: up to 10 s) */
+    struct parked_send look = {.tx_hash = hash, .wait = "FINAL"};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, send_in_thread, &look), 0);
+    struct timespec pause = {0, 200 * 1000 * 1000};
+    nanosleep(&pause, NULL);
     rpc_produce(&chain, 2);
+    pthread_join(th, NULL);
+    assert_non_null(look.result);
+    assert_non_null(cJSON_GetObjectItem(look.result, "result"));
+    check_final(cJSON_GetObjectItem(look.result, "result"), hash, "user.test.near");
+    cJSON_Delete(look.result);
+    snprintf(q, sizeof q, "{\"tx_hash\":\"%s\",\"sender_account_id\":\"user.test.near\"}", hash);
     r = rpc_ok(&chain, "tx", rpc_json(q));
     check_final(r, hash, "user.test.near");
     assert_string_equal(str(cJSON_GetObjectItem(r, "status"), "SuccessValue"), "");
@@ -612,29 +662,6 @@ static void test_invalid_transactions(void **state)
         "InvalidAccessKeyError"));
     cJSON_Delete(e);
     free(b64);
-}
-
-/* send_tx from another thread, parked until the main thread produces a block. */
-struct parked_send {
-    char *b64;
-    const char *wait; /* NULL = EXECUTED */
-    cJSON *result;
-};
-
-static void *send_in_thread(void *arg)
-{
-    struct parked_send *ps = arg;
-    char *body = malloc(strlen(ps->b64) + 200);
-    int n = snprintf(body, strlen(ps->b64) + 200,
-                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"send_tx\",\"params\":"
-                     "{\"signed_tx_base64\":\"%s\",\"wait_until\":\"%s\"}}",
-                     ps->b64, ps->wait != NULL ? ps->wait : "EXECUTED");
-    long status;
-    cJSON *ans = NULL;
-    (void)rpc_post_raw(chain.rpc_url, body, (size_t)n, &status, &ans);
-    __atomic_store_n(&ps->result, ans, __ATOMIC_RELEASE); /* polled by the main thread */
-    free(body);
-    return NULL;
 }
 
 static void test_manual_stepping_and_parked_send(void **state)
@@ -929,6 +956,22 @@ static void test_oversized_transaction(void **state)
     cJSON_Delete(e);
 }
 
+/* `tx` for a hash never sent waits nearcore's 10 s, then TIMEOUT_ERROR (legacy [hash, signer]). */
+static void test_tx_lookup_times_out(void **state)
+{
+    (void)state;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cJSON *e =
+        rpc_err(&chain, "tx", rpc_json("[\"11111111111111111111111111111111\",\"user.test.near\"]"),
+                "TIMEOUT_ERROR");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_string_equal(str(e, "name"), "HANDLER_ERROR");
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "cause"), "info"));
+    assert_true(t1.tv_sec - t0.tv_sec >= 9);
+    cJSON_Delete(e);
+}
+
 /* Last: SIGTERM while a send_tx is parked. The waiting client gets an answer (the server answers
  * parked calls before nng stops), and yb-chain exits 0 — under ASan that includes no leaks. */
 static void test_graceful_stop_with_parked_send(void **state)
@@ -980,6 +1023,7 @@ int main(void)
         cmocka_unit_test(test_patch_state),
         cmocka_unit_test(test_query_block_reference),
         cmocka_unit_test(test_oversized_transaction),
+        cmocka_unit_test(test_tx_lookup_times_out),
         cmocka_unit_test(test_graceful_stop_with_parked_send),
     };
     return cmocka_run_group_tests_name("rpc", tests, setup, teardown);
