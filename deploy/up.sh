@@ -8,6 +8,8 @@
 #
 # Files in the home (default ./.yieldbox): config.json, keys/, data/ (yb-chain's), plus
 # oracle-journal/ (yb-oracle's LMDB answer journal), logs/<name>.log and run/<name>.pid.
+# A && B || fail is meant as written: fail when either test is false.
+# shellcheck disable=SC2015
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -324,11 +326,19 @@ if [ "$do_build" -eq 1 ]; then
     "$root/deploy/install-deps.sh"
     say "build ($build_dir, RelWithDebInfo)"
     cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    # Only the targets this checkout has: a missing one is reported below as not built.
+    known=$(ninja -C "$build_dir" -t targets all 2>/dev/null | sed -n 's/^\([^:]*\): phony$/\1/p')
+    targets=()
     for t in yb_contracts yb-chain yb yb-mockai yb-oracle; do
-        if ! cmake --build "$build_dir" --target "$t" -j "$(nproc 2>/dev/null || echo 2)"; then
-            fail "building $t failed (output above)"
+        if grep -qx "$t" <<<"$known"; then
+            targets+=("$t")
+        else
+            warn "this checkout has no target $t yet"
         fi
     done
+    if ! cmake --build "$build_dir" -j "$(nproc 2>/dev/null || echo 2)" --target "${targets[@]}"; then
+        fail "the build failed (output above)"
+    fi
 fi
 missing=()
 for b in "$chain_bin" "$yb_bin"; do
@@ -341,7 +351,7 @@ if [ "$with_oracle" -eq 1 ] && ! [ -x "$oracle_bin" ]; then
     missing+=("$oracle_bin")
 fi
 if [ ${#missing[@]} -gt 0 ]; then
-    fail "not built: ${missing[*]} (run without --no-build, or set YB_BUILD_DIR)"
+    fail "not built: ${missing[*]} (without --no-build up.sh builds them; a target this checkout does not have yet cannot be built)"
 fi
 
 # ---- 2. the home ----
@@ -354,6 +364,18 @@ for n in chain oracle mockai; do
         rm -f "$run/$n.pid"
     fi
 done
+for pp in "rpc:$rpc_port" "events:$events_port"; do
+    if port_busy "${pp#*:}"; then
+        die_usage "port ${pp#*:} (--${pp%%:*}-port) is in use: another yieldbox? choose another port"
+    fi
+done
+if [ "$use_mockai" -eq 1 ] && port_busy "$mockai_port"; then
+    die_usage "port $mockai_port (--mockai-port) is in use: choose another port"
+fi
+if [ "$with_oracle" -eq 1 ] && port_busy "$oracle_port"; then
+    die_usage "port $oracle_port (--oracle-port) is in use: choose another port"
+fi
+
 if [ "$reset" -eq 1 ] && [ -e "$home" ]; then
     # Only ever delete something that is a yieldbox home.
     if ! [ -f "$home/config.json" ] || ! [ -d "$home/keys" ]; then
@@ -376,18 +398,6 @@ else
     fi
 fi
 mkdir -p "$logs" "$run"
-
-for pp in "rpc:$rpc_port" "events:$events_port"; do
-    if port_busy "${pp#*:}"; then
-        die_usage "port ${pp#*:} (--${pp%%:*}-port) is in use: another yieldbox? choose another port"
-    fi
-done
-if [ "$use_mockai" -eq 1 ] && port_busy "$mockai_port"; then
-    die_usage "port $mockai_port (--mockai-port) is in use: choose another port"
-fi
-if [ "$with_oracle" -eq 1 ] && port_busy "$oracle_port"; then
-    die_usage "port $oracle_port (--oracle-port) is in use: choose another port"
-fi
 
 # ---- 3. the processes ----
 say "starting yb-chain ($mode mode$([ "$mode" = interval ] && echo ", ${block_time} ms blocks"))"

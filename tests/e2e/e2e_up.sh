@@ -2,14 +2,18 @@
 # e2e_up.sh — ./deploy/up.sh end to end (ctest e2e_up, label e2e). Builds nothing: it uses the
 # binaries of YB_BUILD_DIR (set by ctest to the build directory) through up.sh --no-build.
 #
-# 1. up.sh in a temporary home on free ports, --no-follow: the first answer is "4";
+# 1. up.sh in a temporary home on free ports, --no-follow: the first answer is "4"; a second
+#    up.sh on the same home or ports refuses with exit 2;
 # 2. `yb ask` answers "What is 12 * (3 + 4)?" with 84 (text) and 6*7 with 42 (--json);
 # 3. a forced timeout: the oracle is stopped (up.sh reports it and keeps the chain), a question
 #    is asked, `yb fast-forward 200` expires it: `yb ask` reports the timeout, `yb pending`
 #    no longer lists it, the chain's yb_chain_yield_timeouts_total counts it;
 # 4. SIGTERM to up.sh: it exits 0 and every process it started is gone;
-# 5. up.sh again on the same home with --exit-after-first-answer: the home is reused (request 4);
+# 5. up.sh again on the same home, --exit-after-first-answer, --ai-url at a server of our own
+#    (an OpenAI-compatible yb-mockai): the home is reused (request 5), no yb-mockai is started;
 # 6. up.sh --mode manual --no-oracle on a second home: `yb race` passes, then SIGTERM, all gone.
+# A && B || fail is meant as written: fail when either test is false.
+# shellcheck disable=SC2015
 set -euo pipefail
 
 src=${YB_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -147,6 +151,16 @@ done
 started_pids+=("${pids[@]}")
 step "first answer: 4 (pids chain ${pids[0]}, mockai ${pids[1]}, oracle ${pids[2]})"
 
+# A second up.sh must refuse, clearly, to share the running home or its ports.
+st=0
+"$up" --no-build --exit-after-first-answer --home "$home" "${ports[@]}" >"$tmp/dup.out" 2>&1 || st=$?
+[ "$st" -eq 2 ] && grep -q 'already running' "$tmp/dup.out" || fail "same home: expected exit 2 'already running', got $st"
+st=0
+"$up" --no-build --exit-after-first-answer --home "$tmp/other" "${ports[@]}" >"$tmp/dup.out" 2>&1 || st=$?
+[ "$st" -eq 2 ] && grep -q 'is in use' "$tmp/dup.out" || fail "same ports: expected exit 2 'is in use', got $st"
+[ ! -e "$tmp/other" ] || fail "a refused up.sh created a home"
+step "a second up.sh on the same home or ports refuses (exit 2)"
+
 # ---- 2. yb ask ----
 out=$(yb ask "What is 12 * (3 + 4)?") || fail "yb ask failed: $out"
 grep -Eq '^answer \(request 2\): 84$' <<<"$out" || fail "yb ask: expected 84, got: $out"
@@ -192,13 +206,29 @@ grep -q 'stopped (exit status: oracle=0 mockai=0 chain=0)' "$tmp/up.out" || fail
 [ -z "$(ls "$home/run" 2>/dev/null)" ] || fail "pid files left in $home/run"
 step "SIGTERM: up.sh exited 0; chain, mockai and oracle are gone"
 
-# ---- 5. again on the same home ----
-"$up" --no-build --exit-after-first-answer --home "$home" "${ports[@]}" --question "What is 2*21?" \
-    >"$tmp/up2.out" 2>&1 || fail "up.sh on the same home failed"
+# ---- 5. again on the same home, with --ai-url: an "external" OpenAI-compatible server ----
+ai_url="http://127.0.0.1:$((base + 3))"
+"$YB_BUILD_DIR/oracle/mockai/yb-mockai" --listen "$ai_url" >"$tmp/external-ai.out" 2>&1 &
+ai_pid=$!
+started_pids+=("$ai_pid")
+i=0
+until curl -fsS -m 2 -o /dev/null "$ai_url/healthz" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -le 100 ] || fail "the external AI server did not start"
+    sleep 0.1
+done
+OPENAI_API_KEY=e2e-dummy-key "$up" --no-build --exit-after-first-answer --home "$home" "${ports[@]}" \
+    --ai-url "$ai_url" --model e2e-model --question "What is 2*21?" >"$tmp/up2.out" 2>&1 ||
+    fail "up.sh on the same home with --ai-url failed"
+kill -TERM "$ai_pid"
+wait "$ai_pid" || fail "the external AI server did not exit 0"
 grep -q 'reusing the home' "$tmp/up2.out" || fail "the home was not reused"
+grep -q "AI: openai at $ai_url, model e2e-model, key from \$OPENAI_API_KEY" "$tmp/up2.out" ||
+    fail "--ai-url/--model/OPENAI_API_KEY did not reach the oracle"
+! grep -q 'starting yb-mockai' "$tmp/up2.out" || fail "--ai-url still started yb-mockai"
 grep -Eq '^answer \(request 5\): 42$' "$tmp/up2.out" || fail "second run: expected request 5 answered 42"
-grep -q 'stopped (exit status: oracle=0 mockai=0 chain=0)' "$tmp/up2.out" || fail "second run: a process did not exit 0"
-step "second run reused the home: request 5 answered 42, all exited 0"
+grep -q 'stopped (exit status: oracle=0 chain=0)' "$tmp/up2.out" || fail "second run: a process did not exit 0"
+step "second run reused the home, asked the --ai-url server: request 5 answered 42, all exited 0"
 
 # ---- 6. manual mode, no oracle: yb race ----
 base=$(free_ports) || fail "no free ports"
