@@ -458,6 +458,64 @@ static void test_malformed_requests(void **state)
     cJSON_Delete(rpc_ok(&chain, "status", NULL));
 }
 
+/* Every method with params of every wrong shape: a well-formed envelope each time (an error, or
+ * a result for methods that take no params), never a crash, and never a change of state. */
+static void test_every_method_with_wrong_params(void **state)
+{
+    (void)state;
+    const char *methods[] = {"status",
+                             "block",
+                             "gas_price",
+                             "query",
+                             "EXPERIMENTAL_protocol_config",
+                             "send_tx",
+                             "broadcast_tx_async",
+                             "broadcast_tx_commit",
+                             "tx",
+                             "EXPERIMENTAL_tx_status",
+                             "sandbox_fast_forward",
+                             "sandbox_patch_state",
+                             "yb_produce_blocks"};
+    const char *params[] = {"\"x\"",
+                            "-1",
+                            "1e400",
+                            "true",
+                            "{}",
+                            "[]",
+                            "[[[[[[[[[[]]]]]]]]]]",
+                            "{\"finality\":7,\"block_id\":{},\"request_type\":[],"
+                            "\"signed_tx_base64\":1,\"tx_hash\":null,\"delta_height\":-5,"
+                            "\"count\":\"many\",\"records\":{}}",
+                            "[\"11111111111111111111111111111111\",7]",
+                            "{\"records\":[1,\"a\",null]}"};
+    uint8_t h0[NEAR_HASH_LEN];
+    uint64_t before;
+    rpc_head(&chain, h0, &before);
+    for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
+        for (size_t p = 0; p < sizeof params / sizeof params[0]; p++) {
+            char body[512];
+            int n = snprintf(body, sizeof body,
+                             "{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":\"%s\",\"params\":%s}", p,
+                             methods[m], params[p]);
+            long status;
+            cJSON *ans;
+            assert_int_equal(rpc_post_raw(chain.rpc_url, body, (size_t)n, &status, &ans), 0);
+            assert_int_equal(status, 200);
+            if (ans == NULL) {
+                fail_msg("%s with %s: no JSON answer", methods[m], params[p]);
+            }
+            bool has_result = cJSON_GetObjectItem(ans, "result") != NULL;
+            bool has_error = cJSON_GetObjectItem(ans, "error") != NULL;
+            assert_true(has_result != has_error);
+            assert_int_equal((int)cJSON_GetObjectItem(ans, "id")->valuedouble, (int)p);
+            cJSON_Delete(ans);
+        }
+    }
+    uint64_t after;
+    rpc_head(&chain, h0, &after);
+    assert_int_equal(after, before);
+}
+
 /* ---- transactions ---- */
 
 static const cJSON *outcome_of(const cJSON *with_id)
@@ -1014,6 +1072,7 @@ int main(void)
         cmocka_unit_test(test_query_accounts_and_keys),
         cmocka_unit_test(test_query_contract),
         cmocka_unit_test(test_malformed_requests),
+        cmocka_unit_test(test_every_method_with_wrong_params),
         cmocka_unit_test(test_send_tx_transfer),
         cmocka_unit_test(test_invalid_transactions),
         cmocka_unit_test(test_manual_stepping_and_parked_send),
