@@ -471,6 +471,12 @@ static void test_ask_timeout_and_no_wait(void **state)
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "Will anyone answer?");
     run_free(&r);
+    YB(&r, "pending");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "requester");
+    assert_contains(r.out, "user.test.near");
+    assert_contains(r.out, "Will anyone answer?");
+    run_free(&r);
 
     /* A second ask follows the first into its timeout: once its request is pending too,
      * fast-forward past both expiries. */
@@ -520,6 +526,7 @@ static void test_watch_prints_events(void **state)
 {
     (void)state;
     pid_t pid = spawn_yb("watch", NULL, (const char *const[]){"--json", "watch", NULL});
+    pid_t human = spawn_yb("watch2", NULL, (const char *const[]){"watch", "block", NULL});
     struct run r;
     /* SUB connects asynchronously: produce blocks until one is seen (nng drops messages sent
      * before the subscription is in place). */
@@ -532,6 +539,14 @@ static void test_watch_prints_events(void **state)
     collect("watch", pid, &r);
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "{\"topic\":\"block\"");
+    run_free(&r);
+    /* for people: one line per block, filtered by topic prefix */
+    kill(human, SIGINT);
+    collect("watch2", human, &r);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, " txs, ");
+    assert_contains(r.out, " receipts, ");
+    assert_true(strstr(r.out, "tx.outcome") == NULL);
     run_free(&r);
 }
 
