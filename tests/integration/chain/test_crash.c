@@ -77,8 +77,10 @@ static int cmp_hash(const void *a, const void *b)
     return memcmp(a, b, NEAR_HASH_LEN);
 }
 
-/* The smallest expires_height among the assistant's pending requests, and their count. */
-static size_t pending_requests(struct nfx *f, uint64_t *min_expires)
+/* The smallest expires_height above `above` among the assistant's pending requests, and how
+ * many have one. (A request whose yield timed out in the last block stays listed until its
+ * callback runs in the next one, so the caller skips those.) */
+static size_t pending_requests(struct nfx *f, uint64_t above, uint64_t *min_expires)
 {
     char *v = nfx_view(f, NODE_GENESIS_ASSISTANT, "get_pending_requests", "{\"limit\":1024}");
     assert_non_null(v);
@@ -92,6 +94,9 @@ static size_t pending_requests(struct nfx *f, uint64_t *min_expires)
     {
         uint64_t x;
         assert_int_equal(json_get_u64(e, "expires_height", &x), YB_OK);
+        if (x <= above) {
+            continue;
+        }
         if (x < *min_expires) {
             *min_expires = x;
         }
@@ -216,7 +221,7 @@ static void test_kill_9_then_restart(void **state)
     /* Pending yields keep their expiry: nothing times out one block before the first expiry,
      * and the first one does at its height. */
     uint64_t min_exp;
-    size_t pending = pending_requests(&f, &min_exp);
+    size_t pending = pending_requests(&f, head_before, &min_exp);
     print_message("crash test: head %llu, %zu pending requests, first expires at %llu\n",
                   (unsigned long long)head_before, pending, (unsigned long long)min_exp);
     assert_true(pending > 0);
@@ -229,12 +234,12 @@ static void test_kill_9_then_restart(void **state)
         nfx_wait_for(&w, 10000);
         assert_int_equal(w.ctl_err, YB_OK);
         uint64_t min_before_expiry;
-        assert_true(pending_requests(&f, &min_before_expiry) > 0);
+        assert_true(pending_requests(&f, head_before, &min_before_expiry) > 0);
         assert_int_equal(min_before_expiry, min_exp);
     }
     assert_int_equal(nfx_produce(&f, 2), YB_OK); /* the expiry block, then the callbacks */
     uint64_t min_after;
-    if (pending_requests(&f, &min_after) > 0) {
+    if (pending_requests(&f, head_before, &min_after) > 0) {
         assert_true(min_after > min_exp);
     }
     nfx_wait_fini(&w);

@@ -171,8 +171,12 @@ static void test_on_demand_block_per_tx(void **state)
         assert_int_equal(w.r.err, YB_OK);
         assert_int_equal(w.r.reached, NODE_WAIT_FINAL);
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-        /* Two blocks (tx, then its receipt) with ~5 ms coalescing each. */
-        assert_true(ms < 500);
+        /* Two blocks (tx, then its receipt) with ~5 ms coalescing each: tens of ms; the bound
+         * leaves room for a loaded machine and is still far below one interval block. */
+        if (i == 0) {
+            print_message("on-demand: transfer executed in %.1f ms\n", ms);
+        }
+        assert_true(ms < 900);
         nfx_wait_fini(&w);
     }
 }
