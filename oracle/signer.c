@@ -18,6 +18,7 @@ int signer_init(struct signer *s, const char *key_file, const char *account_id)
     memset(s, 0, sizeof *s);
     int rc = keyfile_read(key_file, &s->key);
     if (rc != YB_OK) {
+        log_error("YB-ORACLE-KEY", "cannot read the key file %s: %s", key_file, yb_err_str(rc));
         return rc;
     }
     if (strcmp(s->key.account_id, account_id) != 0) {

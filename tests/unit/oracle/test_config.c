@@ -152,13 +152,34 @@ static void help_lists_every_flag(void **state)
     free(buf);
 }
 
+static void example_file_loads(void **state)
+{
+    (void)state;
+    const char *src = getenv("YB_SOURCE_DIR");
+    if (!src) {
+        skip();
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/deploy/oracle.example.json", src);
+    char *argv[] = {"yb-oracle", "--config", path};
+    struct oracle_config c;
+    char why[CONFIG_WHY_MAX] = "";
+    if (load(&c, why, 3, argv) != YB_OK) {
+        fail_msg("deploy/oracle.example.json: %s", why);
+    }
+    assert_string_equal(c.contract_id, "assistant.test.near");
+    assert_string_equal(c.account_id, "oracle.test.near");
+    assert_int_equal(c.timeout_blocks, 200);
+    assert_int_equal(c.instance_count, 1);
+    config_fini(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults_and_flags),
-        cmocka_unit_test(file_env_flag_precedence),
-        cmocka_unit_test(refused_inputs),
-        cmocka_unit_test(help_lists_every_flag),
+        cmocka_unit_test(defaults_and_flags), cmocka_unit_test(file_env_flag_precedence),
+        cmocka_unit_test(refused_inputs),     cmocka_unit_test(help_lists_every_flag),
+        cmocka_unit_test(example_file_loads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
