@@ -9,8 +9,10 @@
  *   == FINAL here; the waits differ only in whether the tx's receipts must have run.
  *
  * Threads
- *   The node is created and run on one thread (the loop thread: node_run). Block production,
- *   event publishing and every completion callback happen on the loop thread. Functions marked
+ *   node_open, node_run and node_close are called by one owner; node_run may run on another
+ *   thread than node_open (tests do), and that thread is "the loop thread" until it returns.
+ *   Block production, event publishing and every completion callback that is not called
+ *   synchronously (see node_submit_tx) happen on the loop thread. Functions marked
  *   "any thread" may be called from other threads (nng's HTTP worker pool) at any time between
  *   node_open and node_close, including while a block is being produced; they never wait for
  *   block production (reads use LMDB snapshots; submissions take a short mutex).
@@ -228,6 +230,9 @@ typedef void (*node_tx_done_fn)(void *arg, const struct node_tx_result *r);
  *   cJSON_Delete) — invalid may be NULL if not wanted;
  *   YB_EBUSY (mempool full), YB_ECLOSED (stopping), store errors.
  * hash_out (may be NULL) receives the tx hash whenever decoding succeeded.
+ * A tx admitted here can still fail when its block applies (e.g. two admitted txs with the same
+ * nonce): it is then included with a Failure{InvalidTxError} outcome, and its waiters complete
+ * normally — read the outcome.
  */
 int node_submit_tx(struct node *node, const uint8_t *bytes, size_t len, enum node_wait wait,
                    node_tx_done_fn done, void *arg, uint8_t hash_out[NEAR_HASH_LEN],
@@ -257,15 +262,17 @@ int node_produce_blocks(struct node *node, uint64_t count, node_done_fn done, vo
  * "storage_usage"}}}, {"Data":{"account_id","data_key","value"}} (base64), {"Contract":
  * {"account_id","code"}} (base64), {"AccessKey":{"account_id","public_key","access_key":
  * {"nonce","permission"}}}. Validated here: Errors YB_EJSON_* / YB_EINVAL (malformed record,
- * nothing applied), YB_ECLOSED. done gets YB_OK after the block committed.
+ * nothing applied), YB_ECLOSED. done gets YB_OK after the block committed, or the error that
+ * made the block fail (then nothing of it was applied): e.g. YB_ENOTFOUND for a Contract record
+ * of an account that does not exist (put an Account record before it).
  */
 int node_patch_state(struct node *node, const cJSON *records, node_done_fn done, void *arg);
 
 /* ---- health and metrics (any thread) ---- */
 
-/* Appends the /healthz body ("ok\n" plus the head height) to out (borrowed). Returns YB_OK when
- * healthy (HTTP 200), YB_EBUSY when the loop has not produced/checked a block for over
- * 3 × max(block_time, 1 s) while work waits (HTTP 503). */
+/* Appends the /healthz body ("ok\nheight N\n", or "stalled\n...") to out (borrowed). Returns
+ * YB_OK when healthy (HTTP 200); YB_EBUSY (HTTP 503) when the loop's 250 ms heartbeat has not
+ * run for 5 s (stuck, or busy with one very long produce_blocks); YB_ETOOBIG (out's cap). */
 int node_healthz(struct node *node, struct yb_buf *out);
 
 /* Appends the Prometheus text exposition (version 0.0.4) to out (borrowed): yb_chain_height,
