@@ -16,7 +16,8 @@
 int node_config_default(struct node_config *cfg, const char *home);
 
 /* Reads HOME/config.json over *cfg (fields absent keep their value). Errors: YB_ENOTFOUND (no
- * file), YB_EIO, YB_ETOOBIG, YB_EJSON, YB_EJSON_TYPE, YB_ECONFIG (bad mode or log format). */
+ * file), YB_EIO, YB_ETOOBIG, YB_EJSON, YB_EJSON_TYPE, YB_ENUMBER, YB_ECONFIG (bad mode or log
+ * format). */
 int node_config_load(struct node_config *cfg);
 
 /* Writes HOME/config.json (0644) with every field and its "//" description. Errors: YB_EIO. */

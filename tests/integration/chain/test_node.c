@@ -97,6 +97,58 @@ static void test_init_creates_home(void **state)
     node_snapshot_end(&snap);
 }
 
+/* config.json: a table of bad files and the error each gives; a good one round-trips. */
+static void test_config_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/yb-config-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static const struct {
+        const char *text;
+        int err;
+    } cases[] = {
+        {"{\"mode\":\"sometimes\"}", YB_ECONFIG},
+        {"{\"log_format\":\"xml\"}", YB_ECONFIG},
+        {"{\"block_time_ms\":\"fast\"}", YB_ENUMBER},
+        {"{\"store_sync\":1}", YB_EJSON_TYPE},
+        {"{\"mode\":", YB_EJSON},
+        {"{\"//mode\":\"ignored\",\"mode\":\"manual\",\"yield_timeout\":7}", YB_OK},
+    };
+    char path[128];
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        fputs(cases[i].text, fp);
+        fclose(fp);
+        struct node_config cfg;
+        assert_int_equal(node_config_default(&cfg, dir), YB_OK);
+        assert_int_equal(node_config_load(&cfg), cases[i].err);
+        if (cases[i].err == YB_OK) {
+            assert_int_equal(cfg.mode, NODE_MODE_MANUAL);
+            assert_int_equal(cfg.yield_timeout, 7);
+            assert_int_equal(cfg.block_time_ms, NODE_DEFAULT_BLOCK_MS);
+            /* What node_config_write produces loads back to the same values. */
+            cfg.store_sync = false;
+            cfg.log_json = true;
+            assert_int_equal(node_config_write(&cfg), YB_OK);
+            struct node_config back;
+            assert_int_equal(node_config_default(&back, dir), YB_OK);
+            assert_int_equal(node_config_load(&back), YB_OK);
+            assert_int_equal(back.mode, NODE_MODE_MANUAL);
+            assert_int_equal(back.yield_timeout, 7);
+            assert_false(back.store_sync);
+            assert_true(back.log_json);
+            assert_string_equal(back.rpc_addr, NODE_DEFAULT_RPC_ADDR);
+        }
+    }
+    unlink(path);
+    struct node_config cfg;
+    assert_int_equal(node_config_default(&cfg, dir), YB_OK);
+    assert_int_equal(node_config_load(&cfg), YB_ENOTFOUND);
+    rmdir(dir);
+}
+
 static void test_manual_mode_steps_only_on_request(void **state)
 {
     struct nfx *f = *state;
@@ -426,6 +478,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_init_creates_home, setup, teardown),
+        cmocka_unit_test(test_config_file),
         cmocka_unit_test_setup_teardown(test_manual_mode_steps_only_on_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_on_demand_block_per_tx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_admission_errors, setup, teardown),
