@@ -660,25 +660,25 @@ static const cJSON *find_key(const cJSON *j, const char *key)
 char *cli_failure_text(const cJSON *failure)
 {
     char buf[512];
-    const cJSON *v = NULL;
     const char *s = find_execution_error(failure);
     if (s) {
         return yb_xstrdup(s);
     }
-    if ((v = find_key(failure, "AccountDoesNotExist"))) {
-        const cJSON *acc = cJSON_GetObjectItemCaseSensitive(v, "account_id");
-        snprintf(buf, sizeof buf, "account %s does not exist",
-                 cJSON_IsString(acc) ? acc->valuestring : "?");
+    const cJSON *missing = find_key(failure, "AccountDoesNotExist");
+    const cJSON *no_code = find_key(failure, "CodeDoesNotExist");
+    const cJSON *no_method = find_key(failure, "MethodResolveError");
+    const cJSON *acc = cJSON_GetObjectItemCaseSensitive(missing ? missing : no_code, "account_id");
+    const char *who = cJSON_IsString(acc) ? acc->valuestring : "the receiver";
+    if (missing) {
+        snprintf(buf, sizeof buf, "account %s does not exist", who);
         return yb_xstrdup(buf);
     }
-    if ((v = find_key(failure, "CodeDoesNotExist"))) {
-        const cJSON *acc = cJSON_GetObjectItemCaseSensitive(v, "account_id");
-        snprintf(buf, sizeof buf, "%s has no contract deployed (yb deploy)",
-                 cJSON_IsString(acc) ? acc->valuestring : "the receiver");
+    if (no_code) {
+        snprintf(buf, sizeof buf, "%s has no contract deployed (yb deploy)", who);
         return yb_xstrdup(buf);
     }
-    if ((v = find_key(failure, "MethodResolveError")) && cJSON_IsString(v)) {
-        snprintf(buf, sizeof buf, "the contract has no such method (%s)", v->valuestring);
+    if (cJSON_IsString(no_method)) {
+        snprintf(buf, sizeof buf, "the contract has no such method (%s)", no_method->valuestring);
         return yb_xstrdup(buf);
     }
     char *text = cJSON_PrintUnformatted(failure);

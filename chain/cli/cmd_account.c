@@ -122,8 +122,7 @@ static int keys_exec(struct cli *cli, int argc, char **argv)
     }
     char *names[KEYS_MAX];
     size_t n = 0;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL && n < KEYS_MAX) {
+    for (struct dirent *ent = readdir(d); ent != NULL && n < KEYS_MAX; ent = readdir(d)) {
         size_t len = strlen(ent->d_name);
         if (len > 5 && strcmp(ent->d_name + len - 5, ".json") == 0) {
             names[n++] = yb_xstrndup(ent->d_name, len - 5);

@@ -388,11 +388,11 @@ static int race_run(struct race *r, struct race_row *row)
     uint64_t created = 0, expires = 0;
     int rc = race_request(r, s, req_hash, &rec);
     if (rc == YB_OK) {
-        rc = json_get_u64(rec, "request_id", &row->request_id) ||
-             json_get_str(rec, "yield_id", &yield_id) ||
-             json_get_u64(rec, "created_height", &created) ||
-             json_get_u64(rec, "expires_height", &expires);
-        if (rc != YB_OK) {
+        bool complete = json_get_u64(rec, "request_id", &row->request_id) == YB_OK &&
+                        json_get_str(rec, "yield_id", &yield_id) == YB_OK &&
+                        json_get_u64(rec, "created_height", &created) == YB_OK &&
+                        json_get_u64(rec, "expires_height", &expires) == YB_OK;
+        if (!complete) {
             rc = cli_fail(r->cli, YB_EMALFORMED, "race: request_created event lacks fields");
         }
     }

@@ -172,12 +172,18 @@ static int call_exec(struct cli *cli, int argc, char **argv)
     const char *pos[3] = {0};
     int npos = 0, rc = YB_OK;
     for (int i = 1; i < argc && rc == YB_OK; i++) {
-        const char *v = NULL;
+        const char *gas = NULL, *deposit = NULL;
         int m = cli_opt_value(cli, argc, argv, &i, "--as", &call.signer);
-        if (m == 0 && (m = cli_opt_value(cli, argc, argv, &i, "--gas", &v)) == 1) {
-            rc = cli_parse_gas(cli, v, &call.gas);
-        } else if (m == 0 && (m = cli_opt_value(cli, argc, argv, &i, "--deposit", &v)) == 1) {
-            rc = cli_parse_deposit(cli, v, &call.deposit);
+        if (m == 0) {
+            m = cli_opt_value(cli, argc, argv, &i, "--gas", &gas);
+        }
+        if (m == 0) {
+            m = cli_opt_value(cli, argc, argv, &i, "--deposit", &deposit);
+        }
+        if (m == 1 && gas) {
+            rc = cli_parse_gas(cli, gas, &call.gas);
+        } else if (m == 1 && deposit) {
+            rc = cli_parse_deposit(cli, deposit, &call.deposit);
         }
         if (m < 0) {
             return -m;

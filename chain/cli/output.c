@@ -53,23 +53,25 @@ static const cJSON *find_outcome(const cJSON *receipts, const char *id)
 /* The status of one outcome in a few words. */
 static void status_text(const cJSON *status, char *buf, size_t cap)
 {
-    const cJSON *v = NULL;
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(status, "SuccessValue");
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(status, "SuccessReceiptId");
+    const cJSON *failure = cJSON_GetObjectItemCaseSensitive(status, "Failure");
     if (cJSON_IsString(status)) {
         snprintf(buf, cap, "%s", status->valuestring);
-    } else if ((v = cJSON_GetObjectItemCaseSensitive(status, "SuccessValue"))) {
+    } else if (value) {
         uint8_t *bytes = NULL;
         size_t n = 0;
-        if (json_as_base64(v, 4096, &bytes, &n) == YB_OK) {
+        if (json_as_base64(value, 4096, &bytes, &n) == YB_OK) {
             snprintf(buf, cap, "ok %s%.*s", n ? "" : "(no value)", (int)(n > 200 ? 200 : n),
                      (const char *)bytes);
             free(bytes);
         } else {
             snprintf(buf, cap, "ok (long value)");
         }
-    } else if ((v = cJSON_GetObjectItemCaseSensitive(status, "SuccessReceiptId"))) {
-        snprintf(buf, cap, "continues in %s", cJSON_IsString(v) ? v->valuestring : "?");
-    } else if ((v = cJSON_GetObjectItemCaseSensitive(status, "Failure"))) {
-        char *text = cli_failure_text(v);
+    } else if (next) {
+        snprintf(buf, cap, "continues in %s", cJSON_IsString(next) ? next->valuestring : "?");
+    } else if (failure) {
+        char *text = cli_failure_text(failure);
         snprintf(buf, cap, "FAILED %s", text);
         free(text);
     } else {
