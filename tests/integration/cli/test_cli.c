@@ -693,6 +693,14 @@ static void test_call_waits_on_demand_chain(void **state)
     assert_contains(r.err, "--deposit: expected");
     run_free(&r);
 #undef YB2
+    /* keys of one chain used against another: the access key is unknown there */
+    yb_rpc(&r, chain.rpc_url,
+           (const char *const[]){"--home", keys_home, "call", "assistant.test.near", "get_config",
+                                 NULL});
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "the chain does not know user.test.near's key");
+    assert_contains(r.err, "is from another chain");
+    run_free(&r);
     chain_proc_cleanup(&other);
 }
 
