@@ -91,6 +91,8 @@ const cJSON *rpc_params_object(const cJSON *params, bool *bad);
 
 /* ---- handlers ---- */
 void rpc_method_status(struct rpc_call *c, const cJSON *params);
+void rpc_method_health(struct rpc_call *c, const cJSON *params);
+void rpc_method_validators(struct rpc_call *c, const cJSON *params);
 void rpc_method_block(struct rpc_call *c, const cJSON *params);
 void rpc_method_gas_price(struct rpc_call *c, const cJSON *params);
 void rpc_method_query(struct rpc_call *c, const cJSON *params);

@@ -63,6 +63,8 @@ struct rpc_method {
 
 static const struct rpc_method methods[] = {
     {"status", rpc_method_status},
+    {"health", rpc_method_health},
+    {"validators", rpc_method_validators},
     {"block", rpc_method_block},
     {"gas_price", rpc_method_gas_price},
     {"query", rpc_method_query},

@@ -2,8 +2,8 @@
  * rpc_server.h — yb-chain's NEAR JSON-RPC server on nng's HTTP server (near-rpc.md §7–§10).
  *
  * Routes
- *   POST /          JSON-RPC 2.0: status, block, gas_price, query, send_tx, broadcast_tx_async,
- *                   broadcast_tx_commit, tx, EXPERIMENTAL_tx_status,
+ *   POST /          JSON-RPC 2.0: status, health, validators, block, gas_price, query, send_tx,
+ * broadcast_tx_async, broadcast_tx_commit, tx, EXPERIMENTAL_tx_status,
  *                   EXPERIMENTAL_protocol_config, sandbox_fast_forward, sandbox_patch_state,
  *                   yb_produce_blocks. Bodies over RPC_BODY_MAX get HTTP 413 with a PARSE_ERROR
  *                   body (much larger ones nng's own 400, unread).

@@ -243,6 +243,56 @@ void rpc_method_status(struct rpc_call *c, const cJSON *params)
     rpc_reply_result(c, rpc_status_json(c->srv, c->node));
 }
 
+/* nearcore's `health`: a null result while the node is healthy, else an error. */
+void rpc_method_health(struct rpc_call *c, const cJSON *params)
+{
+    (void)params;
+    struct yb_buf b;
+    yb_buf_init(&b, 4096);
+    int rc = node_healthz(c->node, &b);
+    yb_buf_fini(&b);
+    if (rc != YB_OK) {
+        rpc_reply_error(c, rpc_err_internal("block production is stalled"));
+        return;
+    }
+    rpc_reply_result(c, cJSON_CreateNull());
+}
+
+/* `validators` ([null] or {"epoch_id"|"block_id"}): the one block producer, one epoch. */
+void rpc_method_validators(struct rpc_call *c, const cJSON *params)
+{
+    (void)params;
+    struct node_snapshot snap;
+    if (!snapshot_or_reply(c, &snap)) {
+        return;
+    }
+    struct state_account a;
+    int rc = state_account_get(snap.txn, RPC_AUTHOR, &a);
+    node_snapshot_end(&snap);
+    cJSON *r = cJSON_CreateObject();
+    cJSON *cur = cJSON_AddArrayToObject(r, "current_validators");
+    cJSON *v = cJSON_CreateObject();
+    cJSON_AddStringToObject(v, "account_id", RPC_AUTHOR);
+    cJSON_AddStringToObject(v, "public_key", "ed25519:11111111111111111111111111111111");
+    cJSON_AddBoolToObject(v, "is_slashed", false);
+    json_add_u128(v, "stake", rc == YB_OK ? a.locked : 0);
+    cJSON *shards = cJSON_AddArrayToObject(v, "shards");
+    cJSON_AddItemToArray(shards, cJSON_CreateNumber(0));
+    json_add_u64(v, "num_produced_blocks", snap.head.height);
+    json_add_u64(v, "num_expected_blocks", snap.head.height);
+    json_add_u64(v, "num_produced_chunks", snap.head.height);
+    json_add_u64(v, "num_expected_chunks", snap.head.height);
+    cJSON_AddItemToArray(cur, v);
+    cJSON_AddArrayToObject(r, "next_validators");
+    cJSON_AddArrayToObject(r, "current_fishermen");
+    cJSON_AddArrayToObject(r, "next_fishermen");
+    cJSON_AddArrayToObject(r, "current_proposals");
+    cJSON_AddArrayToObject(r, "prev_epoch_kickout");
+    json_add_u64(r, "epoch_start_height", snap.head.genesis_height);
+    json_add_u64(r, "epoch_height", 1);
+    rpc_reply_result(c, r);
+}
+
 /* ---- block, gas_price ---- */
 
 /* The params of block/gas_price: an object, or a legacy [id] / [null] array. *bad on nonsense;

@@ -97,6 +97,15 @@ static void test_status_and_http_routes(void **state)
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(sync, "syncing")));
     cJSON_Delete(st);
 
+    cJSON *health = rpc_ok(&chain, "health", NULL);
+    assert_true(cJSON_IsNull(health));
+    cJSON_Delete(health);
+    cJSON *vals = rpc_ok(&chain, "validators", rpc_json("[null]"));
+    const cJSON *v0 = cJSON_GetArrayItem(cJSON_GetObjectItem(vals, "current_validators"), 0);
+    assert_string_equal(str(v0, "account_id"), "test.near");
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(vals, "next_validators")));
+    cJSON_Delete(vals);
+
     long status;
     char *body;
     assert_int_equal(chain_proc_http_get(&chain, "/status", &status, &body), 0);
