@@ -10,8 +10,10 @@
 #    no longer lists it, the chain's yb_chain_yield_timeouts_total counts it;
 # 4. SIGTERM to up.sh: it exits 0 and every process it started is gone;
 # 5. up.sh again on the same home, --exit-after-first-answer, --ai-url at a server of our own
-#    (an OpenAI-compatible yb-mockai): the home is reused (request 5), no yb-mockai is started;
-# 6. up.sh --mode manual --no-oracle on a second home: `yb race` passes, then SIGTERM, all gone.
+#    (an OpenAI-compatible yb-mockai) and deploy/oracle.example.json as --oracle-config: the
+#    home is reused (request 5), no yb-mockai is started;
+# 6. up.sh --mode manual --no-oracle on a second home whose config.json is
+#    deploy/chain.example.json: `yb race` passes, then SIGTERM, all gone.
 # A && B || fail is meant as written: fail when either test is false.
 # shellcheck disable=SC2015
 set -euo pipefail
@@ -228,7 +230,8 @@ until curl -fsS -m 2 -o /dev/null "$ai_url/healthz" 2>/dev/null; do
     sleep 0.1
 done
 OPENAI_API_KEY=e2e-dummy-key "$up" --no-build --exit-after-first-answer --home "$home" "${ports[@]}" \
-    --ai-url "$ai_url" --model e2e-model --question "What is 2*21?" >"$tmp/up2.out" 2>&1 ||
+    --ai-url "$ai_url" --model e2e-model --oracle-config "$src/deploy/oracle.example.json" \
+    --question "What is 2*21?" >"$tmp/up2.out" 2>&1 ||
     fail "up.sh on the same home with --ai-url failed"
 kill -TERM "$ai_pid"
 wait "$ai_pid" || fail "the external AI server did not exit 0"
@@ -243,7 +246,10 @@ step "second run reused the home, asked the --ai-url server: request 5 answered 
 # ---- 6. manual mode, no oracle: yb race ----
 base=$(free_ports) || fail "no free ports"
 home=$tmp/race
-step "up.sh --mode manual --no-oracle in $home, ports $base..$((base + 1))"
+# This home's config.json is deploy/chain.example.json: the example must load.
+"$YB_BUILD_DIR/chain/node/yb-chain" init --home "$home" >"$tmp/init.out" 2>&1 || fail "yb-chain init failed"
+cp "$src/deploy/chain.example.json" "$home/config.json"
+step "up.sh --mode manual --no-oracle in $home (config.json = chain.example.json), ports $base..$((base + 1))"
 "$up" --no-build --no-follow --mode manual --no-oracle --home "$home" --rpc-port "$base" \
     --events-port $((base + 1)) >"$tmp/race.out" 2>&1 &
 up_pid=$!
