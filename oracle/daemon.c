@@ -97,6 +97,10 @@ struct daemon {
     bool have_block;
     unsigned ai_in_flight;
     bool failpoint_after_journal; /* YB_ORACLE_FAILPOINT=after-journal (tests only) */
+    /* respond transactions waiting to be signed and sent, in order (a ring of yield ids) */
+    char (*sendq)[NEAR_HASH_STR_MAX];
+    size_t sq_head, sq_len, sq_cap;
+    bool sending;
 };
 
 static uint64_t now_ms(struct daemon *d)
@@ -551,45 +555,122 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
     schedule_soon(d);
 }
 
+/* The send queue: respond transactions go out one send_tx at a time, signed when they are sent,
+ * so the chain receives one key's nonces in order (concurrent sends over several connections
+ * can arrive out of order, and a chain that applies them as they come fails the lower nonces).
+ * A send with wait_until NONE takes a round trip of about a millisecond; the outcome is then
+ * awaited with a `tx` call, many of which run at once. */
+static void sendq_push(struct daemon *d, const char *yield_id)
+{
+    if (d->sq_len == d->sq_cap) {
+        size_t cap = d->sq_cap ? d->sq_cap * 2 : 256;
+        char(*q)[NEAR_HASH_STR_MAX] = yb_xcalloc(cap, NEAR_HASH_STR_MAX);
+        for (size_t k = 0; k < d->sq_len; k++) {
+            memcpy(q[k], d->sendq[(d->sq_head + k) % d->sq_cap], NEAR_HASH_STR_MAX);
+        }
+        free(d->sendq);
+        d->sendq = q;
+        d->sq_cap = cap;
+        d->sq_head = 0;
+    }
+    snprintf(d->sendq[(d->sq_head + d->sq_len) % d->sq_cap], NEAR_HASH_STR_MAX, "%s", yield_id);
+    d->sq_len++;
+}
+
+static void send_next(struct daemon *d);
+
+static void on_sent(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
+{
+    struct daemon *d = c->d;
+    d->sending = false;
+    if (rc != YB_OK) {
+        /* Refused at the door (InvalidNonce, a transport failure): same handling as a failed
+         * outcome. */
+        on_submitted(c, rc, result, err);
+    } else {
+        struct request *r = request_table_find(&d->reqs, c->yield_id);
+        char hash[NEAR_HASH_STR_MAX];
+        if (r && r->has_tx_hash) {
+            near_hash_format(r->tx_hash, hash);
+            cJSON *p = cJSON_CreateObject();
+            cJSON_AddStringToObject(p, "tx_hash", hash);
+            cJSON_AddStringToObject(p, "sender_account_id", d->cfg->account_id);
+            cJSON_AddStringToObject(p, "wait_until", "EXECUTED_OPTIMISTIC");
+            if (rpc_start(d, "tx", p, TX_TIMEOUT_MS, c->yield_id, on_submitted) != YB_OK) {
+                struct rpc_error none = {0};
+                on_submitted(c, YB_EINTERNAL, NULL, &none);
+            }
+            cJSON_Delete(p);
+        } else {
+            atomic_fetch_sub(&d->m->tx_in_flight, 1);
+        }
+    }
+    send_next(d);
+}
+
+/* Signs and sends the next queued respond, if none is being sent. */
+static void send_next(struct daemon *d)
+{
+    while (!d->sending && d->sq_len > 0) {
+        char id[NEAR_HASH_STR_MAX];
+        memcpy(id, d->sendq[d->sq_head], NEAR_HASH_STR_MAX);
+        d->sq_head = (d->sq_head + 1) % d->sq_cap;
+        d->sq_len--;
+        struct request *r = request_table_find(&d->reqs, id);
+        if (!r || r->state != REQ_SUBMITTED) {
+            atomic_fetch_sub(&d->m->tx_in_flight, 1);
+            continue;
+        }
+        char *args = NULL, *b64 = NULL;
+        uint8_t hash[NEAR_HASH_LEN];
+        uint64_t nonce = 0;
+        int rc = d->profile->respond_args(r->yield_id, r->answer, r->answer_len, &args);
+        if (rc == YB_OK) {
+            rc = signer_function_call(&d->signer, d->cfg->contract_id, d->profile->respond_method,
+                                      args, strlen(args), d->cfg->respond_gas, d->block_hash, &b64,
+                                      hash, &nonce);
+        }
+        free(args);
+        if (rc != YB_OK) {
+            log_error("YB-ORACLE-SIGN", "%s: cannot build the respond: %s", r->yield_id,
+                      yb_err_name(rc));
+            free(b64);
+            atomic_fetch_sub(&d->m->tx_in_flight, 1);
+            finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+            continue;
+        }
+        rc = journal_set_submitted(d->journal, r->yield_id, hash, nonce);
+        if (rc != YB_OK) {
+            log_warn("YB-ORACLE-JOURNAL", "%s: cannot record the tx hash: %s", r->yield_id,
+                     yb_err_name(rc));
+        }
+        memcpy(r->tx_hash, hash, NEAR_HASH_LEN);
+        r->has_tx_hash = true;
+        cJSON *params = cJSON_CreateObject();
+        cJSON_AddStringToObject(params, "signed_tx_base64", b64);
+        cJSON_AddStringToObject(params, "wait_until", "NONE");
+        free(b64);
+        rc = rpc_start(d, "send_tx", params, TX_TIMEOUT_MS, r->yield_id, on_sent);
+        cJSON_Delete(params);
+        if (rc != YB_OK) {
+            atomic_fetch_sub(&d->m->tx_in_flight, 1);
+            r->not_before_ms = now_ms(d) + 1000;
+            request_transition(r, REQ_ANSWERED);
+            continue;
+        }
+        d->sending = true;
+        atomic_fetch_add(&d->m->tx_sent, 1);
+    }
+}
+
 static void submit(struct daemon *d, struct request *r)
 {
-    char *args = NULL, *b64 = NULL;
-    uint8_t hash[NEAR_HASH_LEN];
-    uint64_t nonce = 0;
-    int rc = d->profile->respond_args(r->yield_id, r->answer, r->answer_len, &args);
-    if (rc == YB_OK) {
-        rc = signer_function_call(&d->signer, d->cfg->contract_id, d->profile->respond_method, args,
-                                  strlen(args), d->cfg->respond_gas, d->block_hash, &b64, hash,
-                                  &nonce);
-    }
-    free(args);
-    if (rc != YB_OK) {
-        log_error("YB-ORACLE-SIGN", "%s: cannot build the respond: %s", r->yield_id,
-                  yb_err_name(rc));
-        free(b64);
-        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+    if (request_transition(r, REQ_SUBMITTED) != YB_OK) {
         return;
     }
-    rc = journal_set_submitted(d->journal, r->yield_id, hash, nonce);
-    if (rc != YB_OK) {
-        log_warn("YB-ORACLE-JOURNAL", "%s: cannot record the tx hash: %s", r->yield_id,
-                 yb_err_name(rc));
-    }
-    memcpy(r->tx_hash, hash, NEAR_HASH_LEN);
-    r->has_tx_hash = true;
-    cJSON *params = cJSON_CreateObject();
-    cJSON_AddStringToObject(params, "signed_tx_base64", b64);
-    cJSON_AddStringToObject(params, "wait_until", "EXECUTED_OPTIMISTIC");
-    free(b64);
-    rc = rpc_start(d, "send_tx", params, TX_TIMEOUT_MS, r->yield_id, on_submitted);
-    cJSON_Delete(params);
-    if (rc != YB_OK) {
-        r->not_before_ms = now_ms(d) + 1000;
-        return;
-    }
-    request_transition(r, REQ_SUBMITTED);
-    atomic_fetch_add(&d->m->tx_sent, 1);
     atomic_fetch_add(&d->m->tx_in_flight, 1);
+    sendq_push(d, r->yield_id);
+    send_next(d);
 }
 
 /* ---- scheduling ---- */
@@ -1069,6 +1150,7 @@ void daemon_free(struct daemon *d)
     journal_close(d->journal);
     signer_fini(&d->signer);
     request_table_fini(&d->reqs);
+    free(d->sendq);
     if (d->ev) {
         ev_loop_destroy(d->ev);
     }
