@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,4 +199,102 @@ uint64_t rpc_produce(const struct chain_proc *p, uint64_t count)
     assert_int_equal(json_get_u64(r, "latest_block_height", &h), YB_OK);
     cJSON_Delete(r);
     return h;
+}
+
+/* ---- assertions on answers ---- */
+
+const char *rpc_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    if (!cJSON_IsString(v)) {
+        fail_msg("field %s is not a string", key);
+    }
+    return v->valuestring;
+}
+
+uint64_t rpc_num(const cJSON *o, const char *key)
+{
+    uint64_t v = 0;
+    if (json_get_u64(o, key, &v) != YB_OK) {
+        fail_msg("field %s is not a u64 number", key);
+    }
+    return v;
+}
+
+/* A base58 32-byte hash. */
+void rpc_assert_hash(const char *s)
+{
+    uint8_t h[NEAR_HASH_LEN];
+    assert_int_equal(near_hash_parse(s, strlen(s), h), YB_OK);
+}
+
+static const cJSON *outcome_of(const cJSON *with_id)
+{
+    rpc_assert_hash(rpc_str(with_id, "id"));
+    rpc_assert_hash(rpc_str(with_id, "block_hash"));
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(with_id, "proof")));
+    const cJSON *o = cJSON_GetObjectItem(with_id, "outcome");
+    assert_non_null(o);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(o, "logs")));
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(o, "receipt_ids")));
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(o, "gas_burnt")));
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(o, "tokens_burnt")));
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(o, "executor_id")));
+    assert_non_null(cJSON_GetObjectItem(o, "status"));
+    return o;
+}
+
+/* Checks a FinalExecutionOutcomeView of a tx from `signer` with hash `hash`. */
+void rpc_check_final(const cJSON *r, const char *hash, const char *signer)
+{
+    assert_string_equal(rpc_str(r, "final_execution_status"), "FINAL");
+    const cJSON *t = cJSON_GetObjectItem(r, "transaction");
+    assert_string_equal(rpc_str(t, "hash"), hash);
+    assert_string_equal(rpc_str(t, "signer_id"), signer);
+    assert_true(strncmp(rpc_str(t, "public_key"), "ed25519:", 8) == 0);
+    assert_true(strncmp(rpc_str(t, "signature"), "ed25519:", 8) == 0);
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(t, "nonce")));
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(t, "actions")));
+    const cJSON *to = cJSON_GetObjectItem(r, "transaction_outcome");
+    assert_string_equal(rpc_str(to, "id"), hash);
+    const cJSON *o = outcome_of(to);
+    assert_string_equal(rpc_str(o, "executor_id"), signer);
+    assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "status"), "SuccessReceiptId"));
+    const cJSON *ro = cJSON_GetObjectItem(r, "receipts_outcome");
+    assert_true(cJSON_GetArraySize(ro) >= 1);
+    /* the first receipt is the one the tx became */
+    assert_string_equal(rpc_str(cJSON_GetArrayItem(ro, 0), "id"),
+                        rpc_str(cJSON_GetObjectItem(o, "status"), "SuccessReceiptId"));
+    const cJSON *x;
+    cJSON_ArrayForEach(x, ro)
+    {
+        outcome_of(x);
+    }
+}
+
+void *rpc_async_run(void *arg)
+{
+    struct rpc_async *ps = arg;
+    size_t cap = (ps->b64 != NULL ? strlen(ps->b64) : 0) + 200;
+    char *body = malloc(cap);
+    int n;
+    if (ps->tx_hash != NULL) {
+        n = snprintf(body, cap,
+                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tx\",\"params\":"
+                     "{\"tx_hash\":\"%s\",\"sender_account_id\":\"%s\","
+                     "\"wait_until\":\"%s\"}}",
+                     ps->tx_hash, ps->signer != NULL ? ps->signer : "user.test.near",
+                     ps->wait != NULL ? ps->wait : "EXECUTED");
+    } else {
+        n = snprintf(body, cap,
+                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"send_tx\",\"params\":"
+                     "{\"signed_tx_base64\":\"%s\",\"wait_until\":\"%s\"}}",
+                     ps->b64, ps->wait != NULL ? ps->wait : "EXECUTED");
+    }
+    long status;
+    cJSON *ans = NULL;
+    (void)rpc_post_raw(ps->url, body, (size_t)n, &status, &ans);
+    __atomic_store_n(&ps->result, ans, __ATOMIC_RELEASE); /* polled by the main thread */
+    free(body);
+    return NULL;
 }

@@ -52,4 +52,29 @@ char *rpc_sign(const struct chain_proc *p, const char *account, const char *rece
 /* yb_produce_blocks {"count"} → the new head height. */
 uint64_t rpc_produce(const struct chain_proc *p, uint64_t count);
 
+/* ---- assertions on answers (cmocka) ---- */
+
+/* obj[key] as a string / a u64 (number or decimal string); fails the test otherwise. */
+const char *rpc_str(const cJSON *o, const char *key);
+uint64_t rpc_num(const cJSON *o, const char *key);
+/* s is the base58 of 32 bytes. */
+void rpc_assert_hash(const char *s);
+/* r is a FinalExecutionOutcomeView at FINAL of tx `hash` signed by `signer`, checked field by
+ * field (transaction, transaction_outcome, every receipts_outcome entry). */
+void rpc_check_final(const cJSON *r, const char *hash, const char *signer);
+
+/* A request sent from another thread (it parks until blocks come): rpc_async_run(ps) as a
+ * pthread start routine posts send_tx of b64 (or, with tx_hash, a `tx` lookup as signer) with
+ * wait_until `wait` (NULL = EXECUTED) to url and publishes the answer in `result` (atomically:
+ * poll it with __atomic_load_n). */
+struct rpc_async {
+    const char *url;
+    char *b64;
+    const char *wait;
+    const char *tx_hash;
+    const char *signer; /* NULL = user.test.near */
+    cJSON *result;
+};
+void *rpc_async_run(void *arg);
+
 #endif
