@@ -2,20 +2,35 @@
  * rpc_server.h — yb-chain's NEAR JSON-RPC server on nng's HTTP server (near-rpc.md §7–§10).
  *
  * Routes
- *   POST /          JSON-RPC 2.0: status, health, validators, block, gas_price, query, send_tx,
- * broadcast_tx_async, broadcast_tx_commit, tx, EXPERIMENTAL_tx_status,
- *                   EXPERIMENTAL_protocol_config, sandbox_fast_forward, sandbox_patch_state,
- *                   yb_produce_blocks. Bodies over RPC_BODY_MAX get HTTP 413 with a PARSE_ERROR
- *                   body (much larger ones nng's own 400, unread).
- *                   Every JSON-RPC answer is HTTP 200 (near-rpc.md §7: clients retry 500/408).
+ *   POST /          JSON-RPC 2.0 (methods below). Every JSON-RPC answer is HTTP 200
+ *                   (near-rpc.md §7: clients retry 500/408). Bodies over RPC_BODY_MAX get 413
+ *                   with a PARSE_ERROR body (much larger ones nng's own 400, unread).
  *   OPTIONS /       CORS preflight (any origin; POST, GET; Content-Type), 204
  *   GET /status     the `status` result object without the envelope (as nearcore serves it)
  *   GET /healthz    node_healthz: 200 or 503, text/plain
  *   GET /metrics    node_metrics_render: Prometheus text 0.0.4
  *
+ * Methods (params as nearcore takes them, object or legacy array; results and errors as
+ * near-rpc.md gives them) and where yieldbox differs:
+ *   status, health (null), validators (one producer, one epoch), block, gas_price,
+ *   EXPERIMENTAL_protocol_config
+ *   query: view_account, view_access_key, view_access_key_list, call_function, view_state
+ *     (50,000 bytes at most: TOO_LARGE_CONTRACT_STATE), view_code. Contract errors and unknown
+ *     keys in nearcore's legacy "error inside result" form. Only the head's state is kept: a
+ *     block_id naming an older block answers GARBAGE_COLLECTED_BLOCK.
+ *   send_tx (every wait_until; INCLUDED levels answer with the tx outcome and status "Started"
+ *     until the receipts ran; a resent known tx gets its result, not InvalidNonce),
+ *   broadcast_tx_async (the hash), broadcast_tx_commit, tx and EXPERIMENTAL_tx_status (by
+ *     hash: an unknown hash waits up to 10 s then TIMEOUT_ERROR, or UNKNOWN_TRANSACTION at once
+ *     with wait_until NONE). EXPERIMENTAL_tx_status has no "receipts" list (receipts are not
+ *     stored). receipts_outcome is in execution order (by block, tree order within a block).
+ *   sandbox_fast_forward {"delta_height"}, sandbox_patch_state {"records"} → {} once the block
+ *     committed; yb_produce_blocks {"count"} → {"latest_block_height","latest_block_hash"}.
+ *
  * Threads: requests run on nng's HTTP worker threads. Views read a node snapshot in that thread;
  * methods that wait for the chain (send_tx & co., sandbox controls) park the request and finish
- * it from the node's completion callback, so no nng thread ever blocks on block production.
+ * it from the node's completion callback, so no nng thread ever blocks on block production;
+ * transaction replies are built on nng's task threads, never on the block-producing loop.
  */
 #ifndef YB_NODE_RPC_SERVER_H
 #define YB_NODE_RPC_SERVER_H
