@@ -461,6 +461,37 @@ static void test_oracle_respond_resumes(void **state)
     nfx_wait_fini(&wr);
 }
 
+static void test_wait_times_out_without_blocks(void **state)
+{
+    struct nfx *f = *state;
+    assert_int_equal(nfx_start(f, NODE_MODE_MANUAL, 0, false), 0);
+    nfx_stop_keep_home(f);
+    f->cfg.wait_timeout_ms = 300;
+    assert_int_equal(nfx_resume(f, NODE_MODE_MANUAL), 0);
+    struct nfx_wait w;
+    nfx_wait_init(&w);
+    assert_int_equal(
+        nfx_transfer_wait(f, NODE_GENESIS_USER, NODE_GENESIS_ROOT, 1, NODE_WAIT_EXECUTED, &w),
+        YB_OK);
+    usleep(100 * 1000);
+    assert_false(w.fired); /* not before the timeout */
+    nfx_wait_for(&w, 3000);
+    assert_int_equal(w.r.err, YB_ETIMEDOUT);
+    assert_int_equal(w.r.reached, NODE_WAIT_NONE);
+    /* The tx is still in the mempool; a block includes it and a new wait completes. */
+    struct nfx_wait w2;
+    nfx_wait_init(&w2);
+    uint8_t hash[NEAR_HASH_LEN];
+    memcpy(hash, w.r.hash, NEAR_HASH_LEN);
+    assert_int_equal(nfx_produce(f, 2), YB_OK);
+    assert_int_equal(nfx_resend(f, hash, NODE_WAIT_FINAL, &w2), YB_OK);
+    nfx_wait_for(&w2, 3000);
+    assert_int_equal(w2.r.err, YB_OK);
+    assert_int_equal(w2.r.reached, NODE_WAIT_FINAL);
+    nfx_wait_fini(&w);
+    nfx_wait_fini(&w2);
+}
+
 static void test_interval_mode_ticks(void **state)
 {
     struct nfx *f = *state;
@@ -485,6 +516,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_patch_state_writes_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fast_forward_times_out_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oracle_respond_resumes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wait_times_out_without_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interval_mode_ticks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
