@@ -11,12 +11,15 @@
 #include <cmocka.h>
 
 #include <curl/curl.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "chain_proc.h"
 #include "err.h"
@@ -49,6 +52,43 @@ static void produce(const struct chain_proc *p, unsigned n)
     assert_int_equal(status, 200);
     assert_non_null(strstr(body, "\"result\""));
     free(body);
+}
+
+/* The seq of the next `block` event on a fresh subscription after producing one block. */
+static uint64_t next_block_seq(const struct chain_proc *p)
+{
+    nng_socket sub;
+    assert_int_equal(nng_sub0_open(&sub), 0);
+    assert_int_equal(nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "block ", 6), 0);
+    assert_int_equal(nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 5000), 0);
+    assert_int_equal(nng_dial(sub, p->events_url, NULL, NNG_FLAG_NONBLOCK), 0);
+    usleep(300 * 1000); /* the subscription reaches the publisher */
+    produce(p, 1);
+    char *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(nng_recv(sub, &buf, &len, NNG_FLAG_ALLOC), 0);
+    cJSON *j = NULL;
+    assert_int_equal(json_parse(buf + 6, len - 6, 1 << 20, &j, NULL), YB_OK);
+    uint64_t seq = 0;
+    assert_int_equal(json_get_u64(j, "seq", &seq), YB_OK);
+    cJSON_Delete(j);
+    nng_free(buf, len);
+    nng_close(sub);
+    return seq;
+}
+
+static void test_event_seq_survives_restart(void **state)
+{
+    (void)state;
+    struct chain_proc p;
+    assert_int_equal(chain_proc_start(&p, NULL), 0);
+    uint64_t s1 = next_block_seq(&p);
+    int ws = chain_proc_signal(&p, SIGKILL);
+    assert_true(WIFSIGNALED(ws));
+    assert_int_equal(chain_proc_restart(&p), 0);
+    uint64_t s2 = next_block_seq(&p);
+    assert_true(s2 > s1);
+    chain_proc_cleanup(&p);
 }
 
 static void test_run_stop_restart(void **state)
@@ -114,6 +154,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_stop_restart),
         cmocka_unit_test(test_help_lists_every_flag),
+        cmocka_unit_test(test_event_seq_survives_restart),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
