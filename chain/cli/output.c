@@ -132,7 +132,22 @@ void output_outcome_tree(FILE *out, const cJSON *tx_result)
     if (txo) {
         print_outcome(out, receipts, txo, 0);
     }
-    char sbuf[512];
+    /* what the whole tree cost, as explorers show it */
+    uint64_t total = 0, gas = 0;
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(txo, "outcome");
+    if (o && json_get_u64(o, "gas_burnt", &gas) == YB_OK) {
+        total += gas;
+    }
+    const cJSON *item = NULL;
+    cJSON_ArrayForEach(item, receipts)
+    {
+        o = cJSON_GetObjectItemCaseSensitive(item, "outcome");
+        if (o && json_get_u64(o, "gas_burnt", &gas) == YB_OK) {
+            total += gas;
+        }
+    }
+    char sbuf[512], gbuf[32];
+    fprintf(out, "gas burnt: %s in total\n", output_gas(total, gbuf, sizeof gbuf));
     status_text(cJSON_GetObjectItemCaseSensitive(tx_result, "status"), sbuf, sizeof sbuf);
     fprintf(out, "final status: %s\n", sbuf);
 }

@@ -239,6 +239,7 @@ static void test_call_then_tx(void **state)
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "transaction test.near -> assistant.test.near");
     assert_contains(r.out, "on assistant.test.near");
+    assert_contains(r.out, "gas burnt: ");
     assert_contains(r.out, "final status: ok true");
     run_free(&r);
 
