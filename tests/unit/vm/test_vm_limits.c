@@ -171,12 +171,16 @@ static void near_memory_override_and_cheap_instantiation(void **state)
 struct bytes {
     uint8_t *p;
     size_t n;
+    size_t cap;
 };
 
 static void put(struct bytes *b, const void *p, size_t n)
 {
-    b->p = realloc(b->p, b->n + n);
-    assert_non_null(b->p);
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
     memcpy(b->p + b->n, p, n);
     b->n += n;
 }
@@ -236,7 +240,7 @@ static int load_bytes(const struct vm_config *cfg, struct bytes *b, struct vm_er
     *seconds = now() - t0;
     vm_module_release(m);
     free(b->p);
-    b->p = NULL;
+    *b = (struct bytes){0};
     return rc;
 }
 
