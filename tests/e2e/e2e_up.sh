@@ -11,9 +11,11 @@
 # 4. SIGTERM to up.sh: it exits 0 and every process it started is gone;
 # 5. up.sh again on the same home, --exit-after-first-answer, --ai-url at a server of our own
 #    (an OpenAI-compatible yb-mockai) and deploy/oracle.example.json as --oracle-config: the
-#    home is reused (request 5), no yb-mockai is started;
+#    home is reused (request 5), no yb-mockai is started; then --reset starts it fresh;
 # 6. up.sh --mode manual --no-oracle on a second home whose config.json is
-#    deploy/chain.example.json: `yb race` passes, then SIGTERM, all gone.
+#    deploy/chain.example.json: `yb race` passes, then SIGTERM, all gone;
+# 7. up.sh on a pseudo-terminal (script): the logs follow labelled [oracle] / [mockai] while
+#    `yb ask` runs beside them, and Ctrl-C stops all three with exit status 0.
 # A && B || fail is meant as written: fail when either test is false.
 # shellcheck disable=SC2015
 set -euo pipefail
@@ -243,6 +245,13 @@ grep -Eq '^answer \(request 5\): 42$' "$tmp/up2.out" || fail "second run: expect
 grep -q 'stopped (exit status: oracle=0 chain=0)' "$tmp/up2.out" || fail "second run: a process did not exit 0"
 step "second run reused the home, asked the --ai-url server: request 5 answered 42, all exited 0"
 
+# --reset: the same home starts fresh (the next question is request 1 again).
+"$up" --no-build --reset --exit-after-first-answer --home "$home" "${ports[@]}" >"$tmp/up3.out" 2>&1 ||
+    fail "up.sh --reset failed"
+grep -q "reset: deleting $home" "$tmp/up3.out" || fail "--reset did not delete the home"
+grep -Eq '^answer \(request 1\): 4$' "$tmp/up3.out" || fail "--reset: expected a fresh chain (request 1 answered 4)"
+step "--reset: a fresh chain in the same home answered request 1"
+
 # ---- 6. manual mode, no oracle: yb race ----
 base=$(free_ports) || fail "no free ports"
 home=$tmp/race
@@ -269,4 +278,56 @@ up_pid=""
 all_gone "$chain_pid"
 grep -q 'stopped (exit status: chain=0)' "$tmp/race.out" || fail "the manual-mode chain did not exit 0"
 step "yb race: 7 scenarios ok; stopped cleanly"
+# ---- 7. on a terminal: labelled logs, then Ctrl-C ----
+# script(1) gives up.sh a pseudo-terminal, as a user's shell would; the feeder types into it.
+if command -v script >/dev/null 2>&1; then
+    base=$(free_ports) || fail "no free ports"
+    home=$tmp/tty
+    our_ports+=($((base + 3)))
+    : >"$tmp/tty.out"
+    # until FILE PATTERN SECONDS: like wait_for, inside the feeder (returns 1 instead of failing).
+    until_seen() {
+        local i=0
+        while ! grep -Eq "$2" "$1" 2>/dev/null; do
+            i=$((i + 1))
+            [ $i -le $(($3 * 10)) ] || return 1
+            sleep 0.1
+        done
+    }
+    feeder() {
+        until_seen "$tmp/tty.out" 'Ctrl-C stops everything' 120 || return 0
+        "$yb_bin" --home "$home" --rpc "http://127.0.0.1:$base" ask "What is 5*5?" >"$tmp/tty-ask.out" 2>&1 || true
+        until_seen "$tmp/tty.out" '\[oracle\].* YB-ORACLE-ANSWERED .*\(request 2\)' 30 || true
+        until_seen "$tmp/tty.out" '\[mockai\].* MOCKAI-REQUEST ' 10 || true
+        cat "$home/run/"*.pid >"$tmp/tty.pids" 2>/dev/null || true
+        printf '\003'
+        if ! until_seen "$tmp/tty.out" 'stopped \(exit status' 30; then
+            # Ctrl-C did not stop up.sh: stop its processes so that it ends (and the test fails).
+            local p
+            while read -r p; do
+                if ours "$p"; then
+                    kill -TERM "$p" 2>/dev/null || true
+                fi
+            done <"$tmp/tty.pids"
+        fi
+    }
+    step "up.sh on a terminal (script), ports $base..$((base + 3))"
+    st=0
+    feeder | script -qfec "$(printf '%q ' "$up" --no-build --home "$home" --rpc-port "$base" \
+        --events-port $((base + 1)) --oracle-port $((base + 2)) --mockai-port $((base + 3)))" \
+        /dev/null >"$tmp/tty.out" 2>&1 || st=$?
+    left=$(cat "$home/run/"*.pid 2>/dev/null || true)
+    [ "$st" -eq 0 ] || fail "up.sh on a terminal exited with $st after Ctrl-C"
+    [ -s "$tmp/tty.pids" ] || fail "no pids recorded before Ctrl-C"
+    # shellcheck disable=SC2046
+    all_gone $(cat "$tmp/tty.pids")
+    grep -q 'answer (request 2): 25' "$tmp/tty-ask.out" || fail "yb ask beside the followed logs: $(cat "$tmp/tty-ask.out")"
+    grep -Eq '\[oracle\].* YB-ORACLE-ANSWERED .*\(request 2\)' "$tmp/tty.out" || fail "no [oracle] line for request 2 in the followed logs"
+    grep -Eq '\[mockai\].* MOCKAI-REQUEST ' "$tmp/tty.out" || fail "no [mockai] line in the followed logs"
+    grep -q 'stopped (exit status: oracle=0 mockai=0 chain=0)' "$tmp/tty.out" || fail "Ctrl-C: a process did not exit 0"
+    [ -z "$left" ] || fail "pid files left after Ctrl-C: $left"
+    step "terminal: [oracle] and [mockai] lines followed; Ctrl-C stopped all three with status 0"
+else
+    step "no script(1) here: the terminal (Ctrl-C) check is skipped"
+fi
 step "PASS"
