@@ -26,6 +26,8 @@
  *   YB_BENCH_ACCOUNTS, YB_BENCH_KEYS   senders and keys per sender (default 16 × 16)
  *   YB_BENCH_CONCURRENCY      requests in flight (default 256)
  *   YB_BENCH_SAMPLE           one send_tx latency sample every N txs (default 50)
+ *   YB_BENCH_RATE             offer at most N txs/s (default 0: as fast as answered), for
+ *                             latency without a mempool queue
  *   YB_CONTRACTS_DIR          where counter.wasm is (default: the build's contracts folder)
  * Exit status: 0 when the run completed and every accepted tx executed, 1 otherwise.
  */
@@ -83,6 +85,7 @@ struct bench_cfg {
     unsigned keys;
     unsigned concurrency;
     unsigned sample_every;
+    unsigned rate; /* txs per second to offer; 0 = as fast as the node answers */
 };
 
 /* One sender key: its credentials and the next nonce to sign with. */
@@ -162,6 +165,7 @@ static void cfg_from_env(struct bench_cfg *c)
     c->concurrency =
         env_uint("YB_BENCH_CONCURRENCY", c->smoke ? 64 : 256, 1, BENCH_MAX_CONCURRENCY);
     c->sample_every = env_uint("YB_BENCH_SAMPLE", 50, 1, BENCH_MAX_TXS);
+    c->rate = env_uint("YB_BENCH_RATE", 0, 0, BENCH_MAX_TXS);
 }
 
 /* ---- setup over the blocking client ---- */
@@ -467,6 +471,7 @@ static bool start_job(CURLM *multi, struct job *jb, const char *url, enum job_ki
     if (rpc_transfer_init(&jb->t, url, &o, method, params, id) != YB_OK) {
         return false;
     }
+    jb->t.user = jb;
     jb->kind = kind;
     jb->busy = true;
     jb->t0 = now_s();
@@ -572,7 +577,13 @@ static int blast(struct bench_run *b, struct blast_marks *m)
     m->t_start = now_s();
     for (;;) {
         double t = now_s();
-        for (size_t s = 0; s < b->cfg.concurrency && next < b->cfg.txs; s++) {
+        /* An offered rate bounds what has been sent by now (latency without a queue). */
+        size_t allowed = b->cfg.txs;
+        if (b->cfg.rate != 0) {
+            double due = (t - m->t_start) * (double)b->cfg.rate + 1;
+            allowed = due < (double)b->cfg.txs ? (size_t)due : b->cfg.txs;
+        }
+        for (size_t s = 0; s < b->cfg.concurrency && next < allowed; s++) {
             if (jobs[s].busy) {
                 continue;
             }
@@ -618,7 +629,7 @@ static int blast(struct bench_run *b, struct blast_marks *m)
             }
             struct rpc_transfer *tr = NULL;
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&tr);
-            struct job *jb = (struct job *)tr; /* t is the first member */
+            struct job *jb = tr->user;
             bool is_tx = jb->kind != JOB_POLL;
             finish_job(b, multi, jb, (int)msg->data.result);
             if (is_tx) {
@@ -785,9 +796,12 @@ static int run(struct bench_run *b, const char *binary)
     b->key_busy = yb_xcalloc(b->n_keys, sizeof *b->key_busy);
     b->key_sent = yb_xcalloc(b->n_keys, sizeof *b->key_sent);
     printf("yb-chain %s, block %u ms, store sync %s; %zu txs from %u accounts x %u keys, "
-           "%u in flight, load average %.1f\n",
+           "%u in flight, offered rate %s, load average %.1f\n",
            b->cfg.mode, b->cfg.block_ms, b->cfg.sync ? "on" : "off", b->cfg.txs, b->cfg.accounts,
-           b->cfg.keys, b->cfg.concurrency, loadavg1());
+           b->cfg.keys, b->cfg.concurrency, b->cfg.rate ? "bounded" : "unbounded", loadavg1());
+    if (b->cfg.rate != 0) {
+        printf("offered rate %u tx/s\n", b->cfg.rate);
+    }
     double t_setup = now_s();
     rc = read_head(b);
     if (rc == YB_OK) {
