@@ -265,7 +265,7 @@ on_signal() {
     exit 0
 }
 trap stop_all EXIT
-trap on_signal INT TERM
+trap on_signal INT TERM HUP
 
 # fail MESSAGE [NAME]: an error, NAME's log tail, everything stopped, exit 1.
 fail() {
@@ -428,6 +428,11 @@ if [ "$with_oracle" -eq 1 ]; then
         --key-file "$home/keys/oracle.test.near.json" --journal-dir "$home/oracle-journal"
         --ai-backend "$ai_backend" --ai-base-url "$ai_base" --ai-model "$ai_name"
         --ai-api-key-env "$ai_key_env" --metrics-listen "$oracle_url")
+    # The oracle caps each request's deadline by the chain's yield timeout: tell it this home's.
+    home_timeout=$(sed -n 's/^[[:space:]]*"yield_timeout":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$home/config.json")
+    if [ -n "$home_timeout" ]; then
+        oracle_args+=(--timeout-blocks "$home_timeout")
+    fi
     start oracle "$oracle_bin" "${oracle_args[@]}"
     wait_healthy oracle "$oracle_url/healthz"
 fi
