@@ -265,7 +265,15 @@ void rpc_call_later(struct rpc_call *c, unsigned ms, void (*fn)(struct rpc_call 
     }
     c->work = aio;
     c->deferred_fn = fn;
-    nng_sleep_aio((nng_duration)ms, aio);
+    if (ms > 0) {
+        nng_sleep_aio((nng_duration)ms, aio);
+        return;
+    }
+    /* Now: finish our own aio, which queues its callback on nng's task threads at once (a 0 ms
+     * sleep would pass through nng's single timer thread, one reply at a time). */
+    if (nng_aio_begin(aio)) {
+        nng_aio_finish(aio, 0);
+    }
 }
 
 void rpc_call_defer(struct rpc_call *c, void (*fn)(struct rpc_call *c))

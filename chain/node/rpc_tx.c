@@ -191,10 +191,16 @@ static void tx_reply(struct rpc_call *c)
 
 /* The node's completion callback: on the loop thread (or inside node_submit_tx). Reading the
  * outcomes and printing the reply happen elsewhere so block production is not delayed. */
+static _Thread_local struct rpc_call *submitting; /* the call inside node_submit_tx here */
+
 static void on_tx_done(void *arg, const struct node_tx_result *r)
 {
     struct rpc_call *c = arg;
     c->result = *r;
+    if (c == submitting) {
+        tx_reply(c); /* called back inside node_submit_tx: already on an nng thread */
+        return;
+    }
     rpc_call_defer(c, tx_reply);
 }
 
@@ -220,7 +226,9 @@ static void submit(struct rpc_call *c, const uint8_t *bytes, size_t len)
         return;
     }
     cJSON *invalid = NULL;
+    submitting = c;
     int rc = node_submit_tx(c->node, bytes, len, c->wait, on_tx_done, c, NULL, &invalid);
+    submitting = NULL;
     if (rc == YB_OK) {
         return; /* c belongs to on_tx_done now (it may already be gone) */
     }
