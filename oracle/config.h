@@ -52,6 +52,7 @@ struct oracle_config {
     uint32_t poll_interval_ms;
     uint32_t safety_margin_blocks;
     uint32_t answer_max_bytes;
+    uint32_t send_window;
     uint32_t instance_index; /* --instance i/n */
     uint32_t instance_count;
     uint32_t takeover_blocks;

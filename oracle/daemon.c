@@ -100,7 +100,11 @@ struct daemon {
     /* respond transactions waiting to be signed and sent, in order (a ring of yield ids) */
     char (*sendq)[NEAR_HASH_STR_MAX];
     size_t sq_head, sq_len, sq_cap;
-    bool sending;
+    /* answers waiting for the next group commit (yield ids) */
+    char (*jq)[NEAR_HASH_STR_MAX];
+    size_t jq_len, jq_cap;
+    ev_timer flush;
+    unsigned sending; /* send_tx calls in flight (at most cfg->send_window) */
 };
 
 static uint64_t now_ms(struct daemon *d)
@@ -280,38 +284,88 @@ static size_t on_ai_header(char *p, size_t size, size_t n, void *userp)
 
 static void submit(struct daemon *d, struct request *r);
 
-/* Stores the answer (journal first) and moves r to answered. */
+/* Answers wait here (state still asking) until the next loop turn journals all of them in one
+ * transaction and one fsync: answers that arrive together share one disk flush. */
+static void on_flush(struct ev_loop *ev, ev_timer *w, int revents);
+
 static void take_answer(struct daemon *d, struct request *r, const char *text, size_t len)
 {
-    int rc =
-        journal_put_answer(d->journal, r->yield_id, r->request_id, r->expires_height, text, len);
-    if (rc == YB_EEXIST) {
-        /* Answered before (another path got here first): the journal's answer is the one. */
-        struct journal_entry e;
-        if (journal_get(d->journal, r->yield_id, &e) == YB_OK && e.state != JOURNAL_DONE) {
-            request_set_answer(r, e.answer, e.answer_len);
-            journal_entry_fini(&e);
-            request_transition(r, REQ_ANSWERED);
-            return;
-        }
-        journal_entry_fini(&e);
-        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
-        return;
-    }
-    if (rc != YB_OK) {
-        log_error("YB-ORACLE-JOURNAL", "cannot journal the answer for %s: %s; not submitting",
-                  r->yield_id, yb_err_name(rc));
-        finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
-        return;
-    }
     request_set_answer(r, text, len);
-    request_transition(r, REQ_ANSWERED);
-    if (d->failpoint_after_journal) {
+    if (d->jq_len == d->jq_cap) {
+        d->jq_cap = d->jq_cap ? d->jq_cap * 2 : 64;
+        d->jq = yb_xrealloc(d->jq, d->jq_cap * sizeof *d->jq);
+    }
+    memcpy(d->jq[d->jq_len++], r->yield_id, NEAR_HASH_STR_MAX);
+    if (!ev_is_active(&d->flush)) {
+        ev_timer_set(&d->flush, 0.0, 0.0);
+        ev_timer_start(d->ev, &d->flush);
+    }
+}
+
+/* A journaled answer already exists for r: it is the one to submit (never a second answer). */
+static void take_journaled(struct daemon *d, struct request *r)
+{
+    struct journal_entry e;
+    if (journal_get(d->journal, r->yield_id, &e) == YB_OK && e.state != JOURNAL_DONE) {
+        request_set_answer(r, e.answer, e.answer_len);
+        journal_entry_fini(&e);
+        request_transition(r, REQ_ANSWERED);
+        return;
+    }
+    journal_entry_fini(&e);
+    finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+}
+
+static void flush_answers(struct daemon *d)
+{
+    struct journal_answer *a = yb_xcalloc(d->jq_len ? d->jq_len : 1, sizeof *a);
+    struct request **rs = yb_xcalloc(d->jq_len ? d->jq_len : 1, sizeof *rs);
+    size_t n = 0;
+    for (size_t k = 0; k < d->jq_len; k++) {
+        struct request *r = request_table_find(&d->reqs, d->jq[k]);
+        if (!r || r->state != REQ_ASKING || !r->answer) {
+            continue;
+        }
+        rs[n] = r;
+        a[n] = (struct journal_answer){.yield_id = r->yield_id,
+                                       .request_id = r->request_id,
+                                       .expires_height = r->expires_height,
+                                       .answer = r->answer,
+                                       .len = r->answer_len};
+        n++;
+    }
+    d->jq_len = 0;
+    if (n) {
+        journal_put_answers(d->journal, a, n);
+    }
+    for (size_t k = 0; k < n; k++) {
+        struct request *r = rs[k];
+        if (a[k].rc == YB_OK) {
+            request_transition(r, REQ_ANSWERED);
+        } else if (a[k].rc == YB_EEXIST) {
+            take_journaled(d, r);
+        } else {
+            log_error("YB-ORACLE-JOURNAL", "cannot journal the answer for %s: %s; not submitting",
+                      r->yield_id, yb_err_name(a[k].rc));
+            finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        }
+    }
+    free(a);
+    free(rs);
+    if (n && d->failpoint_after_journal) {
         /* Fault injection for the crash test: die exactly between journal and submission. */
-        log_warn("YB-ORACLE-FAILPOINT", "%s journaled; killing the process (failpoint)",
-                 r->yield_id);
+        log_warn("YB-ORACLE-FAILPOINT", "%zu answers journaled; killing the process (failpoint)",
+                 n);
         raise(SIGKILL);
     }
+    schedule_soon(d);
+}
+
+static void on_flush(struct ev_loop *ev, ev_timer *w, int revents)
+{
+    (void)ev;
+    (void)revents;
+    flush_answers(w->data);
 }
 
 static void on_ai_done(struct loop_job *job, int curl_code)
@@ -582,7 +636,7 @@ static void send_next(struct daemon *d);
 static void on_sent(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
 {
     struct daemon *d = c->d;
-    d->sending = false;
+    d->sending--;
     if (rc != YB_OK) {
         /* Refused at the door (InvalidNonce, a transport failure): same handling as a failed
          * outcome. */
@@ -608,10 +662,10 @@ static void on_sent(struct call *c, int rc, const cJSON *result, const struct rp
     send_next(d);
 }
 
-/* Signs and sends the next queued respond, if none is being sent. */
+/* Signs and sends queued responds while fewer than send_window sends are in flight. */
 static void send_next(struct daemon *d)
 {
-    while (!d->sending && d->sq_len > 0) {
+    while (d->sending < d->cfg->send_window && d->sq_len > 0) {
         char id[NEAR_HASH_STR_MAX];
         memcpy(id, d->sendq[d->sq_head], NEAR_HASH_STR_MAX);
         d->sq_head = (d->sq_head + 1) % d->sq_cap;
@@ -658,7 +712,7 @@ static void send_next(struct daemon *d)
             request_transition(r, REQ_ANSWERED);
             continue;
         }
-        d->sending = true;
+        d->sending++;
         atomic_fetch_add(&d->m->tx_sent, 1);
     }
 }
@@ -829,6 +883,7 @@ static void poll_finished(struct daemon *d, bool ok)
         }
         free(s.gone);
         atomic_store(&d->m->tracked, (int_fast64_t)d->reqs.count);
+        journal_sync(d->journal);
         size_t n = 0;
         if (journal_count(d->journal, &n) == YB_OK) {
             atomic_store(&d->m->journal_entries, (int_fast64_t)n);
@@ -1098,6 +1153,8 @@ int daemon_new(const struct oracle_config *cfg, struct metrics *m, struct daemon
     d->poll_timer.data = d;
     ev_timer_init(&d->kick, on_kick, 0.0, 0.0);
     d->kick.data = d;
+    ev_timer_init(&d->flush, on_flush, 0.0, 0.0);
+    d->flush.data = d;
     ev_signal_init(&d->sigint, on_signal, SIGINT);
     ev_signal_init(&d->sigterm, on_signal, SIGTERM);
     *out = d;
@@ -1118,6 +1175,10 @@ int daemon_run(struct daemon *d)
     ev_signal_start(d->ev, &d->sigterm);
     ev_timer_start(d->ev, &d->poll_timer);
     ev_run(d->ev, 0);
+    /* Answers paid for but not yet journaled are kept, so a restart does not ask again. */
+    if (d->jq_len) {
+        flush_answers(d);
+    }
     return YB_OK;
 }
 
@@ -1134,6 +1195,7 @@ void daemon_free(struct daemon *d)
     if (d->ev) {
         ev_timer_stop(d->ev, &d->poll_timer);
         ev_timer_stop(d->ev, &d->kick);
+        ev_timer_stop(d->ev, &d->flush);
         ev_signal_stop(d->ev, &d->sigint);
         ev_signal_stop(d->ev, &d->sigterm);
         if (d->have_sub) {
@@ -1151,6 +1213,7 @@ void daemon_free(struct daemon *d)
     signer_fini(&d->signer);
     request_table_fini(&d->reqs);
     free(d->sendq);
+    free(d->jq);
     if (d->ev) {
         ev_loop_destroy(d->ev);
     }

@@ -193,10 +193,27 @@ static int write_entry(MDB_txn *txn, MDB_dbi dbi, const struct journal_entry *e,
     return from_mdb(rc, "journal put");
 }
 
+static int update_txn(struct journal *j, const char *yield_id,
+                      int (*fn)(struct journal_entry *e, bool found, const void *arg),
+                      const void *arg);
+
 /* One read-modify-write in one committed transaction. `fn` edits the entry (found says whether
  * one existed) and returns YB_OK to write it back. */
 static int update(struct journal *j, const char *yield_id,
                   int (*fn)(struct journal_entry *e, bool found, const void *arg), const void *arg)
+{
+    /* Bookkeeping after the answer (tx hash, outcome) is committed without its own fsync: the
+     * next durable commit or journal_sync carries it. Losing it in a crash costs at most a
+     * harmless second respond, never a second AI call (the answer itself is durable). */
+    mdb_env_set_flags(j->env, MDB_NOSYNC, 1);
+    int rc = update_txn(j, yield_id, fn, arg);
+    mdb_env_set_flags(j->env, MDB_NOSYNC, 0);
+    return rc;
+}
+
+static int update_txn(struct journal *j, const char *yield_id,
+                      int (*fn)(struct journal_entry *e, bool found, const void *arg),
+                      const void *arg)
 {
     if (!valid_key(yield_id)) {
         return YB_EINVAL;
@@ -234,33 +251,63 @@ static int update(struct journal *j, const char *yield_id,
     return rc;
 }
 
+int journal_put_answers(struct journal *j, struct journal_answer *a, size_t n)
+{
+    MDB_txn *txn;
+    int rc = from_mdb(mdb_txn_begin(j->env, NULL, 0, &txn), "journal begin");
+    for (size_t k = 0; k < n; k++) {
+        a[k].rc = rc;
+    }
+    if (rc != YB_OK) {
+        return rc;
+    }
+    for (size_t k = 0; k < n && rc == YB_OK; k++) {
+        if (a[k].len > JOURNAL_ANSWER_MAX) {
+            a[k].rc = YB_ETOOBIG;
+            continue;
+        }
+        if (!valid_key(a[k].yield_id)) {
+            a[k].rc = YB_EINVAL;
+            continue;
+        }
+        struct journal_entry e = {.request_id = a[k].request_id,
+                                  .expires_height = a[k].expires_height,
+                                  .state = JOURNAL_ANSWERED,
+                                  .answer = yb_xstrndup(a[k].answer, a[k].len),
+                                  .answer_len = a[k].len};
+        memcpy(e.yield_id, a[k].yield_id, strlen(a[k].yield_id) + 1);
+        /* YB_EEXIST is this item's answer; any other failure dooms the whole transaction. */
+        a[k].rc = write_entry(txn, j->dbi, &e, MDB_NOOVERWRITE);
+        if (a[k].rc != YB_OK && a[k].rc != YB_EEXIST) {
+            rc = a[k].rc;
+        }
+        journal_entry_fini(&e);
+    }
+    if (rc == YB_OK) {
+        rc = from_mdb(mdb_txn_commit(txn), "journal commit");
+    } else {
+        mdb_txn_abort(txn);
+    }
+    if (rc != YB_OK) {
+        for (size_t k = 0; k < n; k++) {
+            if (a[k].rc == YB_OK) {
+                a[k].rc = rc;
+            }
+        }
+    }
+    return rc;
+}
+
 int journal_put_answer(struct journal *j, const char *yield_id, uint64_t request_id,
                        uint64_t expires_height, const char *answer, size_t len)
 {
-    if (len > JOURNAL_ANSWER_MAX) {
-        return YB_ETOOBIG;
-    }
-    if (!valid_key(yield_id)) {
-        return YB_EINVAL;
-    }
-    struct journal_entry e = {.request_id = request_id,
-                              .expires_height = expires_height,
-                              .state = JOURNAL_ANSWERED,
-                              .answer = yb_xstrndup(answer, len),
-                              .answer_len = len};
-    memcpy(e.yield_id, yield_id, strlen(yield_id) + 1);
-    MDB_txn *txn;
-    int rc = from_mdb(mdb_txn_begin(j->env, NULL, 0, &txn), "journal begin");
-    if (rc == YB_OK) {
-        rc = write_entry(txn, j->dbi, &e, MDB_NOOVERWRITE);
-        if (rc == YB_OK) {
-            rc = from_mdb(mdb_txn_commit(txn), "journal commit");
-        } else {
-            mdb_txn_abort(txn);
-        }
-    }
-    journal_entry_fini(&e);
-    return rc;
+    struct journal_answer a = {.yield_id = yield_id,
+                               .request_id = request_id,
+                               .expires_height = expires_height,
+                               .answer = answer,
+                               .len = len};
+    journal_put_answers(j, &a, 1);
+    return a.rc;
 }
 
 struct submitted_arg {
@@ -425,6 +472,11 @@ int journal_prune(struct journal *j, uint64_t height, size_t *n_removed)
         *n_removed = rc == YB_OK ? c.removed : 0;
     }
     return rc;
+}
+
+int journal_sync(struct journal *j)
+{
+    return from_mdb(mdb_env_sync(j->env, 1), "journal sync");
 }
 
 int journal_count(struct journal *j, size_t *out)

@@ -69,6 +69,28 @@ void journal_close(struct journal *j);
  */
 int journal_put_answer(struct journal *j, const char *yield_id, uint64_t request_id,
                        uint64_t expires_height, const char *answer, size_t len);
+/*
+ * Durability: journal_put_answer returns only once the answer is on disk (fsync). The updates
+ * below (tx hash, outcome) are committed without an fsync of their own — they reach the disk
+ * with the next answer or journal_sync. A crash may lose them; the cost is a harmless second
+ * respond after restart, never a second AI call.
+ */
+/* One answer of a batch for journal_put_answers; strings borrowed. */
+struct journal_answer {
+    const char *yield_id;
+    uint64_t request_id;
+    uint64_t expires_height;
+    const char *answer;
+    size_t len;
+    int rc; /* out: as journal_put_answer would return for this one */
+};
+/*
+ * Stores n answers in one transaction and one fsync (group commit: answers that arrive together
+ * cost one disk flush). Each a[k].rc gets that answer's result (YB_OK, YB_EEXIST, YB_ETOOBIG,
+ * YB_EINVAL); a store failure fails all (returned, and in every rc that was YB_OK).
+ */
+int journal_put_answers(struct journal *j, struct journal_answer *a, size_t n);
+
 /* Records that a respond with tx_hash / nonce was sent. Errors: YB_ENOTFOUND, YB_ESTORE*. */
 int journal_set_submitted(struct journal *j, const char *yield_id,
                           const uint8_t tx_hash[NEAR_HASH_LEN], uint64_t nonce);
@@ -93,6 +115,8 @@ int journal_each(struct journal *j, int (*fn)(const struct journal_entry *e, voi
 /* Deletes entries whose expires_height is below `height` (finished or not: the chain has
  * settled them). *n_removed may be NULL. Errors: YB_ESTORE. */
 int journal_prune(struct journal *j, uint64_t height, size_t *n_removed);
+/* Flushes updates committed without fsync to disk. Errors: YB_ESTORE. */
+int journal_sync(struct journal *j);
 /* Number of entries. Errors: YB_ESTORE. */
 int journal_count(struct journal *j, size_t *out);
 

@@ -1,7 +1,8 @@
 /*
  * bench_oracle.c — yb-oracle's speed figures (issue 6's speed bar), not a pass/fail test:
  *
- *   bench_oracle [N [BLOCK_MS]]     (defaults: 200 requests, 20 ms blocks)
+ *   BENCH_N=200 BENCH_BLOCK_MS=20 BENCH_SEND_WINDOW=1 [BENCH_LOG=FILE] bench_oracle
+ *   (the defaults shown; BENCH_LOG keeps the oracle's debug log)
  *
  * with YB_CHAIN, YB_MOCKAI and YB_ORACLE naming the binaries. Starts yb-chain in interval mode,
  * yb-mockai at zero latency and one yb-oracle (events on), sends N `request` transactions at
@@ -127,7 +128,15 @@ static void bench(void **state)
     }
     static struct env e;
     env_start(&e, block_ms, 0, NULL);
-    const char *flags[] = {"--log-level", "warn", "--concurrency", "2000", NULL};
+    const char *log_copy = getenv("BENCH_LOG"); /* keep the oracle's debug log there */
+    const char *window = getenv("BENCH_SEND_WINDOW") ? getenv("BENCH_SEND_WINDOW") : "1";
+    const char *flags[] = {"--log-level",
+                           log_copy ? "debug" : "warn",
+                           "--concurrency",
+                           "2000",
+                           "--send-window",
+                           window,
+                           NULL};
     start_oracle(&e, 0, flags, NULL);
     char(*hashes)[NEAR_HASH_STR_MAX] = calloc((size_t)n, NEAR_HASH_STR_MAX);
     uint64_t t0 = mono_ms();
@@ -153,7 +162,8 @@ static void bench(void **state)
     long long ok = await_metric(&e, 0, "oracle_requests_total{outcome=\"answered\"}", n);
     qsort(blocks, (size_t)answered, sizeof *blocks, cmp_u64);
     qsort(ms, (size_t)answered, sizeof *ms, cmp_u64);
-    printf("bench_oracle: %d requests, %u ms blocks, mock AI at zero latency\n", n, block_ms);
+    printf("bench_oracle: %d requests, %u ms blocks, mock AI at zero latency, send window %s\n", n,
+           block_ms, window);
     printf("  sent in %llu ms; all finished %llu ms after the first send\n",
            (unsigned long long)(t_sent - t0), (unsigned long long)(t_done - t0));
     printf("  answered by the oracle (respond true): %lld; finished requests measured: %d\n", ok,
@@ -177,6 +187,13 @@ static void bench(void **state)
            metric(&e, 0, "oracle_respond_tx_total"), metric(&e, 0, "oracle_nonce_recoveries_total"),
            metric(&e, 0, "oracle_respond_tx_errors_total"),
            metric(&e, 0, "oracle_ai_retries_total"));
+    if (log_copy) {
+        char cmd[1200];
+        snprintf(cmd, sizeof cmd, "cp '%s/oracle0.log' '%s'", e.chain.home, log_copy);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "cannot copy the oracle log to %s\n", log_copy);
+        }
+    }
     free(hashes);
     free(blocks);
     free(ms);
