@@ -188,6 +188,34 @@ static void refuses_bad_input(void **state)
     assert_int_equal(journal_open("/proc/definitely/not/here", 0, &j2), YB_EIO);
 }
 
+static void group_commit_reports_each_answer(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(journal_put_answer(f->j, "G1", 1, 10, "old", 3), YB_OK);
+    struct journal_answer a[] = {
+        {.yield_id = "G0", .request_id = 0, .expires_height = 10, .answer = "zero", .len = 4},
+        {.yield_id = "G1", .request_id = 1, .expires_height = 10, .answer = "new", .len = 3},
+        {.yield_id = "", .request_id = 2, .expires_height = 10, .answer = "x", .len = 1},
+        {.yield_id = "G3", .request_id = 3, .expires_height = 10, .answer = "three", .len = 5},
+    };
+    assert_int_equal(journal_put_answers(f->j, a, 4), YB_OK);
+    assert_int_equal(a[0].rc, YB_OK);
+    assert_int_equal(a[1].rc, YB_EEXIST);
+    assert_int_equal(a[2].rc, YB_EINVAL);
+    assert_int_equal(a[3].rc, YB_OK);
+    struct journal_entry e;
+    assert_int_equal(journal_get(f->j, "G1", &e), YB_OK);
+    assert_string_equal(e.answer, "old"); /* the first answer stays */
+    journal_entry_fini(&e);
+    assert_int_equal(journal_get(f->j, "G3", &e), YB_OK);
+    assert_string_equal(e.answer, "three");
+    journal_entry_fini(&e);
+    assert_int_equal(journal_sync(f->j), YB_OK);
+    size_t n = 0;
+    assert_int_equal(journal_count(f->j, &n), YB_OK);
+    assert_int_equal(n, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +224,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(submitted_then_done, setup, teardown),
         cmocka_unit_test_setup_teardown(walk_and_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(group_commit_reports_each_answer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
