@@ -60,7 +60,7 @@
 #endif
 
 /* Caps on what the environment may ask for (everything is allocated up front). */
-#define BENCH_MAX_TXS         2000000u
+#define BENCH_MAX_TXS         1000000u /* ~300 MB of pre-signed base64 */
 #define BENCH_MAX_ACCOUNTS    256u
 #define BENCH_MAX_KEYS        64u
 #define BENCH_MAX_CONCURRENCY 4096u
