@@ -246,8 +246,11 @@ struct vm_memory;
 struct vm_global;
 struct vm_call; /* the context of one host function call */
 
-/* A store with execution limits from *cfg (borrowed, copied: max_stack_bytes, max_call_depth,
- * max_memory_pages). Gas is unlimited until vm_store_set_gas. *out returned. */
+/* A store with execution limits from *cfg (borrowed, copied): max_stack_bytes, max_call_depth,
+ * max_memory_pages, max_table_elements, and the run-time charges bulk_unit_cost and
+ * grow_page_cost. (Block fees — op_cost, bulk_base_cost — are compiled into each module from
+ * the config it was loaded with; use the same config for both.) Gas is unlimited until
+ * vm_store_set_gas. *out returned. Thread rules: one thread at a time per store. */
 int vm_store_new(const struct vm_config *cfg, struct vm_store **out);
 /* Frees the store and everything created in it. Accepts NULL. */
 void vm_store_free(struct vm_store *s);
