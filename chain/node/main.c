@@ -205,7 +205,8 @@ int main(int argc, char **argv)
     struct node *node;
     int rc = node_open(&cfg, &node);
     if (rc != YB_OK) {
-        fprintf(stderr, "yb-chain: cannot open %s: %s\n", home, yb_err_str(rc));
+        fprintf(stderr, "yb-chain: cannot open %s: %s\n", home,
+                rc == YB_EBUSY ? "another yb-chain is running on it" : yb_err_str(rc));
         return 1;
     }
 #if HAVE_RPC_SERVER

@@ -7,9 +7,13 @@
  * so RPC threads never wait for a block; block production holds mu only to take transactions
  * and, after the commit, to publish the new head and detach the waiters it completes.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "crypto.h"
 #include "err.h"
@@ -468,6 +472,25 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* ---- lifetime ---- */
 
+/* One node per home: LMDB would let a second process open the same store, and two block
+ * producers on one chain would fork it. An flock on HOME/yb-chain.lock is released by the
+ * kernel however the holder dies, so kill -9 never leaves a stale lock. */
+static int lock_home(struct node *node)
+{
+    char path[sizeof node->cfg.home + 32];
+    snprintf(path, sizeof path, "%s/yb-chain.lock", node->cfg.home);
+    node->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (node->lock_fd < 0) {
+        log_error("CHAIN-LOCK", "cannot open %s: %s", path, strerror(errno));
+        return errno == ENOENT ? YB_ENOTFOUND : YB_EIO;
+    }
+    if (flock(node->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        log_error("CHAIN-LOCKED", "another yb-chain is running on %s", node->cfg.home);
+        return YB_EBUSY;
+    }
+    return YB_OK;
+}
+
 int node_open(const struct node_config *cfg, struct node **out)
 {
     *out = NULL;
@@ -500,6 +523,12 @@ int node_open(const struct node_config *cfg, struct node **out)
         free(node->set);
         free(node->set_state);
         free(node);
+        return rc;
+    }
+    node->lock_fd = -1;
+    rc = lock_home(node);
+    if (rc != YB_OK) {
+        node_close(node);
         return rc;
     }
     char dir[sizeof node->cfg.home + 8];
@@ -593,6 +622,9 @@ void node_close(struct node *node)
         ev_loop_destroy(node->loop);
     }
     node_events_close(node->events);
+    if (node->lock_fd >= 0) {
+        close(node->lock_fd); /* releases the flock */
+    }
     store_close(node->store);
     runtime_fini(&node->rt);
     node_metrics_fini(&node->metrics);

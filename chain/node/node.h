@@ -81,8 +81,9 @@ struct node_config {
 /*
  * Opens the home `cfg->home` (created by `yb-chain init`): the store in HOME/data, the runtime,
  * the events socket (bound now, so a bad address fails here). cfg borrowed (copied). *out
- * returned: node_close. Errors: YB_ENOTFOUND (no genesis in the store: run init), YB_ECONFIG
- * (bad address), store and runtime errors.
+ * returned: node_close. Errors: YB_ENOTFOUND (no home or no genesis in the store: run init),
+ * YB_EBUSY (another node holds HOME/yb-chain.lock), YB_ECONFIG (bad address), store and runtime
+ * errors.
  */
 int node_open(const struct node_config *cfg, struct node **out);
 

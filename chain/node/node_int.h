@@ -102,6 +102,7 @@ struct ctl {
 
 struct node {
     struct node_config cfg;
+    int lock_fd; /* flock on HOME/yb-chain.lock, held while open */
     struct store *store;
     struct runtime rt;
     struct node_events *events;

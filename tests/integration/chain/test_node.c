@@ -68,6 +68,10 @@ static void test_init_creates_home(void **state)
     assert_int_equal(node_config_load(&cfg), YB_OK);
     assert_int_equal(cfg.mode, NODE_MODE_INTERVAL); /* what init wrote */
     assert_int_equal(cfg.yield_timeout, 200);
+    /* One node per home. */
+    struct node *second = NULL;
+    assert_int_equal(node_open(&f->cfg, &second), YB_EBUSY);
+    assert_null(second);
     /* A second init without --force refuses to replace the chain. */
     assert_int_equal(node_genesis_init(&cfg, nfx_wasm(), false), YB_EEXIST);
 
