@@ -68,9 +68,10 @@ static const struct opt opts[] = {
      "blocks kept in reserve before a request's expiry"},
     {"answer_max_bytes", OPT_U32, O(answer_max_bytes), "16384", 1, 65536,
      "answers are cut to this many bytes (UTF-8-safe)"},
-    {"send_window", OPT_U32, O(send_window), "1", 1, 1024,
-     "respond send_tx calls in flight at once; 1 keeps the key's nonces in order on the wire "
-     "(raise it for chains that order a key's transactions by nonce, as nearcore does)"},
+    {"send_window", OPT_U32, O(send_window), "16", 1, 1024,
+     "respond send_tx calls in flight at once; 1 keeps the key's nonces in order on the wire, "
+     "more is faster (a chain that applies one key's transactions out of nonce order makes "
+     "some fail with InvalidNonce; they are re-signed)"},
     {"instance", OPT_INSTANCE, O(instance_index), "0/1", 0, 0,
      "i/n: this oracle is instance i of n (leader per request by yield_id hash)"},
     {"takeover_blocks", OPT_U32, O(takeover_blocks), "10", 1, 100000,

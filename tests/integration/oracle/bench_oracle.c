@@ -1,7 +1,7 @@
 /*
  * bench_oracle.c — yb-oracle's speed figures (issue 6's speed bar), not a pass/fail test:
  *
- *   BENCH_N=200 BENCH_BLOCK_MS=20 BENCH_SEND_WINDOW=1 [BENCH_LOG=FILE] bench_oracle
+ *   BENCH_N=200 BENCH_BLOCK_MS=20 BENCH_SEND_WINDOW=16 [BENCH_LOG=FILE] bench_oracle
  *   (the defaults shown; BENCH_LOG keeps the oracle's debug log)
  *
  * with YB_CHAIN, YB_MOCKAI and YB_ORACLE naming the binaries. Starts yb-chain in interval mode,
@@ -129,7 +129,7 @@ static void bench(void **state)
     static struct env e;
     env_start(&e, block_ms, 0, NULL);
     const char *log_copy = getenv("BENCH_LOG"); /* keep the oracle's debug log there */
-    const char *window = getenv("BENCH_SEND_WINDOW") ? getenv("BENCH_SEND_WINDOW") : "1";
+    const char *window = getenv("BENCH_SEND_WINDOW") ? getenv("BENCH_SEND_WINDOW") : "16";
     const char *flags[] = {"--log-level",
                            log_copy ? "debug" : "warn",
                            "--concurrency",
