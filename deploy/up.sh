@@ -219,6 +219,10 @@ stop_all() {
         return
     fi
     stopping=1
+    # Stopping must finish even when nobody reads our output any more (a closed pipe or
+    # terminal): no SIGPIPE, and no exit on a failed write.
+    trap '' PIPE
+    set +e
     if [ -n "$ask_pid" ]; then
         kill -TERM "$ask_pid" 2>/dev/null || true
         wait "$ask_pid" 2>/dev/null || true
