@@ -11,7 +11,8 @@
 # 4. SIGTERM to up.sh: it exits 0 and every process it started is gone;
 # 5. up.sh again on the same home, --exit-after-first-answer, --ai-url at a server of our own
 #    (an OpenAI-compatible yb-mockai) and deploy/oracle.example.json as --oracle-config: the
-#    home is reused (request 5), no yb-mockai is started; then --reset starts it fresh;
+#    home is reused (request 5), no yb-mockai is started; then --reset starts it fresh; and
+#    `up.sh | head` leaves no process behind;
 # 6. up.sh --mode manual --no-oracle on a second home whose config.json is
 #    deploy/chain.example.json: `yb race` passes, then SIGTERM, all gone;
 # 7. up.sh on a pseudo-terminal (script): the logs follow labelled [oracle] / [mockai] while
@@ -251,6 +252,26 @@ step "second run reused the home, asked the --ai-url server: request 5 answered 
 grep -q "reset: deleting $home" "$tmp/up3.out" || fail "--reset did not delete the home"
 grep -Eq '^answer \(request 1\): 4$' "$tmp/up3.out" || fail "--reset: expected a fresh chain (request 1 answered 4)"
 step "--reset: a fresh chain in the same home answered request 1"
+
+# A reader that goes away (`| head`) must not leave processes behind: up.sh stops them.
+# The first lines end once the chain is healthy; the next write meets the closed pipe.
+"$up" --no-build --exit-after-first-answer --home "$tmp/pipe" "${ports[@]}" 2>&1 | head -n 4 >/dev/null || true
+i=0
+while :; do
+    left=""
+    for d in /proc/[0-9]*; do
+        cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        case "$cmd" in
+        *"$tmp/pipe"* | *yb-mockai*"127.0.0.1:$((base + 3))"*) left+=" ${d#/proc/}" ;;
+        esac
+    done
+    [ -n "$left" ] || break
+    i=$((i + 1))
+    [ $i -le 150 ] || fail "processes left after the reader of up.sh went away:$left"
+    sleep 0.1
+done
+grep -q 'CHAIN-STOP' "$tmp/pipe/logs/chain.log" || fail "the chain was not stopped cleanly after the reader went away"
+step "a reader that goes away (| head): up.sh still stops what it started"
 
 # ---- 6. manual mode, no oracle: yb race ----
 base=$(free_ports) || fail "no free ports"
