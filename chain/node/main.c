@@ -192,6 +192,10 @@ int main(int argc, char **argv)
                     home);
             return 1;
         }
+        if (rc == YB_EBUSY) {
+            fprintf(stderr, "yb-chain: a yb-chain is running on %s: stop it first\n", home);
+            return 1;
+        }
         if (rc != YB_OK) {
             fprintf(stderr, "yb-chain: init failed: %s\n", yb_err_str(rc));
             return 1;

@@ -5,9 +5,11 @@
 #include "node_genesis.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,6 +55,25 @@ static int make_dir(const char *path)
     if (mkdir(path, 0700) != 0 && errno != EEXIST) {
         log_error("CHAIN-INIT", "cannot create %s: %s", path, strerror(errno));
         return YB_EIO;
+    }
+    return YB_OK;
+}
+
+/* The flock node_open holds (node.c): init must not replace a running node's store. */
+static int lock_home(const char *home, int *fd)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/yb-chain.lock", home);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (*fd < 0) {
+        log_error("CHAIN-INIT", "cannot open %s: %s", path, strerror(errno));
+        return YB_EIO;
+    }
+    if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+        log_error("CHAIN-LOCKED", "a yb-chain is running on %s: stop it first", home);
+        close(*fd);
+        *fd = -1;
+        return YB_EBUSY;
     }
     return YB_OK;
 }
@@ -216,10 +237,18 @@ int node_genesis_init(const struct node_config *cfg, const char *wasm_path, bool
     }
     char path[sizeof cfg->home + 64];
     snprintf(path, sizeof path, "%s/data/data.mdb", cfg->home);
-    if (access(path, F_OK) == 0) {
-        if (!force) {
-            return YB_EEXIST;
-        }
+    bool exists = access(path, F_OK) == 0;
+    if (exists && !force) {
+        return YB_EEXIST;
+    }
+    /* Hold the home's lock while its store is replaced: a running node keeps it. */
+    int lock_fd = -1;
+    rc = make_dir(cfg->home);
+    rc = rc ? rc : lock_home(cfg->home, &lock_fd);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    if (exists) {
         unlink(path);
         snprintf(path, sizeof path, "%s/data/lock.mdb", cfg->home);
         unlink(path);
@@ -230,11 +259,11 @@ int node_genesis_init(const struct node_config *cfg, const char *wasm_path, bool
     if (rc != YB_OK) {
         log_error("CHAIN-INIT", "cannot read the assistant contract %s: %s", wasm_path,
                   yb_err_str(rc));
+        close(lock_fd);
         return rc;
     }
     snprintf(path, sizeof path, "%s/keys", cfg->home);
-    rc = make_dir(cfg->home);
-    rc = rc ? rc : make_dir(path);
+    rc = make_dir(path);
     static const char *const accounts[4] = {NODE_GENESIS_ROOT, NODE_GENESIS_ASSISTANT,
                                             NODE_GENESIS_ORACLE, NODE_GENESIS_USER};
     struct keyfile keys[4];
@@ -267,6 +296,7 @@ int node_genesis_init(const struct node_config *cfg, const char *wasm_path, bool
         runtime_fini(&rt);
     }
     free(code);
+    close(lock_fd); /* node_open takes it again */
 
     if (rc == YB_OK) {
         struct node_config quiet = *cfg;

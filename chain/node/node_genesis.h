@@ -24,7 +24,8 @@
 /*
  * Creates cfg->home (0700) with keys/, config.json (from cfg) and data/ holding the genesis
  * block (height 0) and block 1 (the assistant's init). wasm_path (borrowed) is assistant.wasm.
- * Errors: YB_EEXIST (home already has data/ and force is false), YB_EIO, YB_ENOTFOUND (wasm),
+ * Errors: YB_EEXIST (home already has data/ and force is false), YB_EBUSY (a yb-chain is
+ * running on the home), YB_EIO, YB_ENOTFOUND (wasm),
  * YB_ETOOBIG, YB_ERUNTIME (the init call failed), store and runtime errors.
  */
 int node_genesis_init(const struct node_config *cfg, const char *wasm_path, bool force);

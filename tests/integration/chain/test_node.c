@@ -74,6 +74,8 @@ static void test_init_creates_home(void **state)
     assert_null(second);
     /* A second init without --force refuses to replace the chain. */
     assert_int_equal(node_genesis_init(&cfg, nfx_wasm(), false), YB_EEXIST);
+    /* ... and with --force refuses while this node runs on it. */
+    assert_int_equal(node_genesis_init(&cfg, nfx_wasm(), true), YB_EBUSY);
 
     /* The assistant is initialised with the oracle, and the oracle's key is respond-only. */
     char *v = nfx_view(f, NODE_GENESIS_ASSISTANT, "get_oracles", "{}");
