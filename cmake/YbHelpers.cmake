@@ -43,6 +43,7 @@ function(yb_fuzz name)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
   target_link_libraries(${name} PRIVATE ${F_LIBS})
   set_property(GLOBAL APPEND PROPERTY YB_FUZZ_TARGETS ${name})
+  add_dependencies(fuzz_all ${name})
 endfunction()
 
 # yb_wasm(OUTPUT SOURCES... [FLAGS flags...] [EXPORTS names...] [DEPENDS files...])

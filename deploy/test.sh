@@ -37,10 +37,9 @@ if [ -z "${YB_SKIP_FUZZ:-}" ]; then
     step "fuzz targets (libFuzzer, ${fuzz_seconds}s each)"
     cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
         -DYB_FUZZ=ON >/dev/null
-    cmake --build build-fuzz -j "$jobs"
+    cmake --build build-fuzz -j "$jobs" --target fuzz_all
     found=0
-    for f in build-fuzz/tests/fuzz/fuzz_*; do
-        [ -x "$f" ] || continue
+    for f in $(find build-fuzz -type f -perm -u+x -name 'fuzz_*' | sort); do
         found=$((found + 1))
         name=$(basename "$f")
         corpus="$root/tests/fuzz/corpus/${name#fuzz_}"

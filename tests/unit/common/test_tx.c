@@ -730,11 +730,11 @@ static void access_key_json_round_trips(void **state)
 {
     static const char *const views[] = {
         "{\"nonce\":0,\"permission\":\"FullAccess\"}",
-        "{\"nonce\":5000000,\"permission\":{\"FunctionCall\":{\"allowance\":"
-        "\"250000000000000000000000\",\"receiver_id\":\"oracle.test.near\","
-        "\"method_names\":[\"respond\",\"get\"]}}}",
-        "{\"nonce\":1,\"permission\":{\"FunctionCall\":{\"allowance\":null,"
-        "\"receiver_id\":\"x.near\",\"method_names\":[]}}}",
+        ("{\"nonce\":5000000,\"permission\":{\"FunctionCall\":{\"allowance\":"
+         "\"250000000000000000000000\",\"receiver_id\":\"oracle.test.near\","
+         "\"method_names\":[\"respond\",\"get\"]}}}"),
+        ("{\"nonce\":1,\"permission\":{\"FunctionCall\":{\"allowance\":null,"
+         "\"receiver_id\":\"x.near\",\"method_names\":[]}}}"),
     };
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
         cJSON *j = cJSON_Parse(views[i]);
