@@ -59,10 +59,10 @@ static void requeue(struct node *node, struct pool_entry *v, size_t n)
     free(v);
 }
 
-/* Completes the waiters this block satisfied. Called after the commit; hashes is the block's
+/* Completes the waiters this block satisfied. Called after the commit; sorted holds the block's
  * sorted tx hashes plus those dropped as already committed. */
-static void complete_waiters(struct node *node, const struct node_block *b,
-                             uint8_t (*sorted)[NEAR_HASH_LEN], size_t n_sorted, bool executed)
+static void complete_waiters(struct node *node, uint8_t (*sorted)[NEAR_HASH_LEN], size_t n_sorted,
+                             bool executed)
 {
     pthread_mutex_lock(&node->mu);
     struct waiter *list = node->waiters;
@@ -117,7 +117,6 @@ static void complete_waiters(struct node *node, const struct node_block *b,
     if (have_snap) {
         node_snapshot_end(&snap);
     }
-    (void)b;
     pthread_mutex_lock(&node->mu);
     while (keep != NULL) {
         next = keep->next;
@@ -282,7 +281,7 @@ int node_produce_now(struct node *node, uint64_t delta, const cJSON *patch)
               (unsigned long long)b.height, n_txs, res.n_receipts, res.n_queued);
 
     qsort(seen, n_take, NEAR_HASH_LEN, cmp_hash);
-    complete_waiters(node, &b, seen, n_take, res.outcomes.n > 0);
+    complete_waiters(node, seen, n_take, res.outcomes.n > 0);
     free(seen);
     runtime_block_result_fini(&res);
     node_block_fini(&b);
