@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,9 +54,17 @@ static pid_t spawn(const struct chain_proc *p, char *const argv[])
 {
     char log[320];
     snprintf(log, sizeof log, "%s/yb-chain.log", p->home);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid != 0) {
         return pid;
+    }
+    /* A test that crashes or is killed by ctest's timeout must not leave a chain running:
+     * the kernel sends SIGKILL when the forking thread exits. (The check after covers a parent
+     * that died before prctl.) */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) {
+        _exit(127);
     }
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (fd >= 0) {

@@ -7,8 +7,12 @@
  * The child's stderr goes to HOME/yb-chain.log (kept when the test fails: the home is removed
  * only by chain_proc_cleanup, which prints the log's tail when the process had died badly).
  *
- * Thread rules: a struct chain_proc belongs to one thread. Uses libcurl (call
- * curl_global_init first if other threads use curl); crypto_init() is called when keys are read.
+ * The child gets PR_SET_PDEATHSIG(SIGKILL): if the test process (precisely: the thread that
+ * called chain_proc_start/restart) dies or exits without cleanup, the chain dies with it.
+ *
+ * Thread rules: a struct chain_proc belongs to one thread, which must outlive the child. Uses
+ * libcurl (call curl_global_init first if other threads use curl); crypto_init() is called when
+ * keys are read.
  */
 #ifndef YB_TEST_CHAIN_PROC_H
 #define YB_TEST_CHAIN_PROC_H

@@ -14,6 +14,7 @@
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,42 @@ static void test_run_stop_restart(void **state)
     chain_proc_cleanup(&p);
 }
 
+/* A test process that dies without cleanup takes its chain with it (PR_SET_PDEATHSIG). */
+static void test_chain_dies_with_its_test(void **state)
+{
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t t = fork();
+    assert_true(t >= 0);
+    if (t == 0) {
+        close(fds[0]);
+        struct chain_proc p;
+        if (chain_proc_start(&p, NULL) != 0) {
+            _exit(1);
+        }
+        ssize_t n = write(fds[1], &p, sizeof p);
+        _exit(n == (ssize_t)sizeof p ? 0 : 1); /* no cleanup: the "crashed test" */
+    }
+    close(fds[1]);
+    struct chain_proc p;
+    ssize_t n = read(fds[0], &p, sizeof p);
+    close(fds[0]);
+    int st;
+    assert_int_equal(waitpid(t, &st, 0), t);
+    assert_int_equal(n, (ssize_t)sizeof p);
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; i++) {
+        gone = kill(p.pid, 0) != 0;
+        if (!gone) {
+            usleep(20 * 1000);
+        }
+    }
+    assert_true(gone);
+    p.pid = 0;
+    chain_proc_cleanup(&p); /* removes the home */
+}
+
 static void test_help_lists_every_flag(void **state)
 {
     (void)state;
@@ -155,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_run_stop_restart),
         cmocka_unit_test(test_help_lists_every_flag),
         cmocka_unit_test(test_event_seq_survives_restart),
+        cmocka_unit_test(test_chain_dies_with_its_test),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
