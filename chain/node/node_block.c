@@ -18,7 +18,33 @@ static int cmp_hash(const void *a, const void *b)
     return memcmp(a, b, NEAR_HASH_LEN);
 }
 
-/* Takes up to NODE_MAX_BLOCK_TXS transactions from the front of the mempool. */
+/*
+ * A block's transactions, ordered by access key (signer, public key) and then nonce, as
+ * nearcore's pool hands them out: a client that sends one key's transactions concurrently (a
+ * load generator, near-api-js in Promise.all) has them reach the mempool in any order, and
+ * applying nonce 5 before nonce 4 would fail the second with InvalidNonce. Keys are ordered by
+ * name, and equal nonces by hash, so the order depends only on the block's contents.
+ */
+static int cmp_pool_entry(const void *a, const void *b)
+{
+    const struct tx *x = &((const struct pool_entry *)a)->st->tx;
+    const struct tx *y = &((const struct pool_entry *)b)->st->tx;
+    int c = strcmp(x->signer_id, y->signer_id);
+    if (c == 0) {
+        c = memcmp(&x->public_key, &y->public_key, sizeof x->public_key);
+    }
+    if (c == 0 && x->nonce != y->nonce) {
+        c = x->nonce < y->nonce ? -1 : 1;
+    }
+    if (c == 0) {
+        c = memcmp(((const struct pool_entry *)a)->st->hash, ((const struct pool_entry *)b)->st->hash,
+                   NEAR_HASH_LEN);
+    }
+    return c;
+}
+
+/* Takes up to NODE_MAX_BLOCK_TXS transactions from the front of the mempool, in nonce order per
+ * access key (cmp_pool_entry). */
 static struct pool_entry *take_txs(struct node *node, size_t *n)
 {
     pthread_mutex_lock(&node->mu);
@@ -31,6 +57,9 @@ static struct pool_entry *take_txs(struct node *node, size_t *n)
         node->pool_n -= k;
     }
     pthread_mutex_unlock(&node->mu);
+    if (k > 1) {
+        qsort(v, k, sizeof *v, cmp_pool_entry);
+    }
     *n = k;
     return v;
 }

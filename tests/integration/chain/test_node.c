@@ -467,6 +467,50 @@ static void test_oracle_respond_resumes(void **state)
     nfx_wait_fini(&wr);
 }
 
+/* A client that sends one key's transactions concurrently (near-api-js in Promise.all, a load
+ * generator) has them reach the mempool in any order; the block applies them in nonce order, as
+ * nearcore's pool does, so none fails with InvalidNonce. */
+static void test_one_keys_txs_apply_in_nonce_order(void **state)
+{
+    struct nfx *f = *state;
+    assert_int_equal(nfx_start(f, NODE_MODE_MANUAL, 0, false), 0);
+    enum { N = 16 };
+    const uint64_t yocto = 1000;
+    struct yb_buf signed_txs[N];
+    for (int i = 0; i < N; i++) {
+        yb_buf_init(&signed_txs[i], TX_MAX_SIZE);
+        assert_int_equal(nfx_sign(f, NODE_GENESIS_USER, NODE_GENESIS_USER, NODE_GENESIS_ROOT,
+                                  NULL, NULL, yocto, &signed_txs[i]),
+                         YB_OK);
+    }
+    struct node_snapshot snap;
+    struct state_account before, after;
+    assert_int_equal(node_snapshot_begin(f->node, &snap), YB_OK);
+    assert_int_equal(state_account_get(snap.txn, NODE_GENESIS_ROOT, &before), YB_OK);
+    node_snapshot_end(&snap);
+
+    /* Newest nonce first: every one is admissible on its own (above the key's nonce). */
+    struct nfx_wait w[N];
+    for (int i = N - 1; i >= 0; i--) {
+        nfx_wait_init(&w[i]);
+        assert_int_equal(node_submit_tx(f->node, signed_txs[i].data, signed_txs[i].len,
+                                         NODE_WAIT_NONE, nfx_on_done, &w[i], NULL, NULL),
+                         YB_OK);
+    }
+    assert_int_equal(node_mempool_size(f->node), N);
+    assert_int_equal(nfx_produce(f, 3), YB_OK); /* tx, transfer receipt, refund */
+
+    assert_int_equal(node_snapshot_begin(f->node, &snap), YB_OK);
+    assert_int_equal(state_account_get(snap.txn, NODE_GENESIS_ROOT, &after), YB_OK);
+    node_snapshot_end(&snap);
+    assert_true(after.amount - before.amount == (yb_u128)N * yocto);
+    for (int i = 0; i < N; i++) {
+        nfx_wait_for(&w[i], 1000);
+        nfx_wait_fini(&w[i]);
+        yb_buf_fini(&signed_txs[i]);
+    }
+}
+
 static void test_wait_times_out_without_blocks(void **state)
 {
     struct nfx *f = *state;
@@ -531,6 +575,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_patch_state_writes_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fast_forward_times_out_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oracle_respond_resumes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_keys_txs_apply_in_nonce_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wait_times_out_without_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interval_mode_ticks, setup, teardown),
     };
