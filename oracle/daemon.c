@@ -40,6 +40,8 @@
 #define TX_TIMEOUT_MS 60000
 /* Views (block, pending list, access key). */
 #define VIEW_TIMEOUT_MS 10000
+/* Polls between journal prunes. */
+#define JOURNAL_PRUNE_ROUNDS 100
 /* Largest chain event accepted (events are hints; a big one is suspicious). */
 #define EVENT_MAX_BYTES (1u << 20)
 /* The pending view's result bytes (a page of 1024 requests with 4 KiB prompts, escaped). */
@@ -871,6 +873,23 @@ static void sweep_one(struct request *r, void *ctx)
     memcpy(s->gone[s->n++], r->yield_id, NEAR_HASH_STR_MAX);
 }
 
+/* Every JOURNAL_PRUNE_ROUNDS polls, entries whose yield the chain settled long ago go: past
+ * its expiry height the yield is answered or timed out, whatever the journal says, and a
+ * margin of timeout_blocks more keeps a lagging RPC node's pending list from bringing one back
+ * to an oracle that forgot it. Keeps the journal (and RSS) bounded on a long run. */
+static void prune_journal(struct daemon *d)
+{
+    uint64_t h = d->clock.height;
+    if (d->round % JOURNAL_PRUNE_ROUNDS != 0 || h <= 2ull * d->cfg->timeout_blocks) {
+        return;
+    }
+    size_t removed = 0;
+    if (journal_prune(d->journal, h - d->cfg->timeout_blocks, &removed) == YB_OK && removed) {
+        log_info("YB-ORACLE-JOURNAL-PRUNE", "%zu settled entries removed from the journal",
+                 removed);
+    }
+}
+
 static void poll_finished(struct daemon *d, bool ok)
 {
     d->polling = false;
@@ -884,6 +903,7 @@ static void poll_finished(struct daemon *d, bool ok)
         free(s.gone);
         atomic_store(&d->m->tracked, (int_fast64_t)d->reqs.count);
         journal_sync(d->journal);
+        prune_journal(d);
         size_t n = 0;
         if (journal_count(d->journal, &n) == YB_OK) {
             atomic_store(&d->m->journal_entries, (int_fast64_t)n);

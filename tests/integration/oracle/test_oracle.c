@@ -9,7 +9,7 @@
  * and stays healthy); 429 and 500 bursts recovered; kill -9 between journal and submission
  * (the restart resubmits and the AI is asked once); chain restarted under the oracle; events
  * disabled (polling alone); two instances (each request answered once, no duplicate AI calls);
- * the near-examples profile.
+ * the near-examples profile; settled entries pruned from the journal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -173,6 +173,19 @@ static void near_examples_profile(void **state)
     ask_and_check(env, "nearex", 3);
 }
 
+static void journal_is_pruned(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    env_start(env, BLOCK_MS, 20, NULL);
+    const char *flags[] = {"--timeout-blocks", "20", "--poll-interval-ms", "20", NULL};
+    start_oracle(env, 0, flags, NULL);
+    ask_and_check(env, "prune", 2);
+    assert_int_equal(await_metric(env, 0, "oracle_journal_entries", 2), 2);
+    /* 20 blocks after expiry (2 s at 50 ms) the settled entries leave the journal. */
+    assert_int_equal(await_metric(env, 0, "oracle_journal_entries", 0), 0);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -201,6 +214,7 @@ int main(void)
         cmocka_unit_test_teardown(polling_alone_answers, teardown),
         cmocka_unit_test_teardown(two_instances_answer_once, teardown),
         cmocka_unit_test_teardown(near_examples_profile, teardown),
+        cmocka_unit_test_teardown(journal_is_pruned, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
