@@ -162,11 +162,24 @@ void start_oracle(struct env *e, int i, const char *const *extra, const char *fa
 int stop_pid(pid_t *pid, int sig)
 {
     int status = -1;
-    if (*pid > 0) {
-        kill(*pid, sig);
-        waitpid(*pid, &status, 0);
-        *pid = 0;
+    if (*pid <= 0) {
+        return status;
     }
+    kill(*pid, sig);
+    uint64_t end = mono_ms() + STOP_WAIT_MS;
+    pid_t got = 0;
+    while ((got = waitpid(*pid, &status, WNOHANG)) == 0 && mono_ms() < end) {
+        usleep(10000);
+    }
+    if (got == 0) {
+        /* A process that ignores its stop signal is a bug to report, not to wait for. */
+        fprintf(stderr, "process %d did not stop %d ms after signal %d; killing it\n", (int)*pid,
+                STOP_WAIT_MS, sig);
+        kill(*pid, SIGKILL);
+        waitpid(*pid, &status, 0);
+        status = STOP_HUNG;
+    }
+    *pid = 0;
     return status;
 }
 
@@ -219,10 +232,11 @@ int env_stop(struct env *e)
         return 0;
     }
     e->started = false;
+    int hung = 0;
     for (int i = 0; i < MAX_ORACLES; i++) {
-        stop_pid(&e->oracle[i], SIGTERM);
+        hung += stop_pid(&e->oracle[i], SIGTERM) == STOP_HUNG;
     }
-    int sanitizer = show_oracle_warnings(e);
+    int sanitizer = show_oracle_warnings(e) + hung;
     stop_pid(&e->mock, SIGTERM);
     rpc_client_fini(&e->rpc);
     signer_fini(&e->user);

@@ -47,9 +47,14 @@ void env_start(struct env *e, unsigned block_ms, unsigned yield_timeout,
 /* Starts oracle i with extra flags; failpoint_env ("K=V") or NULL. Waits for /healthz unless a
  * failpoint is set. */
 void start_oracle(struct env *e, int i, const char *const *extra, const char *failpoint_env);
-/* Signals *pid, reaps it, zeroes it. Returns the wait status (-1 when nothing ran). */
+/* How long stop_pid waits for a signalled process before SIGKILL. */
+#define STOP_WAIT_MS 20000
+#define STOP_HUNG    (-2)
+/* Signals *pid, reaps it (SIGKILL after STOP_WAIT_MS), zeroes it. Returns the wait status, -1
+ * when nothing ran, STOP_HUNG when the process ignored the signal. */
 int stop_pid(pid_t *pid, int sig);
-/* Stops everything; returns the oracles' sanitizer report lines (0 = clean). */
+/* Stops everything; returns the oracles' sanitizer report lines plus oracles that did not stop
+ * on SIGTERM (0 = clean). */
 int env_stop(struct env *e);
 /* A JSON-RPC call (params taken); the result (cJSON_Delete) or NULL, printing why unless quiet. */
 cJSON *call_quiet(struct env *e, const char *method, cJSON *params, bool quiet);
