@@ -9,6 +9,7 @@
  * and stays healthy); 429 and 500 bursts recovered; kill -9 between journal and submission
  * (the restart resubmits and the AI is asked once); chain restarted under the oracle; events
  * disabled (polling alone); two instances (each request answered once, no duplicate AI calls);
+ * a follower answering for a leader that is not running;
  * the near-examples profile; settled entries pruned from the journal.
  */
 #include <setjmp.h>
@@ -163,6 +164,19 @@ static void two_instances_answer_once(void **state)
     assert_int_equal(sum, 10);
 }
 
+static void follower_takes_over_from_a_missing_leader(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    env_start(env, BLOCK_MS, 0, NULL);
+    /* Only instance 1 of 2 runs: the requests whose leader is instance 0 are answered after
+     * takeover_blocks, the others at once. */
+    const char *flags[] = {"--instance", "1/2", "--takeover-blocks", "10", NULL};
+    start_oracle(env, 0, flags, NULL);
+    ask_and_check(env, "takeover", 6);
+    assert_int_equal(mock_calls(env, "takeover"), 6);
+}
+
 static void near_examples_profile(void **state)
 {
     (void)state;
@@ -213,6 +227,7 @@ int main(void)
         cmocka_unit_test_teardown(chain_restart_under_the_oracle, teardown),
         cmocka_unit_test_teardown(polling_alone_answers, teardown),
         cmocka_unit_test_teardown(two_instances_answer_once, teardown),
+        cmocka_unit_test_teardown(follower_takes_over_from_a_missing_leader, teardown),
         cmocka_unit_test_teardown(near_examples_profile, teardown),
         cmocka_unit_test_teardown(journal_is_pruned, teardown),
     };
