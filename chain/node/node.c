@@ -196,14 +196,17 @@ static void submit_known(struct node *node, struct store_txn *snap, const struct
     memcpy(r.block_hash, t->block_hash, NEAR_HASH_LEN);
     struct node_outcome *v;
     size_t n;
-    bool complete = false;
-    if (node_tx_tree(snap, hash, &v, &n, &complete) == YB_OK) {
+    bool executed = false, complete = false;
+    if (node_tx_tree_levels(snap, hash, &v, &n, &executed, &complete) == YB_OK) {
         node_outcomes_free(v, n);
     }
     if (complete) {
         r.reached = NODE_WAIT_FINAL;
+    } else if (executed) {
+        r.reached = NODE_WAIT_EXECUTED;
     }
-    if (!node_wants_execution(w) || complete) {
+    /* EXECUTED_OPTIMISTIC / EXECUTED: the non-refund receipts ran; FINAL: all of them. */
+    if (!node_wants_execution(w) || complete || (executed && w != NODE_WAIT_FINAL)) {
         done(arg, &r);
         return;
     }

@@ -6,7 +6,8 @@
  * Finality
  *   One node, one shard, one chunk per block, no forks: every committed block is final the
  *   moment it is committed. So INCLUDED == INCLUDED_FINAL and EXECUTED_OPTIMISTIC == EXECUTED
- *   == FINAL here; the waits differ only in whether the tx's receipts must have run.
+ *   here. As in nearcore, EXECUTED-kind waits need every non-refund receipt of the tx's tree
+ *   to have run (a refund: predecessor "system"); FINAL needs all of them, refunds included.
  *
  * Threads
  *   node_open, node_run and node_close are called by one owner; node_run may run on another
@@ -36,6 +37,7 @@
 #include "buf.h"
 #include "codec.h"
 #include "near.h"
+#include "receipt.h"
 #include "store.h"
 
 struct node;
@@ -190,6 +192,19 @@ int node_outcome_get(struct store_txn *snap, const uint8_t id[NEAR_HASH_LEN],
 #define NODE_TREE_MAX 4096u
 int node_tx_tree(struct store_txn *snap, const uint8_t tx_hash[NEAR_HASH_LEN],
                  struct node_outcome **out, size_t *n, bool *complete);
+/*
+ * node_tx_tree plus *executed: true when every receipt of the tree that is not a refund has
+ * executed (nearcore's EXECUTED_OPTIMISTIC / EXECUTED). A refund is a receipt whose
+ * predecessor is "system" (its stored body says so); a receipt not executed whose body is
+ * unknown counts as not a refund. *complete implies *executed. Same errors as node_tx_tree.
+ */
+int node_tx_tree_levels(struct store_txn *snap, const uint8_t tx_hash[NEAR_HASH_LEN],
+                        struct node_outcome **out, size_t *n, bool *executed, bool *complete);
+
+/* The body of an action receipt made by a block (a tx's receipt or one a receipt created),
+ * as the runtime made it. snap borrowed; *out filled (caller: receipt_fini). Errors:
+ * YB_ENOTFOUND (unknown id, or made before receipts were kept), YB_EMALFORMED, store errors. */
+int node_receipt_get(struct store_txn *snap, const uint8_t id[NEAR_HASH_LEN], struct receipt *out);
 void node_outcomes_free(struct node_outcome *v, size_t n);
 
 /* ---- transactions ---- */

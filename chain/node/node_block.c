@@ -37,8 +37,8 @@ static int cmp_pool_entry(const void *a, const void *b)
         c = x->nonce < y->nonce ? -1 : 1;
     }
     if (c == 0) {
-        c = memcmp(((const struct pool_entry *)a)->st->hash, ((const struct pool_entry *)b)->st->hash,
-                   NEAR_HASH_LEN);
+        c = memcmp(((const struct pool_entry *)a)->st->hash,
+                   ((const struct pool_entry *)b)->st->hash, NEAR_HASH_LEN);
     }
     return c;
 }
@@ -125,14 +125,17 @@ static void complete_waiters(struct node *node, uint8_t (*sorted)[NEAR_HASH_LEN]
             } else if (executed && have_snap) {
                 struct node_outcome *v;
                 size_t n;
-                bool complete = false;
-                if (node_tx_tree(snap.txn, w->hash, &v, &n, &complete) == YB_OK) {
+                bool done = false, complete = false;
+                if (node_tx_tree_levels(snap.txn, w->hash, &v, &n, &done, &complete) == YB_OK) {
                     node_outcomes_free(v, n);
                 }
+                /* EXECUTED_OPTIMISTIC / EXECUTED: the non-refund receipts ran; FINAL: all. */
                 if (complete) {
                     r.reached = NODE_WAIT_FINAL;
-                    fire = true;
+                } else if (done) {
+                    r.reached = NODE_WAIT_EXECUTED;
                 }
+                fire = complete || (done && w->level != NODE_WAIT_FINAL);
             }
         }
         if (fire) {
@@ -212,7 +215,8 @@ int node_produce_now(struct node *node, uint64_t delta, const cJSON *patch)
                                     .n_txs = n_txs,
                                     .verify_signatures = false,
                                     .block_lookup = node_store_lookup_block,
-                                    .block_lookup_ctx = snap};
+                                    .block_lookup_ctx = snap,
+                                    .record_receipts = true};
         memcpy(blk.random_seed, b.random_seed, NEAR_HASH_LEN);
         rc = runtime_apply_block(&node->rt, txn, &blk, &res);
     }
@@ -247,6 +251,9 @@ int node_produce_now(struct node *node, uint64_t delta, const cJSON *patch)
     }
     for (size_t i = 0; rc == YB_OK && i < res.outcomes.n; i++) {
         rc = node_store_outcome_put(txn, &res.outcomes.v[i], b.height, b.hash);
+    }
+    for (size_t i = 0; rc == YB_OK && i < res.n_created; i++) {
+        rc = node_store_receipt_put(txn, &res.created[i]);
     }
     cJSON *events = NULL;
     uint64_t pending = 0;

@@ -22,6 +22,7 @@ enum node_col {
     NODE_COL_TX,                       /* tx hash -> height u64, block hash, signed tx bytes */
     NODE_COL_OUTCOME,                  /* id -> height u64, block hash, outcome JSON text */
     NODE_COL_META,                     /* "head" -> height; "genesis" -> hash; "seq" -> u64 */
+    NODE_COL_RECEIPT,                  /* receipt id -> borsh Receipt (receipt_encode) */
     NODE_COL__END
 };
 
@@ -33,6 +34,9 @@ int node_store_block_put(struct store_txn *txn, struct node_block *b);
 int node_store_tx_put(struct store_txn *txn, const uint8_t hash[NEAR_HASH_LEN], uint64_t height,
                       const uint8_t block_hash[NEAR_HASH_LEN], const uint8_t *bytes, size_t len);
 /* Writes o's outcome_to_json text. Errors: store errors. */
+/* Stores an action receipt's body (r borrowed) under its id. Errors: store errors, YB_ETOOBIG,
+ * encoding errors. */
+int node_store_receipt_put(struct store_txn *txn, const struct receipt *r);
 int node_store_outcome_put(struct store_txn *txn, const struct outcome *o, uint64_t height,
                            const uint8_t block_hash[NEAR_HASH_LEN]);
 /* Whether a tx with this hash is committed. */

@@ -292,8 +292,46 @@ void node_outcomes_free(struct node_outcome *v, size_t n)
     free(v);
 }
 
-int node_tx_tree(struct store_txn *snap, const uint8_t tx_hash[NEAR_HASH_LEN],
-                 struct node_outcome **out, size_t *n, bool *complete)
+int node_store_receipt_put(struct store_txn *txn, const struct receipt *r)
+{
+    struct yb_buf b;
+    yb_buf_init(&b, RECEIPT_MAX_ENCODED);
+    int rc = receipt_encode(&b, r);
+    if (rc == YB_OK) {
+        rc = store_put(txn, NODE_COL_RECEIPT, r->id, NEAR_HASH_LEN, b.data, b.len);
+    }
+    yb_buf_fini(&b);
+    return rc;
+}
+
+int node_receipt_get(struct store_txn *snap, const uint8_t id[NEAR_HASH_LEN], struct receipt *out)
+{
+    receipt_init(out);
+    struct store_slice v;
+    int rc = store_get(snap, NODE_COL_RECEIPT, id, NEAR_HASH_LEN, &v);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    if (v.len > RECEIPT_MAX_ENCODED || receipt_decode(v.data, v.len, out) != YB_OK) {
+        return YB_EMALFORMED;
+    }
+    return YB_OK;
+}
+
+/* Whether a receipt that has not executed yet is a refund (predecessor "system"). */
+static bool is_refund(struct store_txn *snap, const uint8_t id[NEAR_HASH_LEN])
+{
+    struct receipt r;
+    bool yes = false;
+    if (node_receipt_get(snap, id, &r) == YB_OK) {
+        yes = strcmp(r.predecessor_id, RECEIPT_SYSTEM_ACCOUNT) == 0;
+        receipt_fini(&r);
+    }
+    return yes;
+}
+
+int node_tx_tree_levels(struct store_txn *snap, const uint8_t tx_hash[NEAR_HASH_LEN],
+                        struct node_outcome **out, size_t *n, bool *executed, bool *complete)
 {
     size_t cap = 4, len = 0;
     struct node_outcome *v = yb_xcalloc(cap, sizeof *v);
@@ -304,6 +342,7 @@ int node_tx_tree(struct store_txn *snap, const uint8_t tx_hash[NEAR_HASH_LEN],
     }
     len = 1;
     *complete = true;
+    *executed = true;
     /* Breadth first: v itself is the queue; each executed outcome appends its children. */
     for (size_t i = 0; i < len; i++) {
         for (size_t k = 0; k < v[i].n_receipt_ids; k++) {
@@ -318,6 +357,11 @@ int node_tx_tree(struct store_txn *snap, const uint8_t tx_hash[NEAR_HASH_LEN],
             rc = node_outcome_get(snap, v[i].receipt_ids[k], &v[len]);
             if (rc == YB_ENOTFOUND) {
                 *complete = false;
+                /* A refund has no children, so one still to run never hides a receipt that
+                 * EXECUTED would wait for. */
+                if (*executed && !is_refund(snap, v[i].receipt_ids[k])) {
+                    *executed = false;
+                }
                 continue;
             }
             if (rc != YB_OK) {
@@ -330,6 +374,13 @@ int node_tx_tree(struct store_txn *snap, const uint8_t tx_hash[NEAR_HASH_LEN],
     *out = v;
     *n = len;
     return YB_OK;
+}
+
+int node_tx_tree(struct store_txn *snap, const uint8_t tx_hash[NEAR_HASH_LEN],
+                 struct node_outcome **out, size_t *n, bool *complete)
+{
+    bool executed;
+    return node_tx_tree_levels(snap, tx_hash, out, n, &executed, complete);
 }
 
 int node_store_meta_get(struct store_txn *txn, const char *key, uint64_t *out)

@@ -19,7 +19,11 @@
  *     keys in nearcore's legacy "error inside result" form. Only the head's state is kept: a
  *     block_id naming an older block answers GARBAGE_COLLECTED_BLOCK.
  *   send_tx (every wait_until; INCLUDED levels answer with the tx outcome and status "Started"
- *     until the receipts ran; a resent known tx gets its result, not InvalidNonce),
+ *     until the receipts ran; EXECUTED_OPTIMISTIC / EXECUTED answer once every non-refund
+ *     receipt ran, with final_execution_status "EXECUTED" while a refund (predecessor
+ *     "system") is still to run; FINAL waits for the refunds too — every block is final when
+ *     committed, so FINAL = all receipts of the tree executed; a resent known tx gets its
+ *     result, not InvalidNonce),
  *   broadcast_tx_async (the hash), broadcast_tx_commit, tx and EXPERIMENTAL_tx_status (by
  *     hash: an unknown hash waits up to 10 s then TIMEOUT_ERROR, or UNKNOWN_TRANSACTION at once
  *     with wait_until NONE). EXPERIMENTAL_tx_status has no "receipts" list (receipts are not

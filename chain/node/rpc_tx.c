@@ -123,9 +123,9 @@ static cJSON *final_outcome(struct node *node, const uint8_t hash[NEAR_HASH_LEN]
     node_tx_fini(&t);
     struct node_outcome *v = NULL;
     size_t n = 0;
-    bool complete = false;
+    bool executed = false, complete = false;
     if (rc == YB_OK) {
-        rc = node_tx_tree(snap.txn, hash, &v, &n, &complete);
+        rc = node_tx_tree_levels(snap.txn, hash, &v, &n, &executed, &complete);
     }
     node_snapshot_end(&snap);
     if (rc != YB_OK || n == 0) {
@@ -136,6 +136,8 @@ static cJSON *final_outcome(struct node *node, const uint8_t hash[NEAR_HASH_LEN]
     }
     if (complete) {
         reached = NODE_WAIT_FINAL;
+    } else if (executed) {
+        reached = NODE_WAIT_EXECUTED; /* only refunds still to run */
     } else if (reached < NODE_WAIT_INCLUDED_FINAL) {
         reached = NODE_WAIT_INCLUDED_FINAL; /* in a committed block: final at once */
     }

@@ -105,6 +105,21 @@ static int queue_receipt(struct apply_ctx *ac, const struct receipt *r)
     return rc;
 }
 
+/* With blk->record_receipts, keeps a copy of an action receipt made in this block (the node
+ * stores it as the receipt's history). */
+static void record_created(struct apply_ctx *ac, const struct receipt *r)
+{
+    struct runtime_block_result *res = ac->res;
+    if (!ac->blk->record_receipts || !receipt_is_action(r)) {
+        return;
+    }
+    if (res->n_created == res->cap_created) {
+        res->cap_created = res->cap_created ? res->cap_created * 2 : 16;
+        res->created = yb_xrealloc(res->created, res->cap_created * sizeof *res->created);
+    }
+    receipt_copy(&res->created[res->n_created++], r);
+}
+
 /* A system Transfer: deposit and gas refunds, which cost no gas and cannot be refused. */
 static void make_refund(struct receipt *t, const char *receiver, yb_u128 amount,
                         const struct near_pubkey *pk)
@@ -385,6 +400,7 @@ static int execute_action_receipt(struct apply_ctx *ac, const struct receipt *r)
         receipt_id_from_parent(r->id, height, i, es.news[i].r.id);
         if (!es.news[i].is_data) {
             outcome_add_receipt_id(o, es.news[i].r.id);
+            record_created(ac, &es.news[i].r);
         }
     }
     for (size_t i = 0; i < es.n_logs; i++) {
@@ -627,6 +643,7 @@ static int tx_to_receipt(struct apply_ctx *ac, const struct tx_signed *st, struc
     }
     outcome_add_receipt_id(o, r->id);
     outcome_set_receipt(o, r->id);
+    record_created(ac, r);
     o->gas_burnt = cost.gas_burnt;
     o->tokens_burnt = (yb_u128)cost.gas_burnt * ac->rt->config.gas_price;
     ac->res->gas_burnt += o->gas_burnt;
@@ -647,6 +664,10 @@ void runtime_block_result_fini(struct runtime_block_result *res)
 {
     outcome_list_fini(&res->outcomes);
     free(res->yields);
+    for (size_t i = 0; i < res->n_created; i++) {
+        receipt_fini(&res->created[i]);
+    }
+    free(res->created);
     memset(res, 0, sizeof *res);
 }
 

@@ -32,6 +32,7 @@
 #include "config.h"
 #include "near.h"
 #include "outcome.h"
+#include "receipt.h"
 #include "store.h"
 #include "tx.h"
 #include "vm.h"
@@ -81,6 +82,7 @@ struct runtime_block {
     bool verify_signatures; /* false when the node already checked them at admission */
     runtime_block_lookup_fn block_lookup; /* NULL: block_hash is not checked */
     void *block_lookup_ctx;
+    bool record_receipts; /* true: copy every action receipt made here into res->created */
 };
 
 /* What happened to yields in a block, for the node's events and metrics. */
@@ -109,6 +111,11 @@ struct runtime_block_result {
     size_t n_receipts; /* action receipts executed */
     size_t n_timeouts; /* yield timeouts detected in this block */
     size_t n_queued;   /* receipts left queued for the next block */
+    /* With blk->record_receipts: every action receipt this block made (a tx's receipt, the
+     * action receipts a receipt created — refunds from "system" and yields included), with its
+     * id, in creation order; owned, freed by runtime_block_result_fini. Empty otherwise. */
+    struct receipt *created;
+    size_t n_created, cap_created;
 };
 
 void runtime_block_result_init(struct runtime_block_result *res);

@@ -247,7 +247,12 @@ static const cJSON *outcome_of(const cJSON *with_id)
 /* Checks a FinalExecutionOutcomeView of a tx from `signer` with hash `hash`. */
 void rpc_check_final(const cJSON *r, const char *hash, const char *signer)
 {
-    assert_string_equal(rpc_str(r, "final_execution_status"), "FINAL");
+    rpc_check_outcome(r, hash, signer, "FINAL");
+}
+
+void rpc_check_outcome(const cJSON *r, const char *hash, const char *signer, const char *status)
+{
+    assert_string_equal(rpc_str(r, "final_execution_status"), status);
     const cJSON *t = cJSON_GetObjectItem(r, "transaction");
     assert_string_equal(rpc_str(t, "hash"), hash);
     assert_string_equal(rpc_str(t, "signer_id"), signer);

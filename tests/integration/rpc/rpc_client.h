@@ -62,6 +62,8 @@ void rpc_assert_hash(const char *s);
 /* r is a FinalExecutionOutcomeView at FINAL of tx `hash` signed by `signer`, checked field by
  * field (transaction, transaction_outcome, every receipts_outcome entry). */
 void rpc_check_final(const cJSON *r, const char *hash, const char *signer);
+/* rpc_check_final with final_execution_status `status` ("EXECUTED": the refunds have not run). */
+void rpc_check_outcome(const cJSON *r, const char *hash, const char *signer, const char *status);
 
 /* A request sent from another thread (it parks until blocks come): rpc_async_run(ps) as a
  * pthread start routine posts send_tx of b64 (or, with tx_hash, a `tx` lookup as signer) with

@@ -208,7 +208,8 @@ static void test_manual_stepping_and_parked_send(void **state)
 
 /* Every wait_until level parks until a block answers it. INCLUDED and INCLUDED_FINAL answer once
  * the tx is in a block (final at once here, so INCLUDED_FINAL, or FINAL if the receipt also ran
- * by then) with the tx outcome; the executed levels answer FINAL with the whole tree. */
+ * by then) with the tx outcome; the executed levels answer FINAL with the whole tree (a
+ * transfer makes no refund), or EXECUTED if answered before a refund ran. */
 static void test_send_tx_every_wait_level(void **state)
 {
     (void)state;
@@ -238,6 +239,10 @@ static void test_send_tx_every_wait_level(void **state)
             assert_string_equal(rpc_str(cJSON_GetObjectItem(r, "transaction"), "hash"), hash);
             assert_string_equal(rpc_str(cJSON_GetObjectItem(r, "transaction_outcome"), "id"), hash);
             assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Started");
+        } else if (strncmp(levels[i], "EXECUTED", 8) == 0 &&
+                   strcmp(rpc_str(r, "final_execution_status"), "EXECUTED") == 0) {
+            /* answered before the block that runs the gas refund */
+            rpc_check_outcome(r, hash, "user.test.near", "EXECUTED");
         } else {
             rpc_check_final(r, hash, "user.test.near");
         }
@@ -300,6 +305,116 @@ static void submit_async(const char *b64)
     cJSON_AddItemToArray(arr, cJSON_CreateString(b64));
     cJSON *r = rpc_ok(&chain, "broadcast_tx_async", arr);
     cJSON_Delete(r);
+}
+
+/* The height of the block with this base58 hash (the `block` method). */
+static uint64_t height_of_block(const char *hash)
+{
+    char q[120];
+    snprintf(q, sizeof q, "{\"block_id\":\"%s\"}", hash);
+    cJSON *b = rpc_ok(&chain, "block", rpc_json(q));
+    uint64_t h = rpc_num(cJSON_GetObjectItem(b, "header"), "height");
+    cJSON_Delete(b);
+    return h;
+}
+
+/* The highest block height among a FinalExecutionOutcome's receipt outcomes. */
+static uint64_t last_receipt_height(const cJSON *r)
+{
+    uint64_t max = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(r, "receipts_outcome"))
+    {
+        uint64_t h = height_of_block(rpc_str(x, "block_hash"));
+        max = h > max ? h : max;
+    }
+    return max;
+}
+
+/* Steps one block at a time until a parked call answered; returns the head height then. */
+static uint64_t step_until_answered(struct rpc_async *ps)
+{
+    for (int i = 0; i < 20 && __atomic_load_n(&ps->result, __ATOMIC_ACQUIRE) == NULL; i++) {
+        rpc_produce(&chain, 1);
+        for (int k = 0; k < 25 && __atomic_load_n(&ps->result, __ATOMIC_ACQUIRE) == NULL; k++) {
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    uint8_t h[NEAR_HASH_LEN];
+    uint64_t height;
+    rpc_head(&chain, h, &height);
+    return height;
+}
+
+/*
+ * nearcore's levels: EXECUTED_OPTIMISTIC / EXECUTED wait for every non-refund receipt, FINAL
+ * also for the refunds. A function call with unused prepaid gas (a plain transfer prepays no
+ * gas and, at a fixed gas price, gets no refund here): the tx in block N, its receipt in N+1
+ * (which makes the gas refund from "system"), the refund in N+2. So send_tx
+ * EXECUTED_OPTIMISTIC answers after N+1 with status EXECUTED and one receipt outcome, and a
+ * FINAL wait on the same tx answers one block later with the refund's outcome too.
+ */
+static void test_executed_does_not_wait_for_refunds(void **state)
+{
+    (void)state;
+    rpc_produce(&chain, 2); /* nothing of earlier tests still running */
+    char hash[NEAR_HASH_STR_MAX];
+    struct rpc_async eo = {.url = chain.rpc_url, .wait = "EXECUTED_OPTIMISTIC"};
+    eo.b64 = rpc_sign(&chain, "user.test.near", "assistant.test.near", "get_pending_requests", "{}",
+                      0, 0, hash);
+    pthread_t th_eo, th_final;
+    assert_int_equal(pthread_create(&th_eo, NULL, rpc_async_run, &eo), 0);
+    /* give the send_tx time to reach the mempool before the first block */
+    struct timespec pause = {0, 300 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    struct rpc_async fin = {.url = chain.rpc_url, .tx_hash = hash, .wait = "FINAL"};
+    assert_int_equal(pthread_create(&th_final, NULL, rpc_async_run, &fin), 0);
+    nanosleep(&pause, NULL);
+
+    uint64_t at_eo = step_until_answered(&eo);
+    pthread_join(th_eo, NULL);
+    const cJSON *r = cJSON_GetObjectItem(eo.result, "result");
+    assert_non_null(r);
+    rpc_check_outcome(r, hash, "user.test.near", "EXECUTED");
+    cJSON_Delete(success_json(r)); /* the call's JSON return value is already there */
+    /* only the Transfer receipt: the refund has not run */
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r, "receipts_outcome")), 1);
+    uint64_t tx_height =
+        height_of_block(rpc_str(cJSON_GetObjectItem(r, "transaction_outcome"), "block_hash"));
+    uint64_t eo_height = last_receipt_height(r);
+    assert_int_equal(eo_height, tx_height + 1);
+    assert_int_equal(at_eo, eo_height);
+    /* the FINAL wait is still parked */
+    assert_null(__atomic_load_n(&fin.result, __ATOMIC_ACQUIRE));
+
+    uint64_t at_final = step_until_answered(&fin);
+    pthread_join(th_final, NULL);
+    const cJSON *f = cJSON_GetObjectItem(fin.result, "result");
+    assert_non_null(f);
+    rpc_check_final(f, hash, "user.test.near");
+    const cJSON *ro = cJSON_GetObjectItem(f, "receipts_outcome");
+    assert_int_equal(cJSON_GetArraySize(ro), 2);
+    uint64_t final_height = last_receipt_height(f);
+    assert_int_equal(final_height, eo_height + 1);
+    assert_int_equal(at_final, final_height);
+    /* the refund: executed by the signer, no gas */
+    const cJSON *refund = cJSON_GetObjectItem(cJSON_GetArrayItem(ro, 1), "outcome");
+    assert_string_equal(rpc_str(refund, "executor_id"), "user.test.near");
+    assert_int_equal(rpc_num(refund, "gas_burnt"), 0);
+
+    /* a later `tx` EXECUTED lookup of the finished tx reports FINAL */
+    char q[200];
+    snprintf(q, sizeof q,
+             "{\"tx_hash\":\"%s\",\"sender_account_id\":\"user.test.near\",\"wait_until\":"
+             "\"EXECUTED\"}",
+             hash);
+    cJSON *again = rpc_ok(&chain, "tx", rpc_json(q));
+    rpc_check_final(again, hash, "user.test.near");
+    cJSON_Delete(again);
+    cJSON_Delete(eo.result);
+    cJSON_Delete(fin.result);
+    free(eo.b64);
 }
 
 static void test_request_times_out_after_fast_forward(void **state)
@@ -447,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_invalid_transactions),
         cmocka_unit_test(test_manual_stepping_and_parked_send),
         cmocka_unit_test(test_send_tx_every_wait_level),
+        cmocka_unit_test(test_executed_does_not_wait_for_refunds),
         cmocka_unit_test(test_request_times_out_after_fast_forward),
         cmocka_unit_test(test_request_answered_by_oracle),
         cmocka_unit_test(test_oversized_transaction),
