@@ -26,8 +26,13 @@
  *     result, not InvalidNonce),
  *   broadcast_tx_async (the hash), broadcast_tx_commit, tx and EXPERIMENTAL_tx_status (by
  *     hash: an unknown hash waits up to 10 s then TIMEOUT_ERROR, or UNKNOWN_TRANSACTION at once
- *     with wait_until NONE). EXPERIMENTAL_tx_status has no "receipts" list (receipts are not
- *     stored). receipts_outcome is in execution order (by block, tree order within a block).
+ *     with wait_until NONE). EXPERIMENTAL_tx_status adds nearcore's "receipts": a ReceiptView
+ *     ({"predecessor_id","receiver_id","receipt_id","receipt":{"Action":{"signer_id",
+ *     "signer_public_key","gas_price","output_data_receivers","input_data_ids","actions",
+ *     "is_promise_yield"}}}, "refund_to" when set) per entry of receipts_outcome, same order;
+ *     like nearcore it leaves out a tx's own receipt when signer == receiver (a local receipt),
+ *     and it omits receipts made before the node kept bodies (NODE_COL_RECEIPT).
+ *     receipts_outcome is in execution order (by block, tree order within a block).
  *   sandbox_fast_forward {"delta_height"}, sandbox_patch_state {"records"} → {} once the block
  *     committed; yb_produce_blocks {"count"} → {"latest_block_height","latest_block_hash"}.
  *

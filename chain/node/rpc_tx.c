@@ -101,9 +101,92 @@ static void sort_by_height(struct node_outcome *v, size_t n)
     }
 }
 
-/* Builds the result for tx `hash` from a fresh snapshot; NULL with *err on failure. */
+/* nearcore's ReceiptView of a stored receipt (r borrowed): {"predecessor_id","receiver_id",
+ * "receipt_id","receipt":{"Action":{"signer_id","signer_public_key","gas_price",
+ * "output_data_receivers":[{"data_id","receiver_id"}],"input_data_ids","actions",
+ * "is_promise_yield"}}} (core/primitives/src/views.rs ReceiptView, ReceiptEnumView), or
+ * {"Data":{"data_id","data" (base64 or null),"is_promise_resume"}} for data receipts. */
+static cJSON *receipt_view(const struct receipt *r)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "predecessor_id", r->predecessor_id);
+    cJSON_AddStringToObject(j, "receiver_id", r->receiver_id);
+    rpc_json_add_hash(j, "receipt_id", r->id);
+    cJSON *body = cJSON_CreateObject();
+    if (receipt_is_action(r)) {
+        cJSON *a = cJSON_AddObjectToObject(body, "Action");
+        cJSON_AddStringToObject(a, "signer_id", r->signer_id);
+        outcome_json_pubkey(a, "signer_public_key", &r->signer_pk);
+        outcome_json_u128(a, "gas_price", r->gas_price);
+        cJSON *outs = cJSON_AddArrayToObject(a, "output_data_receivers");
+        for (size_t i = 0; i < r->n_outputs; i++) {
+            cJSON *o = cJSON_CreateObject();
+            rpc_json_add_hash(o, "data_id", r->outputs[i].data_id);
+            cJSON_AddStringToObject(o, "receiver_id", r->outputs[i].receiver_id);
+            cJSON_AddItemToArray(outs, o);
+        }
+        cJSON *ins = cJSON_AddArrayToObject(a, "input_data_ids");
+        for (size_t i = 0; i < r->n_inputs; i++) {
+            char s[NEAR_HASH_STR_MAX];
+            near_hash_format(r->inputs[i], s);
+            cJSON_AddItemToArray(ins, cJSON_CreateString(s));
+        }
+        cJSON *acts = cJSON_AddArrayToObject(a, "actions");
+        for (size_t i = 0; i < r->n_actions; i++) {
+            cJSON_AddItemToArray(acts, tx_action_to_json(&r->actions[i]));
+        }
+        cJSON_AddBoolToObject(a, "is_promise_yield", r->kind == RECEIPT_PROMISE_YIELD);
+        if (r->refund_to != NULL) {
+            cJSON_AddStringToObject(a, "refund_to", r->refund_to);
+        }
+    } else {
+        cJSON *d = cJSON_AddObjectToObject(body, "Data");
+        rpc_json_add_hash(d, "data_id", r->data_id);
+        if (r->has_data) {
+            size_t cap = base64_encoded_len(r->data_len);
+            char *b64 = yb_xmalloc(cap);
+            if (base64_encode(r->data, r->data_len, b64, cap) == YB_OK) {
+                cJSON_AddStringToObject(d, "data", b64);
+            } else {
+                cJSON_AddNullToObject(d, "data");
+            }
+            free(b64);
+        } else {
+            cJSON_AddNullToObject(d, "data");
+        }
+        cJSON_AddBoolToObject(d, "is_promise_resume", r->kind == RECEIPT_PROMISE_RESUME);
+    }
+    cJSON_AddItemToObject(j, "receipt", body);
+    return j;
+}
+
+/* EXPERIMENTAL_tx_status's "receipts": the body of each receipt in receipts_outcome (v[1..n),
+ * same order). As nearcore's get_final_transaction_result_with_receipt, a tx to its own signer
+ * leaves out the receipt the tx became (a local receipt nearcore does not store). A receipt
+ * whose body was made before bodies were kept is left out. */
+static cJSON *receipt_views(struct store_txn *snap, const struct tx_signed *st,
+                            const struct node_outcome *v, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    bool local = strcmp(st->tx.signer_id, st->tx.receiver_id) == 0;
+    const uint8_t *first = v[0].n_receipt_ids > 0 ? v[0].receipt_ids[0] : NULL;
+    for (size_t i = 1; i < n; i++) {
+        if (local && first != NULL && memcmp(v[i].id, first, NEAR_HASH_LEN) == 0) {
+            continue;
+        }
+        struct receipt r;
+        if (node_receipt_get(snap, v[i].id, &r) == YB_OK) {
+            cJSON_AddItemToArray(arr, receipt_view(&r));
+        }
+        receipt_fini(&r);
+    }
+    return arr;
+}
+
+/* Builds the result for tx `hash` from a fresh snapshot, with the "receipts" list when
+ * with_receipts (EXPERIMENTAL_tx_status); NULL with *err on failure. */
 static cJSON *final_outcome(struct node *node, const uint8_t hash[NEAR_HASH_LEN],
-                            enum node_wait reached, cJSON **err)
+                            enum node_wait reached, bool with_receipts, cJSON **err)
 {
     struct node_snapshot snap;
     int rc = node_snapshot_begin(node, &snap);
@@ -127,8 +210,8 @@ static cJSON *final_outcome(struct node *node, const uint8_t hash[NEAR_HASH_LEN]
     if (rc == YB_OK) {
         rc = node_tx_tree_levels(snap.txn, hash, &v, &n, &executed, &complete);
     }
-    node_snapshot_end(&snap);
     if (rc != YB_OK || n == 0) {
+        node_snapshot_end(&snap);
         tx_signed_free(st);
         node_outcomes_free(v, n);
         *err = rpc_err_internal("transaction outcome unreadable: %s", yb_err_str(rc));
@@ -142,6 +225,8 @@ static cJSON *final_outcome(struct node *node, const uint8_t hash[NEAR_HASH_LEN]
         reached = NODE_WAIT_INCLUDED_FINAL; /* in a committed block: final at once */
     }
     sort_by_height(v + 1, n - 1);
+    cJSON *receipts = with_receipts ? receipt_views(snap.txn, st, v, n) : NULL;
+    node_snapshot_end(&snap);
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "final_execution_status", node_wait_name(reached));
     cJSON_AddItemToObject(r, "status", final_status(v, n));
@@ -150,6 +235,9 @@ static cJSON *final_outcome(struct node *node, const uint8_t hash[NEAR_HASH_LEN]
     cJSON *ro = cJSON_AddArrayToObject(r, "receipts_outcome");
     for (size_t i = 1; i < n; i++) {
         cJSON_AddItemToArray(ro, outcome_with_id(&v[i]));
+    }
+    if (receipts != NULL) {
+        cJSON_AddItemToObject(r, "receipts", receipts);
     }
     tx_signed_free(st);
     node_outcomes_free(v, n);
@@ -183,7 +271,7 @@ static void tx_reply(struct rpc_call *c)
         return;
     }
     cJSON *err = NULL;
-    cJSON *res = final_outcome(c->node, r->hash, r->reached, &err);
+    cJSON *res = final_outcome(c->node, r->hash, r->reached, c->tx_kind == RPC_TX_RECEIPTS, &err);
     if (res == NULL) {
         rpc_reply_error(c, err);
         return;

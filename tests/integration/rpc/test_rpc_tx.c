@@ -336,7 +336,9 @@ static uint64_t step_until_answered(struct rpc_async *ps)
 {
     for (int i = 0; i < 20 && __atomic_load_n(&ps->result, __ATOMIC_ACQUIRE) == NULL; i++) {
         rpc_produce(&chain, 1);
-        for (int k = 0; k < 25 && __atomic_load_n(&ps->result, __ATOMIC_ACQUIRE) == NULL; k++) {
+        /* long enough for a loaded (sanitized, parallel) run to answer after this block, so
+         * the answer never comes from a later one */
+        for (int k = 0; k < 100 && __atomic_load_n(&ps->result, __ATOMIC_ACQUIRE) == NULL; k++) {
             struct timespec ts = {0, 20 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
@@ -345,6 +347,91 @@ static uint64_t step_until_answered(struct rpc_async *ps)
     uint64_t height;
     rpc_head(&chain, h, &height);
     return height;
+}
+
+/* The "receipts" of EXPERIMENTAL_tx_status for user.test.near's get_pending_requests call
+ * (300 Tgas, no deposit), field by field: the call's receipt, then the gas refund. */
+static void check_call_receipts(const cJSON *x)
+{
+    const cJSON *ro = cJSON_GetObjectItem(x, "receipts_outcome");
+    const cJSON *list = cJSON_GetObjectItem(x, "receipts");
+    const char *key = rpc_str(cJSON_GetObjectItem(x, "transaction"), "public_key");
+    assert_true(cJSON_IsArray(list));
+    assert_int_equal(cJSON_GetArraySize(list), 2);
+
+    const cJSON *call = cJSON_GetArrayItem(list, 0);
+    assert_int_equal(cJSON_GetArraySize(call), 4);
+    assert_string_equal(rpc_str(call, "predecessor_id"), "user.test.near");
+    assert_string_equal(rpc_str(call, "receiver_id"), "assistant.test.near");
+    assert_string_equal(rpc_str(call, "receipt_id"), rpc_str(cJSON_GetArrayItem(ro, 0), "id"));
+    const cJSON *a = cJSON_GetObjectItem(cJSON_GetObjectItem(call, "receipt"), "Action");
+    assert_non_null(a);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(call, "receipt")), 1);
+    assert_string_equal(rpc_str(a, "signer_id"), "user.test.near");
+    assert_string_equal(rpc_str(a, "signer_public_key"), key);
+    assert_string_equal(rpc_str(a, "gas_price"), "100000000");
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(a, "output_data_receivers")));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "output_data_receivers")), 0);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(a, "input_data_ids")));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "input_data_ids")), 0);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(a, "is_promise_yield")));
+    assert_null(cJSON_GetObjectItem(a, "refund_to"));
+    const cJSON *acts = cJSON_GetObjectItem(a, "actions");
+    assert_int_equal(cJSON_GetArraySize(acts), 1);
+    const cJSON *fc = cJSON_GetObjectItem(cJSON_GetArrayItem(acts, 0), "FunctionCall");
+    assert_string_equal(rpc_str(fc, "method_name"), "get_pending_requests");
+    assert_string_equal(rpc_str(fc, "args"), "e30=");
+    assert_int_equal(rpc_num(fc, "gas"), 300000000000000ULL);
+    assert_string_equal(rpc_str(fc, "deposit"), "0");
+
+    /* the refund: from "system" back to the signer, naming the key that paid, price 0 */
+    const cJSON *refund = cJSON_GetArrayItem(list, 1);
+    assert_string_equal(rpc_str(refund, "predecessor_id"), "system");
+    assert_string_equal(rpc_str(refund, "receiver_id"), "user.test.near");
+    assert_string_equal(rpc_str(refund, "receipt_id"), rpc_str(cJSON_GetArrayItem(ro, 1), "id"));
+    a = cJSON_GetObjectItem(cJSON_GetObjectItem(refund, "receipt"), "Action");
+    assert_non_null(a);
+    assert_string_equal(rpc_str(a, "signer_id"), "user.test.near");
+    assert_string_equal(rpc_str(a, "signer_public_key"), key);
+    assert_string_equal(rpc_str(a, "gas_price"), "0");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "output_data_receivers")), 0);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "input_data_ids")), 0);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(a, "is_promise_yield")));
+    acts = cJSON_GetObjectItem(a, "actions");
+    assert_int_equal(cJSON_GetArraySize(acts), 1);
+    const char *dep =
+        rpc_str(cJSON_GetObjectItem(cJSON_GetArrayItem(acts, 0), "Transfer"), "deposit");
+    assert_true(strlen(dep) > 1 && dep[0] != '0'); /* unused gas × price: well above 9 yocto */
+}
+
+/* A tx to its own signer: as nearcore, EXPERIMENTAL_tx_status leaves out the (local) receipt
+ * the tx became; `tx` has no "receipts" at all. */
+static void test_tx_status_receipts_of_local_tx(void **state)
+{
+    (void)state;
+    struct rpc_async ps = {.url = chain.rpc_url, .wait = "FINAL"};
+    char hash[NEAR_HASH_STR_MAX];
+    ps.b64 = rpc_sign(&chain, "user.test.near", "user.test.near", NULL, NULL, 5, 0, hash);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, rpc_async_run, &ps), 0);
+    struct timespec pause = {0, 200 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    step_until_answered(&ps);
+    pthread_join(th, NULL);
+    rpc_check_final(cJSON_GetObjectItem(ps.result, "result"), hash, "user.test.near");
+    char q[200];
+    snprintf(q, sizeof q, "[\"%s\",\"user.test.near\"]", hash);
+    cJSON *x = rpc_ok(&chain, "EXPERIMENTAL_tx_status", rpc_json(q));
+    rpc_check_final(x, hash, "user.test.near");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(x, "receipts_outcome")), 1);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(x, "receipts")));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(x, "receipts")), 0);
+    cJSON_Delete(x);
+    x = rpc_ok(&chain, "tx", rpc_json(q));
+    assert_null(cJSON_GetObjectItem(x, "receipts"));
+    cJSON_Delete(x);
+    cJSON_Delete(ps.result);
+    free(ps.b64);
 }
 
 /*
@@ -412,6 +499,12 @@ static void test_executed_does_not_wait_for_refunds(void **state)
     cJSON *again = rpc_ok(&chain, "tx", rpc_json(q));
     rpc_check_final(again, hash, "user.test.near");
     cJSON_Delete(again);
+
+    /* EXPERIMENTAL_tx_status adds the receipts' bodies, in receipts_outcome order */
+    cJSON *x = rpc_ok(&chain, "EXPERIMENTAL_tx_status", rpc_json(q));
+    rpc_check_final(x, hash, "user.test.near");
+    check_call_receipts(x);
+    cJSON_Delete(x);
     cJSON_Delete(eo.result);
     cJSON_Delete(fin.result);
     free(eo.b64);
@@ -460,9 +553,9 @@ static void test_request_answered_by_oracle(void **state)
     rpc_produce(&chain, 2);
     cJSON *pending = pending_requests();
     assert_int_equal(cJSON_GetArraySize(pending), 1);
-    char args[256];
-    snprintf(args, sizeof args, "{\"yield_id\":\"%s\",\"response\":\"4\"}",
-             rpc_str(cJSON_GetArrayItem(pending, 0), "yield_id"));
+    char args[256], yield_id[NEAR_HASH_STR_MAX];
+    snprintf(yield_id, sizeof yield_id, "%s", rpc_str(cJSON_GetArrayItem(pending, 0), "yield_id"));
+    snprintf(args, sizeof args, "{\"yield_id\":\"%s\",\"response\":\"4\"}", yield_id);
     cJSON_Delete(pending);
     char rhash[NEAR_HASH_STR_MAX];
     b64 = rpc_sign(&chain, "oracle.test.near", "assistant.test.near", "respond", args, 0, 0, rhash);
@@ -481,6 +574,39 @@ static void test_request_answered_by_oracle(void **state)
     assert_string_equal(rpc_str(v, "status"), "answered");
     assert_string_equal(rpc_str(v, "answer"), "4");
     cJSON_Delete(v);
+    cJSON_Delete(r);
+
+    /* EXPERIMENTAL_tx_status lists the yield receipt: is_promise_yield, waiting on the data id
+     * the contract calls its yield_id, and executed (it has an outcome) once resumed */
+    char q[200];
+    snprintf(q, sizeof q, "[\"%s\",\"user.test.near\"]", hash);
+    r = rpc_ok(&chain, "EXPERIMENTAL_tx_status", rpc_json(q));
+    const cJSON *ro = cJSON_GetObjectItem(r, "receipts_outcome");
+    const cJSON *list = cJSON_GetObjectItem(r, "receipts");
+    assert_int_equal(cJSON_GetArraySize(list), cJSON_GetArraySize(ro));
+    int yields = 0;
+    for (int i = 0; i < cJSON_GetArraySize(list); i++) {
+        const cJSON *rv = cJSON_GetArrayItem(list, i);
+        assert_string_equal(rpc_str(rv, "receipt_id"), rpc_str(cJSON_GetArrayItem(ro, i), "id"));
+        const cJSON *a = cJSON_GetObjectItem(cJSON_GetObjectItem(rv, "receipt"), "Action");
+        assert_non_null(a);
+        if (!cJSON_IsTrue(cJSON_GetObjectItem(a, "is_promise_yield"))) {
+            assert_true(cJSON_IsFalse(cJSON_GetObjectItem(a, "is_promise_yield")));
+            continue;
+        }
+        yields++;
+        assert_string_equal(rpc_str(rv, "predecessor_id"), "assistant.test.near");
+        assert_string_equal(rpc_str(rv, "receiver_id"), "assistant.test.near");
+        assert_string_equal(rpc_str(a, "signer_id"), "user.test.near");
+        const cJSON *ins = cJSON_GetObjectItem(a, "input_data_ids");
+        assert_int_equal(cJSON_GetArraySize(ins), 1);
+        assert_string_equal(cJSON_GetArrayItem(ins, 0)->valuestring, yield_id);
+        const cJSON *fc = cJSON_GetObjectItem(
+            cJSON_GetArrayItem(cJSON_GetObjectItem(a, "actions"), 0), "FunctionCall");
+        assert_non_null(fc);
+        rpc_str(fc, "method_name");
+    }
+    assert_int_equal(yields, 1);
     cJSON_Delete(r);
 }
 
@@ -563,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_manual_stepping_and_parked_send),
         cmocka_unit_test(test_send_tx_every_wait_level),
         cmocka_unit_test(test_executed_does_not_wait_for_refunds),
+        cmocka_unit_test(test_tx_status_receipts_of_local_tx),
         cmocka_unit_test(test_request_times_out_after_fast_forward),
         cmocka_unit_test(test_request_answered_by_oracle),
         cmocka_unit_test(test_oversized_transaction),
