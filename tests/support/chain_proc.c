@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -25,21 +26,45 @@
 
 #define BODY_MAX (1u << 20)
 
-unsigned chain_proc_free_port(void)
+/* True when nothing listens on (or holds) 127.0.0.1:port right now. */
+static bool port_free(unsigned port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
-        return 0;
+        return false;
     }
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    unsigned port = 0;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0) {
-        port = ntohs(a.sin_port);
-    }
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                            .sin_port = htons((uint16_t)port)};
+    bool ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
     close(fd);
-    return port;
+    return ok;
+}
+
+/*
+ * Ports are picked below the kernel's ephemeral range (ip_local_port_range starts at 32768 by
+ * default): a port from bind(0) is an ephemeral one, which any outgoing connection of another
+ * test (a curl client, an nng dialer) may take as its source port between the pick and the
+ * listen. A per-process random start keeps parallel tests apart.
+ */
+unsigned chain_proc_free_port(void)
+{
+    static unsigned next;
+    if (next == 0) {
+        uint8_t r[2] = {0, 0};
+        if (crypto_init() == YB_OK) {
+            crypto_random(r, sizeof r);
+        }
+        next = 20000 + (((unsigned)r[0] << 8 | r[1]) % 12000);
+    }
+    for (int tries = 0; tries < 2000; tries++) {
+        unsigned port = next;
+        next = next + 1 >= 32000 ? 20000 : next + 1;
+        if (port_free(port)) {
+            return port;
+        }
+    }
+    return 0;
 }
 
 static int64_t now_ms(void)

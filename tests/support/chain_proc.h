@@ -43,7 +43,7 @@ struct chain_proc {
     struct chain_proc_opts opts;
 };
 
-/* A TCP port on 127.0.0.1 nobody listens on right now (the kernel's pick for port 0). */
+/* A TCP port on 127.0.0.1 nobody holds right now, below the ephemeral range (0 if none). */
 unsigned chain_proc_free_port(void);
 
 /*

@@ -294,13 +294,24 @@ static void test_patch_state_writes_data(void **state)
 }
 
 /* Reads events until `topic` arrives (or the deadline); checks seq strictly increases. */
+/* The next event on `topic`, skipping others, within 20 s in all (a failure, never a hang:
+ * the receive timeout alone would restart with every unrelated event). Skipped events are
+ * printed to stderr so a failure shows what arrived instead. */
 static cJSON *next_event(nng_socket s, const char *topic, uint64_t *last_seq)
 {
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     for (int i = 0; i < 200; i++) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - start.tv_sec > 20) {
+            fprintf(stderr, "next_event: no %s event within 20 s\n", topic);
+            return NULL;
+        }
         char *buf = NULL;
         size_t len = 0;
         int rv = nng_recv(s, &buf, &len, NNG_FLAG_ALLOC);
         if (rv != 0) {
+            fprintf(stderr, "next_event: waiting for %s: %s\n", topic, nng_strerror(rv));
             return NULL;
         }
         char *sp = memchr(buf, ' ', len);
@@ -313,6 +324,10 @@ static cJSON *next_event(nng_socket s, const char *topic, uint64_t *last_seq)
         assert_true(seq > *last_seq);
         *last_seq = seq;
         bool match = (size_t)(sp - buf) == strlen(topic) && memcmp(buf, topic, strlen(topic)) == 0;
+        if (!match) {
+            fprintf(stderr, "next_event: skipped %.*s (waiting for %s)\n", (int)(sp - buf), buf,
+                    topic);
+        }
         nng_free(buf, len);
         if (match) {
             return j;
