@@ -330,7 +330,8 @@ until [ "$(yb --json pending | jq length)" -eq 0 ]; do
 done
 
 # ---- 5. every sent transaction's fate ----
-# rows.tsv: hash account kind want | fate | request_id yield_id status callback_height answer(b64)
+# rows.tsv: hash account kind want | fate | callbacks request_id created_id yield_id status
+# callback_height expires_height answer(b64)
 cat "$tmp"/sent-*.tsv >"$tmp/sent.tsv"
 block_height() {
     curl -fsS -m 5 -H 'Content-Type: application/json' \
@@ -348,7 +349,7 @@ if (.status | has("Failure")) then ["rejected", (.status.Failure | tostring)] el
     | fromjson? | select(.event == "request_created") | .data[0] ] as $cr
 | ["request", .final_execution_status, ($cb | length), ($cb[0].v.status // "-"),
    ($cb[0].v.request_id // "-"), ($cr[0].request_id // "-"), ($cr[0].yield_id // "-"),
-   ($cb[0].b // "-"), ($cb[0].v.answer // "" | @base64)] end | @tsv'
+   ($cb[0].b // "-"), ($cr[0].expires_height // "-"), ($cb[0].v.answer // "" | @base64)] end | @tsv'
 : >"$tmp/rows.tsv"
 deadline=$(($(now_ms) + 30000))
 while IFS=$'\t' read -r hash acct kind want sent_ms; do
@@ -359,14 +360,14 @@ while IFS=$'\t' read -r hash acct kind want sent_ms; do
             break
         fi
         row=$(jq -r "$tx_filter" <<<"$out") || fail "cannot read the outcome of $hash"
-        IFS=$'\t' read -r fate f2 ncb status rid crid yid cbb ans <<<"$row"
+        IFS=$'\t' read -r fate f2 ncb status rid crid yid cbb exp ans <<<"$row"
         if [ "$fate" = rejected ]; then
             printf '%s\t%s\t%s\t%s\trejected\t%s\n' "$hash" "$acct" "$kind" "$want" "$f2" >>"$tmp/rows.tsv"
             break
         fi
         if [ "$f2" = FINAL ] && [ "$ncb" -ge 1 ]; then
-            printf '%s\t%s\t%s\t%s\trequest\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$hash" "$acct" "$kind" "$want" \
-                "$ncb" "$rid" "$crid" "$yid" "$status" "$(block_height "$cbb")" "$ans" >>"$tmp/rows.tsv"
+            printf '%s\t%s\t%s\t%s\trequest\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$hash" "$acct" "$kind" "$want" \
+                "$ncb" "$rid" "$crid" "$yid" "$status" "$(block_height "$cbb")" "$exp" "$ans" >>"$tmp/rows.tsv"
             break
         fi
         [ "$(now_ms)" -lt "$deadline" ] || fail "transaction $hash never finished: $row"
@@ -417,13 +418,12 @@ dup=$(awk -F'\t' '$5 == "request" { print $7 }' "$tmp/rows.tsv" | sort | uniq -d
 next1=$(jq -r .result.next_request_id <<<"$config")
 [ $((next1 - next0)) -eq "$requests" ] || problem "the contract created $((next1 - next0)) requests, our transactions show $requests"
 [ "$pending_left" -eq 0 ] && [ "$(jq -r .result.pending <<<"$config")" -eq 0 ] || problem "requests still pending at the end"
-# A transaction dropped from the mempool must have been sent around the chain stop.
 # A transaction that never reached a block was in the mempool when the chain stopped (the node
 # drops its mempool; clients resend): sent in the 5 s before the stop or while it was down.
-late=$(awk -F'\t' -v a=$((chain_stop_ms - 5000)) -v b="$chain_up_ms" '$5 == "dropped" && ($6 < a || $6 > b)' "$tmp/rows.tsv")
-[ -z "$late" ] || problem "transactions lost outside the chain restart: $late"
+stray=$(awk -F'\t' -v a=$((chain_stop_ms - 5000)) -v b="$chain_up_ms" '$5 == "dropped" && ($6 < a || $6 > b)' "$tmp/rows.tsv")
+[ -z "$stray" ] || problem "transactions lost outside the chain restart: $stray"
 # Answers are right: an answered plain/slow/near question got its arithmetic result.
-wrong=$(awk -F'\t' '$5 == "request" && $10 == "answered" && $4 != "-" { print $12 "\t" $4 "\t" $1 }' "$tmp/rows.tsv" |
+wrong=$(awk -F'\t' '$5 == "request" && $10 == "answered" && $4 != "-" { print $13 "\t" $4 "\t" $1 }' "$tmp/rows.tsv" |
     while IFS=$'\t' read -r b64 want h; do
         got=$(base64 -d <<<"$b64")
         [ "$got" = "$want" ] || echo "$h: '$got' != '$want'"
@@ -433,13 +433,18 @@ hang_answered=$(awk -F'\t' '$5 == "request" && $3 == "hang" && $10 == "answered"
 [ "$hang_answered" -eq 0 ] || problem "$hang_answered [mock:hang] questions were answered"
 
 # The chain's counters. A resume or timeout happens one block before the callback that reports
-# it; the counters of run 1 were read at chain1_height, run 2 counts from chain2_start + 1.
+# it; the counters of run 1 were read at chain1_height, run 2 counts from chain2_start + 1. An
+# answer resumed at or after its expiry height (nep519.md §4.4 cases 4 and 5: the timeout was
+# detected, then the resume won) counts a timeout too, at its expiry height.
 c1r=$(awk -F'\t' -v h="$chain1_height" '$5 == "request" && $10 == "answered" && $11 - 1 <= h' "$tmp/rows.tsv" | wc -l)
-c1t=$(awk -F'\t' -v h="$chain1_height" '$5 == "request" && $10 == "timeout" && $11 - 1 <= h' "$tmp/rows.tsv" | wc -l)
+c1t=$(awk -F'\t' -v h="$chain1_height" '$5 == "request" && (($10 == "timeout" && $11 - 1 <= h) ||
+    ($10 == "answered" && $11 - 1 >= $12 && $12 <= h))' "$tmp/rows.tsv" | wc -l)
 c2r=$(awk -F'\t' -v h="$chain2_start" '$5 == "request" && $10 == "answered" && $11 - 1 > h' "$tmp/rows.tsv" | wc -l)
-c2t=$(awk -F'\t' -v h="$chain2_start" '$5 == "request" && $10 == "timeout" && $11 - 1 > h' "$tmp/rows.tsv" | wc -l)
+c2t=$(awk -F'\t' -v h="$chain2_start" '$5 == "request" && (($10 == "timeout" && $11 - 1 > h) ||
+    ($10 == "answered" && $11 - 1 >= $12 && $12 > h))' "$tmp/rows.tsv" | wc -l)
+late=$(awk -F'\t' '$5 == "request" && $10 == "answered" && $11 - 1 >= $12' "$tmp/rows.tsv" | wc -l)
 gapr=$((answered - c1r - c2r))
-gapt=$((timedout - c1t - c2t))
+gapt=$((timedout + late - c1t - c2t))
 chain2_resumes=$(metric "$chain2" yb_chain_yield_resumes_total)
 chain2_timeouts=$(metric "$chain2" yb_chain_yield_timeouts_total)
 [ "$chain1_resumes" -eq "$c1r" ] || problem "chain run 1: yb_chain_yield_resumes_total $chain1_resumes at height $chain1_height, tally $c1r"
@@ -460,7 +465,12 @@ ev_timeout=$(awk -F'\t' '$1 == "yield.timeout"' "$tmp/yield-events.tsv" | wc -l)
 ev_bad=$(awk -F'\t' -v gaps="$seq_gaps" '
     FNR == NR { if ($1 != "yield.created") { ev[$2] = ev[$2] " " $1 "@" $3; n[$2]++ } next }
     $5 == "request" { e = ev[$9]; want = ($10 == "answered" ? "yield.resumed" : "yield.timeout") "@" ($11 - 1)
-        if ((n[$9] == 0 && gaps == 0) || (n[$9] > 0 && e != " " want)) print "  " $9 " (" $10 ", callback at " $11 "):" e }' \
+        if ($10 == "answered" && $11 - 1 >= $12) {
+            ok = n[$9] == 2 && index(e " ", " " want " ") && index(e " ", " yield.timeout@" $12 " ")
+        } else {
+            ok = n[$9] == 1 && e == " " want
+        }
+        if ((n[$9] == 0 && gaps == 0) || (n[$9] > 0 && !ok)) print "  " $9 " (" $10 ", callback at " $11 ", expiry " $12 "):" e }' \
     "$tmp/yield-events.tsv" "$tmp/rows.tsv")
 [ -z "$ev_bad" ] || problem "events disagree with the outcomes (expected one event at the block before the callback):"$'\n'"$ev_bad"
 
@@ -528,7 +538,8 @@ printf '%-44s %8s %8s\n' "chain run 2 resumes (from height $((chain2_start + 1))
 printf '%-44s %8s %8s\n' "chain run 2 timeouts (from height $((chain2_start + 1)))" "$chain2_timeouts" "$c2t"
 printf '%-44s %8s %8s\n' "between the last read and the stop" "-" "$gapr+$gapt"
 printf '%-44s %8s %8s\n' "events yield.resumed (seq gaps: $seq_gaps)" "$ev_resumed" "$answered"
-printf '%-44s %8s %8s\n' "events yield.timeout" "$ev_timeout" "$timedout"
+printf '%-44s %8s %8s\n' "events yield.timeout" "$ev_timeout" "$timedout+$late"
+printf '%-44s %8s %8s\n' "answers resumed at/after expiry (timeout too)" "-" "$late"
 printf '%-44s %8s %8s\n' "oracle answered (logs, runs 1+2)" "$o_answered" "$answered"
 printf '%-44s %8s %8s\n' "  + sent by the killed run (resumed by $oracle2_height)" "$by_killed" ""
 printf '%-44s %8s %8s\n' "  + confirmation cut off by the chain stop" "$by_chain_stop" ""
