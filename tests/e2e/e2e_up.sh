@@ -86,35 +86,9 @@ for b in chain/node/yb-chain oracle/yb-oracle oracle/mockai/yb-mockai chain/cli/
     [ -x "$YB_BUILD_DIR/$b" ] || fail "$YB_BUILD_DIR/$b is not built"
 done
 
-# Four free loopback ports in a row, below the kernel's ephemeral range (a port an outgoing
-# connection happens to hold cannot be listened on): nothing listens on them, and, when ss is
-# there, no socket of any state uses them.
-port_used() {
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-        return 0
-    fi
-    command -v ss >/dev/null 2>&1 && [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
-}
-free_ports() {
-    local low base p ok tries=0
-    low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-    [ "$low" -gt 12000 ] || low=32768
-    while [ $tries -lt 100 ]; do
-        tries=$((tries + 1))
-        base=$((10000 + RANDOM % (low - 10010)))
-        ok=1
-        for p in $base $((base + 1)) $((base + 2)) $((base + 3)); do
-            if port_used "$p"; then
-                ok=0
-            fi
-        done
-        if [ $ok -eq 1 ]; then
-            echo "$base"
-            return 0
-        fi
-    done
-    return 1
-}
+# Four free loopback ports in a row (free_ports, shared with the other shell tests).
+# shellcheck source=tests/support/ports.sh
+. "$src/tests/support/ports.sh"
 
 # wait_for FILE PATTERN SECONDS: until FILE has a line matching PATTERN, while up.sh runs.
 wait_for() {
