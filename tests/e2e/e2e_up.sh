@@ -308,7 +308,10 @@ if command -v script >/dev/null 2>&1; then
     }
     step "up.sh on a terminal (script), ports $base..$((base + 3))"
     st=0
-    feeder | script -qfec "$(printf '%q ' "$up" --no-build --home "$home" --rpc-port "$base" \
+    # script(1) runs the command through $SHELL -c; dash (/bin/sh, CI's SHELL) does not exec a
+    # lone command, so without `exec` an sh sits between script and up.sh, takes the Ctrl-C
+    # itself and dies of it (script then reports 130). A user's terminal has no such sh.
+    feeder | SHELL=/bin/sh script -qfec "exec $(printf '%q ' "$up" --no-build --home "$home" --rpc-port "$base" \
         --events-port $((base + 1)) --oracle-port $((base + 2)) --mockai-port $((base + 3)))" \
         /dev/null >"$tmp/tty.out" 2>&1 || st=$?
     left=$(cat "$home/run/"*.pid 2>/dev/null || true)
