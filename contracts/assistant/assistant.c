@@ -24,6 +24,10 @@
 #define ASSISTANT_PROMPT_MAX  4096
 #define ASSISTANT_ANSWER_MAX  16384
 #define ASSISTANT_MAX_ORACLES 32
+/* Entries of one respond_many call; 32 request_answered objects (~200 bytes each) fit one
+ * event line well under NEAR's 16 KiB log limit. */
+#define ASSISTANT_RESPOND_MANY_MAX   32
+#define ASSISTANT_RESPOND_MANY_RANGE ": expected 1 to 32 entries (ASSISTANT_RESPOND_MANY_MAX)"
 /* NEAR's yield timeout (yield_timeout_length_in_blocks); chains may be configured otherwise,
  * so init accepts "timeout_blocks" and expires_height is only what the contract expects. */
 #define ASSISTANT_DEFAULT_TIMEOUT_BLOCKS 200
@@ -399,27 +403,62 @@ static bool resume_with_reference(const uint8_t yield_id[32], uint64_t id)
     return promise_resume(yield_id, payload, payload_len);
 }
 
-static void log_answered(uint64_t id, const uint8_t yield_id[32], const char *responder,
-                         size_t responder_len, size_t answer_len)
+/* One request_answered data object: {"request_id","yield_id","responder","answer_bytes"}. */
+static void write_answered(struct jw *ev, uint64_t id, const uint8_t yield_id[32],
+                           const char *responder, size_t responder_len, size_t answer_len)
 {
     char yid_text[B58_HASH_TEXT];
     size_t yid_text_len;
-    struct jw ev;
     b58_encode(yield_id, 32, yid_text, sizeof yid_text, &yid_text_len);
-    jw_init(&ev, ASSISTANT_EVENT_MAX);
-    jw_array_begin(&ev);
-    jw_object_begin(&ev);
-    jw_key(&ev, "request_id");
-    jw_u64(&ev, id);
-    jw_key(&ev, "yield_id");
-    jw_string(&ev, yid_text, yid_text_len);
-    jw_key(&ev, "responder");
-    jw_string(&ev, responder, responder_len);
-    jw_key(&ev, "answer_bytes");
-    jw_u64(&ev, answer_len);
-    jw_object_end(&ev);
-    jw_array_end(&ev);
-    log_event("request_answered", &ev);
+    jw_object_begin(ev);
+    jw_key(ev, "request_id");
+    jw_u64(ev, id);
+    jw_key(ev, "yield_id");
+    jw_string(ev, yid_text, yid_text_len);
+    jw_key(ev, "responder");
+    jw_string(ev, responder, responder_len);
+    jw_key(ev, "answer_bytes");
+    jw_u64(ev, answer_len);
+    jw_object_end(ev);
+}
+
+/* The caller (returned in *caller) must be in the oracle set; panics "<method>: <caller> is not
+ * an oracle of this contract" otherwise. Also checks initialization and the deposit. */
+static char *require_oracle(const char *method, size_t *caller_len)
+{
+    require_initialized();
+    env_require_no_deposit(method);
+    char *caller = env_predecessor(caller_len);
+    if (!is_oracle(caller, *caller_len)) {
+        size_t mn = strlen(method);
+        char *prefix = alloc_bytes(mn + 3);
+        memcpy(prefix, method, mn);
+        memcpy(prefix + mn, ": ", 3); /* with its NUL */
+        env_panic3(prefix, caller, " is not an oracle of this contract");
+    }
+    return caller;
+}
+
+/*
+ * Stores one answer and resumes its yield; whether the chain accepted it (*id then names the
+ * request). Unknown yield ids (never created, or already finished) and requests that already
+ * have an answer are refused: the chain ignores a second resume's payload, so the stored answer
+ * must not change either. The same rule refuses a yield id repeated within one respond_many.
+ */
+static bool answer_one(const uint8_t yield_id[32], const char *answer, size_t answer_len,
+                       uint64_t *id)
+{
+    if (!requests_find_by_yield(yield_id, id) || requests_has_answer(*id)) {
+        return false;
+    }
+    requests_set_answer(*id, answer, answer_len);
+    if (!resume_with_reference(yield_id, *id)) {
+        /* The chain has no pending yield any more: no callback will read this answer. */
+        requests_drop_answer(*id);
+        return false;
+    }
+    requests_unlist(*id);
+    return true;
 }
 
 NEAR_METHOD(respond)
@@ -428,33 +467,89 @@ NEAR_METHOD(respond)
     uint8_t yield_id[32];
     size_t caller_len;
     size_t answer_len;
-    require_initialized();
-    env_require_no_deposit("respond");
-    char *caller = env_predecessor(&caller_len);
-    if (!is_oracle(caller, caller_len)) {
-        env_panic3("respond: ", caller, " is not an oracle of this contract");
-    }
+    uint64_t id;
+    char *caller = require_oracle("respond", &caller_len);
     args_load(&a);
     args_hash32(&a, "yield_id", yield_id);
     char *answer = args_string(&a, "response", ASSISTANT_ANSWER_MAX, &answer_len);
-
-    uint64_t id;
-    bool accepted = false;
-    /* Unknown yield ids (never created, or already finished) and requests that already have an
-     * answer are refused: the chain ignores a second resume's payload, so the stored answer must
-     * not change either. */
-    if (requests_find_by_yield(yield_id, &id) && !requests_has_answer(id)) {
-        requests_set_answer(id, answer, answer_len);
-        accepted = resume_with_reference(yield_id, id);
-        if (accepted) {
-            requests_unlist(id);
-            log_answered(id, yield_id, caller, caller_len, answer_len);
-        } else {
-            /* The chain has no pending yield any more: no callback will read this answer. */
-            requests_drop_answer(id);
-        }
+    bool accepted = answer_one(yield_id, answer, answer_len, &id);
+    if (accepted) {
+        struct jw ev;
+        jw_init(&ev, ASSISTANT_EVENT_MAX);
+        jw_array_begin(&ev);
+        write_answered(&ev, id, yield_id, caller, caller_len, answer_len);
+        jw_array_end(&ev);
+        log_event("request_answered", &ev);
     }
     env_return_z(accepted ? "true" : "false");
+}
+
+/* One entry of respond_many, decoded before any state changes. */
+struct respond_entry {
+    uint8_t yield_id[32];
+    char *answer;
+    size_t answer_len;
+};
+
+/*
+ * respond_many: up to ASSISTANT_RESPOND_MANY_MAX answers in one call, each handled exactly like
+ * respond, so an oracle pays the per-transaction and per-receipt fees once per batch. The
+ * result is a JSON array of booleans in entry order; one request_answered event lists every
+ * accepted entry (32 entries stay far below NEAR's 16 KiB log limit).
+ */
+NEAR_METHOD(respond_many)
+{
+    struct args a;
+    struct respond_entry entries[ASSISTANT_RESPOND_MANY_MAX];
+    size_t count = 0;
+    size_t caller_len;
+    char *caller = require_oracle("respond_many", &caller_len);
+    args_load(&a);
+    struct jr_value list = args_value(&a, "responses");
+    if (jr_type_of(list) != JR_ARRAY) {
+        args_fail("responses", ": expected an array of {\"yield_id\",\"response\"} objects");
+    }
+    struct jr_value e;
+    size_t pos = 0;
+    while (jr_array_next(list, &pos, &e) == YB_OK) {
+        if (count == ASSISTANT_RESPOND_MANY_MAX) {
+            args_fail("responses", ASSISTANT_RESPOND_MANY_RANGE);
+        }
+        if (jr_type_of(e) != JR_OBJECT) {
+            args_fail("responses", ": expected an array of {\"yield_id\",\"response\"} objects");
+        }
+        struct args entry = {.root = e};
+        struct respond_entry *r = &entries[count++];
+        args_hash32(&entry, "yield_id", r->yield_id);
+        r->answer = args_string(&entry, "response", ASSISTANT_ANSWER_MAX, &r->answer_len);
+    }
+    if (count == 0) {
+        args_fail("responses", ASSISTANT_RESPOND_MANY_RANGE);
+    }
+
+    struct jw result;
+    struct jw ev;
+    bool any = false;
+    jw_init(&result, ASSISTANT_RESPOND_MANY_MAX * 6 + 2);
+    jw_init(&ev, ASSISTANT_EVENT_MAX);
+    jw_array_begin(&result);
+    jw_array_begin(&ev);
+    for (size_t i = 0; i < count; i++) {
+        uint64_t id;
+        bool accepted =
+            answer_one(entries[i].yield_id, entries[i].answer, entries[i].answer_len, &id);
+        if (accepted) {
+            write_answered(&ev, id, entries[i].yield_id, caller, caller_len, entries[i].answer_len);
+            any = true;
+        }
+        jw_bool(&result, accepted);
+    }
+    jw_array_end(&ev);
+    jw_array_end(&result);
+    if (any) {
+        log_event("request_answered", &ev);
+    }
+    env_return_json(&result);
 }
 
 NEAR_METHOD(return_external_response)

@@ -263,6 +263,85 @@ test('assistant: bad arguments fail with the argument named', () => {
     /argument `yield_id`: expected an array of 32 numbers/);
 });
 
+test('assistant: respond_many answers a batch like respond, one event, booleans in order', () => {
+  const host = deployAssistant();
+  const reqs = [ask(host, 'a'), ask(host, 'b'), ask(host, 'c'), ask(host, 'd')];
+  const b58 = (r) => base58(Buffer.from(r.dataId, 'hex'));
+  // d is answered first by respond, c's yield is gone on the chain: both must be refused.
+  assert.equal(host.call('respond', { yield_id: b58(reqs[3]), response: 'D' }, { predecessor: ORACLE }).json, true);
+  host.yields.delete(reqs[2].dataId);
+  const r = host.call('respond_many', {
+    responses: [
+      { yield_id: b58(reqs[0]), response: 'A' },
+      { yield_id: reqs[1].yieldBytes, response: 'B!' },
+      { yield_id: b58(reqs[0]), response: 'again' }, // duplicate within the batch
+      { yield_id: b58(reqs[2]), response: 'C' }, // resume refused by the chain
+      { yield_id: b58(reqs[3]), response: 'D2' }, // already answered
+      { yield_id: base58(Buffer.alloc(32, 7)), response: 'x' }, // unknown
+    ],
+  }, { predecessor: ORACLE });
+  assert.equal(r.error, null, r.error);
+  assert.equal(r.text, '[true,true,false,false,false,false]');
+  assert.deepEqual(r.resumes.map((x) => [x.dataId, JSON.parse(x.payload)]), [
+    [reqs[0].dataId, { request_id: 1 }],
+    [reqs[1].dataId, { request_id: 2 }],
+  ]); // c's resume returned 0 (not recorded by the host): its answer was dropped again
+  const evs = events(r);
+  assert.equal(evs.length, 1);
+  assert.equal(evs[0].event, 'request_answered');
+  assert.deepEqual(evs[0].data, [
+    { request_id: 1, yield_id: b58(reqs[0]), responder: ORACLE, answer_bytes: 1 },
+    { request_id: 2, yield_id: b58(reqs[1]), responder: ORACLE, answer_bytes: 2 },
+  ]);
+  assert.deepEqual(host.call('get_pending_requests', {}, { view: true }).json.map((x) => x.prompt), ['c']);
+  assert.equal(host.call('get_request', { request_id: 3 }, { view: true }).json.status, 'pending');
+  assert.deepEqual(host.deliver(reqs[0].dataId).json, { request_id: 1, status: 'answered', answer: 'A' });
+  assert.deepEqual(host.deliver(reqs[1].dataId).json, { request_id: 2, status: 'answered', answer: 'B!' });
+  assert.deepEqual(host.deliver(reqs[3].dataId).json, { request_id: 4, status: 'answered', answer: 'D' });
+});
+
+test('assistant: respond_many with nothing accepted logs no event', () => {
+  const host = deployAssistant();
+  const r = host.call('respond_many', { responses: [{ yield_id: base58(Buffer.alloc(32, 1)), response: 'x' }] },
+    { predecessor: ORACLE });
+  assert.equal(r.error, null);
+  assert.equal(r.text, '[false]');
+  assert.deepEqual(r.logs, []);
+});
+
+test('assistant: respond_many caps, oracle check and bad entries', () => {
+  const host = deployAssistant();
+  const reqs = Array.from({ length: 33 }, (_, i) => ask(host, `q${i}`));
+  const entries = reqs.map((q, i) => ({ yield_id: base58(Buffer.from(q.dataId, 'hex')), response: `answer ${i}` }));
+  const before = new Map(host.storage);
+  const over = host.call('respond_many', { responses: entries }, { predecessor: ORACLE });
+  assert.match(over.error, /argument `responses`: expected 1 to 32 entries/);
+  assert.match(host.call('respond_many', { responses: [] }, { predecessor: ORACLE }).error,
+    /argument `responses`: expected 1 to 32 entries/);
+  assert.match(host.call('respond_many', { responses: entries.slice(0, 2) }, { predecessor: 'mallory.test' }).error,
+    /respond_many: mallory\.test is not an oracle of this contract/);
+  assert.match(host.call('respond_many', { responses: entries.slice(0, 2) }, { predecessor: ORACLE, deposit: 1 }).error,
+    /Method respond_many doesn't accept deposit/);
+  assert.match(host.call('respond_many', {}, { predecessor: ORACLE }).error, /argument `responses`: missing/);
+  assert.match(host.call('respond_many', { responses: {} }, { predecessor: ORACLE }).error, /argument `responses`: expected an array/);
+  assert.match(host.call('respond_many', { responses: ['x'] }, { predecessor: ORACLE }).error, /argument `responses`: expected an array/);
+  // One bad entry fails the whole call (the earlier entries roll back with it).
+  const bad = [entries[0], { yield_id: entries[1].yield_id, response: 'a'.repeat(16385) }];
+  assert.match(host.call('respond_many', { responses: bad }, { predecessor: ORACLE }).error,
+    /argument `response`: longer than 16384 bytes/);
+  assert.match(host.call('respond_many', { responses: [{ yield_id: [1], response: 'x' }] }, { predecessor: ORACLE }).error,
+    /argument `yield_id`: expected an array of 32 numbers/);
+  assert.deepEqual(host.storage, before);
+
+  const full = host.call('respond_many', { responses: entries.slice(0, 32) }, { predecessor: ORACLE });
+  assert.equal(full.error, null, full.error);
+  assert.deepEqual(full.json, Array(32).fill(true));
+  const [ev] = events(full);
+  assert.equal(ev.data.length, 32);
+  assert.ok(full.logs[0].length < 16384);
+  assert.deepEqual(host.call('get_pending_requests', {}, { view: true }).json.map((x) => x.prompt), ['q32']);
+});
+
 test('counter: increment, decrement, status messages', () => {
   const host = new NearHost(wasm('counter'), 'counter.test');
   assert.equal(host.call('increment').json, 1);

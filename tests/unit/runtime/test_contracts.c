@@ -1,8 +1,8 @@
 /*
  * test_contracts.c — contracts end to end on the runtime: the assistant (answered, timed out,
- * unauthorized respond, long answer), the promise DAG of xcc (result order with a failing
- * branch, value_return forwarding through promise_return), out of gas in a yield callback,
- * view-call prohibitions, and the protocol-85 yield-with-id pair.
+ * unauthorized respond, long answer, respond_many batches and their cap), the promise DAG of xcc
+ * (result order with a failing branch, value_return forwarding through promise_return), out of gas
+ * in a yield callback, view-call prohibitions, and the protocol-85 yield-with-id pair.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -210,6 +210,122 @@ static void assistant_long_answer(void **state)
     assert_string_equal(str_field(j, "answer"), answer);
     cJSON_Delete(j);
     free(answer);
+}
+
+/* n requests by USER in one block, applied; yield_ids[i] receives the i-th listed yield id. */
+static void assistant_requests(struct rt_fixture *f, size_t n, uint8_t h[][NEAR_HASH_LEN],
+                               char yield_ids[][NEAR_HASH_STR_MAX])
+{
+    for (size_t i = 0; i < n; i++) {
+        char args[64];
+        snprintf(args, sizeof args, "{\"prompt\":\"question %zu\"}", i);
+        assert_int_equal(rt_fixture_call(f, USER, ASSISTANT, "request", args, GAS, 0, h[i]), YB_OK);
+    }
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    struct runtime_view_result v;
+    assert_int_equal(rt_fixture_view(f, ASSISTANT, "get_pending_requests", "{}", &v), YB_OK);
+    assert_null(v.error);
+    cJSON *list = cJSON_ParseWithLength((const char *)v.value, v.value_len);
+    assert_int_equal(cJSON_GetArraySize(list), (int)n);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(yield_ids[i], NEAR_HASH_STR_MAX, "%s",
+                 str_field(cJSON_GetArrayItem(list, (int)i), "yield_id"));
+    }
+    cJSON_Delete(list);
+    runtime_view_result_fini(&v);
+}
+
+/* respond_many: accepted and refused entries (a duplicate, an unknown id) answered in order,
+ * one request_answered event for the accepted ones, every accepted request's callback answered,
+ * the one left out still pending; a non-oracle's batch fails as a whole. */
+static void assistant_respond_many(void **state)
+{
+    struct rt_fixture *f = *state;
+    assistant_init(f);
+    uint8_t req[3][NEAR_HASH_LEN], resp[NEAR_HASH_LEN], bad[NEAR_HASH_LEN];
+    char yid[3][NEAR_HASH_STR_MAX];
+    assistant_requests(f, 3, req, yid);
+    char args[1024];
+    snprintf(args, sizeof args,
+             "{\"responses\":[{\"yield_id\":\"%s\",\"response\":\"one\"},"
+             "{\"yield_id\":\"%s\",\"response\":\"two\"},"
+             "{\"yield_id\":\"%s\",\"response\":\"dup\"},"
+             "{\"yield_id\":\"11111111111111111111111111111111\",\"response\":\"?\"}]}",
+             yid[0], yid[1], yid[0]);
+    assert_int_equal(rt_fixture_call(f, MALLORY, ASSISTANT, "respond_many", args, GAS, 0, bad),
+                     YB_OK);
+    assert_int_equal(rt_fixture_call(f, ORACLE, ASSISTANT, "respond_many", args, GAS, 0, resp),
+                     YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, bad, &o), RT_FINAL_FAILURE);
+    char *js = cJSON_PrintUnformatted(o->failure);
+    assert_non_null(strstr(js, "respond_many: mallory.test is not an oracle of this contract"));
+    cJSON_free(js);
+
+    assert_int_equal(rt_fixture_final(f, resp, &o), RT_FINAL_SUCCESS);
+    assert_true(rt_outcome_value_is(o, "[true,true,false,false]"));
+    assert_int_equal(o->n_logs, 1);
+    const char *prefix = "EVENT_JSON:";
+    assert_memory_equal(o->logs[0], prefix, strlen(prefix));
+    cJSON *ev = cJSON_Parse(o->logs[0] + strlen(prefix));
+    assert_non_null(ev);
+    assert_string_equal(str_field(ev, "event"), "request_answered");
+    const cJSON *data = cJSON_GetObjectItem(ev, "data");
+    assert_int_equal(cJSON_GetArraySize(data), 2);
+    for (int i = 0; i < 2; i++) {
+        const cJSON *d = cJSON_GetArrayItem(data, i);
+        assert_string_equal(str_field(d, "yield_id"), yid[i]);
+        assert_string_equal(str_field(d, "responder"), ORACLE);
+        assert_int_equal(cJSON_GetObjectItem(d, "answer_bytes")->valueint, 3);
+    }
+    cJSON_Delete(ev);
+
+    assert_int_equal(rt_fixture_block(f), YB_OK);
+    const char *answers[] = {"one", "two"};
+    for (int i = 0; i < 2; i++) {
+        cJSON *j = final_json(f, req[i]);
+        assert_string_equal(str_field(j, "status"), "answered");
+        assert_string_equal(str_field(j, "answer"), answers[i]);
+        cJSON_Delete(j);
+    }
+    assert_int_equal(rt_fixture_final(f, req[2], NULL), RT_FINAL_PENDING);
+    struct runtime_view_result v;
+    assert_int_equal(rt_fixture_view(f, ASSISTANT, "get_pending_requests", "{}", &v), YB_OK);
+    cJSON *list = cJSON_ParseWithLength((const char *)v.value, v.value_len);
+    assert_int_equal(cJSON_GetArraySize(list), 1);
+    assert_string_equal(str_field(cJSON_GetArrayItem(list, 0), "yield_id"), yid[2]);
+    cJSON_Delete(list);
+    runtime_view_result_fini(&v);
+}
+
+/* respond_many refuses more than 32 entries, before touching any state. */
+static void assistant_respond_many_cap(void **state)
+{
+    struct rt_fixture *f = *state;
+    assistant_init(f);
+    uint8_t req[1][NEAR_HASH_LEN], resp[NEAR_HASH_LEN];
+    char yid[1][NEAR_HASH_STR_MAX];
+    assistant_requests(f, 1, req, yid);
+    size_t cap = 33 * 128 + 64;
+    char *args = yb_xmalloc(cap);
+    size_t len = (size_t)snprintf(args, cap, "{\"responses\":[");
+    for (int i = 0; i < 33; i++) {
+        len += (size_t)snprintf(args + len, cap - len, "%s{\"yield_id\":\"%s\",\"response\":\"a\"}",
+                                i ? "," : "", yid[0]);
+    }
+    snprintf(args + len, cap - len, "]}");
+    assert_int_equal(rt_fixture_call(f, ORACLE, ASSISTANT, "respond_many", args, GAS, 0, resp),
+                     YB_OK);
+    free(args);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_final(f, resp, &o), RT_FINAL_FAILURE);
+    char *js = cJSON_PrintUnformatted(o->failure);
+    assert_non_null(strstr(js, "argument `responses`: expected 1 to 32 entries"));
+    cJSON_free(js);
+    assert_int_equal(rt_fixture_final(f, req[0], NULL), RT_FINAL_PENDING);
 }
 
 static void oracle_answers_with_a_function_call_key(void **state)
@@ -548,6 +664,8 @@ int main(void)
         T(assistant_timed_out),
         T(assistant_unauthorized_respond_panics),
         T(assistant_long_answer),
+        T(assistant_respond_many),
+        T(assistant_respond_many_cap),
         T(oracle_answers_with_a_function_call_key),
         T(join_reports_results_in_order_with_a_failing_branch),
         T(value_return_is_forwarded_through_promise_return),
