@@ -63,7 +63,7 @@ static int read_utf8(struct logic *l, uint64_t len, uint64_t ptr, char **out, si
             n++;
         }
         /* Every byte was bounds-checked (and paid for) above. */
-        p = vm_memory_data(vm_call_memory(l->call)) + ptr;
+        p = vm_memory_view(vm_call_memory(l->call)) + ptr;
     }
     if (logic_pay_per(l, CONFIG_EXT_UTF8_DECODING_BYTE, n)) {
         return LOGIC_ABORT;
@@ -153,7 +153,7 @@ static int read_utf16(struct logic *l, uint64_t len, uint64_t ptr, char **out, s
             }
         }
         /* Every unit was bounds-checked and paid for above. */
-        p = vm_memory_data(vm_call_memory(l->call)) + ptr;
+        p = vm_memory_view(vm_call_memory(l->call)) + ptr;
     } else if (logic_mem_view(l, ptr, len, &p)) {
         return LOGIC_ABORT;
     }
@@ -408,7 +408,7 @@ static int h_sandbox_debug_log(struct vm_call *call, void *ctx, const union vm_v
         logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
         return logic_trap(l);
     }
-    const uint8_t *p = vm_memory_data(m) + ptr;
+    const uint8_t *p = vm_memory_view(m) + ptr;
     if (borsh_check_utf8(p, (size_t)len) != YB_OK) {
         logic_fail(l, LOGIC_ERR_BAD_UTF8, 0, 0, NULL);
         return logic_trap(l);

@@ -154,38 +154,40 @@ void logic_new_data_id(struct logic *l, uint8_t out[LOGIC_HASH_LEN])
 /* Each register costs its length plus this much towards registers_memory_limit. */
 #define REGISTER_OVERHEAD 8
 
-/* Bounds of [ptr, ptr+len) in the caller's memory; MemoryAccessViolation when outside. */
-static int mem_bounds(struct logic *l, uint64_t ptr, uint64_t len, uint8_t **base)
+/* The caller's memory if [ptr, ptr+len) lies inside it; MemoryAccessViolation otherwise. */
+static int mem_bounds(struct logic *l, uint64_t ptr, uint64_t len, struct vm_memory **mem)
 {
     struct vm_memory *m = vm_call_memory(l->call);
     uint64_t end;
     if (!m || __builtin_add_overflow(ptr, len, &end) || end > vm_memory_size(m)) {
         return logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
     }
-    *base = vm_memory_data(m);
+    *mem = m;
     return 0;
 }
 
 int logic_mem_view(struct logic *l, uint64_t ptr, uint64_t len, const uint8_t **out)
 {
-    uint8_t *base;
+    struct vm_memory *m;
     if (logic_pay(l, CONFIG_EXT_READ_MEMORY_BASE) ||
-        logic_pay_per(l, CONFIG_EXT_READ_MEMORY_BYTE, len) || mem_bounds(l, ptr, len, &base)) {
+        logic_pay_per(l, CONFIG_EXT_READ_MEMORY_BYTE, len) || mem_bounds(l, ptr, len, &m)) {
         return LOGIC_ABORT;
     }
-    *out = base + ptr;
+    *out = vm_memory_view(m) + ptr;
     return 0;
 }
 
 int logic_mem_write(struct logic *l, uint64_t ptr, const void *data, uint64_t len)
 {
-    uint8_t *base;
+    struct vm_memory *m;
     if (logic_pay(l, CONFIG_EXT_WRITE_MEMORY_BASE) ||
-        logic_pay_per(l, CONFIG_EXT_WRITE_MEMORY_BYTE, len) || mem_bounds(l, ptr, len, &base)) {
+        logic_pay_per(l, CONFIG_EXT_WRITE_MEMORY_BYTE, len) || mem_bounds(l, ptr, len, &m)) {
         return LOGIC_ABORT;
     }
-    if (len) {
-        memmove(base + ptr, data, len);
+    /* Through the engine's write, which records the extent written: the memory is cleared by
+     * that extent when the call ends (data may point into the memory itself). */
+    if (len && vm_memory_write(m, ptr, data, len) != YB_OK) {
+        return logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
     }
     return 0;
 }

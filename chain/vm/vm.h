@@ -293,13 +293,18 @@ int vm_table_new(struct vm_store *s, uint8_t elemtype, struct vm_limits limits, 
 int vm_global_new(struct vm_store *s, uint8_t valtype, bool mutable_, union vm_value value,
                   struct vm_global **out);
 
-/* Memory access. data is borrowed and valid until the next grow or call into wasm. */
+/* Memory access. The pointers are borrowed and valid until the next grow or call into wasm.
+ * vm_memory_view is for reading. vm_memory_data is for writing in place: it counts the whole
+ * memory as written, so releasing the memory then costs an madvise of all of it and the next
+ * memory faults its pages in again — prefer vm_memory_write for writes. */
 uint8_t *vm_memory_data(struct vm_memory *m);
+const uint8_t *vm_memory_view(const struct vm_memory *m);
 uint64_t vm_memory_size(const struct vm_memory *m); /* bytes */
 uint32_t vm_memory_pages(const struct vm_memory *m);
 /* Grow by `pages`; *old_pages gets the previous size. Errors: YB_EWASM_LIMIT. */
 int vm_memory_grow(struct vm_memory *m, uint32_t pages, uint32_t *old_pages);
-/* Bounds-checked copies; YB_EINVAL when [addr, addr+len) is outside the memory. */
+/* Bounds-checked copies; YB_EINVAL when [addr, addr+len) is outside the memory. src may point
+ * into the memory itself (overlap is handled). */
 int vm_memory_read(const struct vm_memory *m, uint64_t addr, void *dst, uint64_t len);
 int vm_memory_write(struct vm_memory *m, uint64_t addr, const void *src, uint64_t len);
 

@@ -124,11 +124,35 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
         trap_kind = (kind);                                                                        \
         goto trap;                                                                                 \
     } while (0)
+/* The extent written through the current memory is kept in locals (dlo, dhi) and merged into
+ * the memory object when execution switches to another memory or leaves run(): the release of
+ * the memory clears exactly that extent (vm_memory.c), so no store may bypass it. */
+#define FLUSH_DIRTY()                                                                              \
+    do {                                                                                           \
+        if (cmem != NULL) {                                                                        \
+            vm_memory_mark(cmem, dlo, dhi);                                                        \
+        }                                                                                          \
+        dlo = UINT64_MAX;                                                                          \
+        dhi = 0;                                                                                   \
+    } while (0)
 #define LOAD_MEM()                                                                                 \
     do {                                                                                           \
         struct vm_memory *m_ = inst->mem;                                                          \
+        if (m_ != cmem) {                                                                          \
+            FLUSH_DIRTY();                                                                         \
+            cmem = m_;                                                                             \
+        }                                                                                          \
         mem = m_ != NULL ? m_->data : NULL;                                                        \
         memsize = m_ != NULL ? m_->size : 0;                                                       \
+    } while (0)
+#define WROTE(lo, hi)                                                                              \
+    do {                                                                                           \
+        if ((lo) < dlo) {                                                                          \
+            dlo = (lo);                                                                            \
+        }                                                                                          \
+        if ((hi) > dhi) {                                                                          \
+            dhi = (hi);                                                                            \
+        }                                                                                          \
     } while (0)
 #define CHARGE(cost)                                                                               \
     do {                                                                                           \
@@ -227,6 +251,7 @@ static uint64_t elem_item(struct vm_instance *inst, const struct vm_constexpr *e
         }                                                                                          \
         T v = (T)R(2).i64;                                                                         \
         memcpy(mem + ea, &v, sizeof(v));                                                           \
+        WROTE(ea, ea + (N));                                                                       \
         NEXT(4);                                                                                   \
     }
 /* Trapping float-to-int: NaN is an invalid conversion, out of (LO, HI) an overflow. */
@@ -277,6 +302,8 @@ static int run(struct vm_store *s, struct vm_instance *inst, const vm_cell *pc, 
     const vm_cell *code = inst->mod->code;
     uint8_t *mem;
     uint64_t memsize;
+    struct vm_memory *cmem = NULL;
+    uint64_t dlo = UINT64_MAX, dhi = 0;
     LOAD_MEM();
     uint64_t gas = s->gas_left;
     struct vm_frame *fr = s->frames;
@@ -530,6 +557,9 @@ L_MEM_INIT : { /* [seg][0][dst][src][n] */
         TRAP(VM_TRAP_MEMORY_OOB);
     }
     memcpy(mem + dst, d->bytes + srcoff, n);
+    if (n > 0) {
+        WROTE(dst, dst + n);
+    }
     NEXT(6);
 }
 L_DATA_DROP: /* [seg] */
@@ -542,6 +572,9 @@ L_MEM_COPY : { /* [0][0][dst][src][n] */
         TRAP(VM_TRAP_MEMORY_OOB);
     }
     memmove(mem + dst, mem + srcoff, n);
+    if (n > 0) {
+        WROTE(dst, dst + n);
+    }
     NEXT(6);
 }
 L_MEM_FILL : { /* [0][0][dst][value][n] */
@@ -551,6 +584,9 @@ L_MEM_FILL : { /* [0][0][dst][value][n] */
         TRAP(VM_TRAP_MEMORY_OOB);
     }
     memset(mem + dst, (int)(R(4).i32 & 0xff), n);
+    if (n > 0) {
+        WROTE(dst, dst + n);
+    }
     NEXT(6);
 }
 L_TABLE_GET : { /* [table][idx][dst] */
@@ -887,6 +923,7 @@ trap:
         rc = YB_EWASM_TRAP;
     }
 done:
+    FLUSH_DIRTY();
     s->gas_left = gas;
     return rc;
 }

@@ -192,6 +192,7 @@ static int apply_segments(struct vm_instance *inst, struct vm_trap *trap)
             return YB_EWASM_TRAP;
         }
         memcpy(mem->data + off, d->bytes, d->len);
+        vm_memory_mark(mem, off, off + d->len);
         inst->data_dropped[i] = true;
     }
     return YB_OK;

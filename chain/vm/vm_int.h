@@ -231,6 +231,12 @@ struct vm_memory {
     uint32_t max_pages;      /* hard cap: declared max and store cap */
     size_t reserved;         /* bytes mapped */
     struct vm_limits limits; /* declared type, for import matching */
+    /* The extent [dirty_lo, dirty_hi) that may hold non-zero bytes (empty when lo >= hi): every
+     * writer widens it (wasm stores and bulk ops, data segments, vm_memory_write, and
+     * vm_memory_data, which gives all of it away), so a released memory is made zero again by
+     * clearing just this extent (vm_memory.c). Bytes outside it are zero. */
+    uint64_t dirty_lo;
+    uint64_t dirty_hi;
 };
 
 struct vm_table {
