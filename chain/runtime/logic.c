@@ -468,16 +468,23 @@ static int sig_to_type(const char *sig, uint8_t *params, uint8_t *results, struc
     return 0;
 }
 
-/* All host functions sorted by name, built once: a contract imports dozens of functions per
- * call, and a binary search keeps binding them off the profile. */
-static const struct logic_host_fn **host_index;
+/* All host functions sorted by name, each with its engine signature, built once: a contract
+ * imports dozens of functions per call, and a binary search keeps binding them off the
+ * profile. */
+struct host_entry {
+    const struct logic_host_fn *f;
+    struct vm_functype type; /* params / results point into the arrays below */
+    uint8_t params[16];
+    uint8_t results[2];
+};
+static struct host_entry *host_index;
 static size_t host_count;
 static pthread_once_t host_index_once = PTHREAD_ONCE_INIT;
 
-static int cmp_host_fn(const void *a, const void *b)
+static int cmp_host_entry(const void *a, const void *b)
 {
-    const struct logic_host_fn *const *x = a, *const *y = b;
-    return strcmp((*x)->name, (*y)->name);
+    const struct host_entry *x = a, *y = b;
+    return strcmp(x->f->name, y->f->name);
 }
 
 static void build_host_index(void)
@@ -489,51 +496,71 @@ static void build_host_index(void)
         }
     }
     /* Lives for the whole process, like the tables it points into. */
-    host_index = yb_xmalloc(n * sizeof(*host_index));
+    host_index = yb_xcalloc(n, sizeof(*host_index));
     n = 0;
     for (size_t t = 0; t < sizeof(host_tables) / sizeof(host_tables[0]); t++) {
         for (const struct logic_host_fn *f = host_tables[t]; f->name; f++) {
-            host_index[n++] = f;
+            host_index[n++].f = f;
         }
     }
-    qsort(host_index, n, sizeof(*host_index), cmp_host_fn);
+    qsort(host_index, n, sizeof(*host_index), cmp_host_entry);
+    /* Signatures after sorting: type points into its own entry. */
+    for (size_t i = 0; i < n; i++) {
+        struct host_entry *e = &host_index[i];
+        sig_to_type(e->f->sig, e->params, e->results, &e->type);
+    }
     host_count = n;
 }
 
-static const struct logic_host_fn *find_host_fn(const struct logic *l, const char *name)
+/* The last lookups of this thread, by the address of the import's name: the same module binds
+ * the same names on every call, and its strings stay put while it is cached. The name is
+ * compared too, since a freed module's address may be reused by another. */
+#define HOST_MEMO_SLOTS 64
+static _Thread_local struct {
+    const char *name;
+    const struct host_entry *e;
+} host_memo[HOST_MEMO_SLOTS];
+
+static const struct host_entry *find_host_fn(const struct logic *l, const char *name)
 {
     pthread_once(&host_index_once, build_host_index);
-    struct logic_host_fn key = {.name = name};
-    const struct logic_host_fn *kp = &key;
-    const struct logic_host_fn **hit =
-        bsearch(&kp, host_index, host_count, sizeof(*host_index), cmp_host_fn);
-    if (!hit || (*hit)->min_pv > l->cfg->protocol_version) {
+    size_t slot = ((uintptr_t)name >> 3) % HOST_MEMO_SLOTS;
+    const struct host_entry *hit = NULL;
+    if (host_memo[slot].name == name && strcmp(host_memo[slot].e->f->name, name) == 0) {
+        hit = host_memo[slot].e;
+    } else {
+        struct logic_host_fn kf = {.name = name};
+        struct host_entry key = {.f = &kf};
+        hit = bsearch(&key, host_index, host_count, sizeof(*host_index), cmp_host_entry);
+        if (hit) {
+            host_memo[slot].name = name;
+            host_memo[slot].e = hit;
+        }
+    }
+    if (!hit || hit->f->min_pv > l->cfg->protocol_version) {
         return NULL;
     }
-    return *hit;
+    return hit;
 }
 
 static int resolve(void *vctx, struct vm_store *s, const char *module_name, const char *name,
                    const struct vm_externtype *type, struct vm_extern *out)
 {
     struct resolve_ctx *rc = vctx;
-    const struct logic_host_fn *f = NULL;
+    const struct host_entry *e = NULL;
     if (strcmp(module_name, "env") != 0) {
         rc->foreign = true;
     } else if (type->kind == VM_EXTERN_FUNC) {
-        f = find_host_fn(rc->l, name);
+        e = find_host_fn(rc->l, name);
     }
-    if (!f) {
+    if (!e) {
         if (rc->missing[0] == '\0') {
             snprintf(rc->missing, sizeof(rc->missing), "%s.%s", module_name, name);
         }
         return YB_ENOTFOUND;
     }
-    uint8_t params[16], results[2];
-    struct vm_functype ft;
-    sig_to_type(f->sig, params, results, &ft);
     out->kind = VM_EXTERN_FUNC;
-    return vm_func_new_host(s, &ft, f->fn, rc->l, &out->u.func);
+    return vm_func_new_host(s, &e->type, e->f->fn, rc->l, &out->u.func);
 }
 
 void logic_vm_config(const struct config_runtime *cfg, struct vm_config *out)

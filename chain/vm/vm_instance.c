@@ -16,7 +16,6 @@
 static void instance_fini(struct vm_obj *o)
 {
     struct vm_instance *inst = (struct vm_instance *)o;
-    free(inst->block);
     vm_module_release(inst->mod);
 }
 
@@ -203,10 +202,11 @@ int vm_instance_new(struct vm_store *s, struct vm_module *m, vm_resolve_fn resol
                     struct vm_trap *trap)
 {
     *out = NULL;
-    struct vm_instance *inst = yb_xcalloc(1, sizeof(*inst));
+    struct vm_instance *inst = vm_store_alloc(s, sizeof(*inst));
     inst->store = s;
     inst->mod = vm_module_retain(m);
-    /* All per-instance arrays in one allocation: instantiation is on every contract call. */
+    /* All per-instance arrays in one block of the store's arena: instantiation is on every
+     * contract call. */
     size_t nown = m->nfuncs - m->nfunc_imports, nown_globals = m->nglobals - m->nglobal_imports;
     size_t sz_funcs = m->nfuncs * sizeof(*inst->funcs);
     size_t sz_own = nown * sizeof(*inst->own_funcs);
@@ -215,8 +215,7 @@ int vm_instance_new(struct vm_store *s, struct vm_module *m, vm_resolve_fn resol
     size_t sz_own_globals = nown_globals * sizeof(*inst->own_globals);
     size_t total =
         sz_own + sz_own_globals + sz_funcs + sz_tables + sz_globals + m->nelems + m->ndatas + 1;
-    uint8_t *b = yb_xcalloc(1, total);
-    inst->block = b;
+    uint8_t *b = vm_store_alloc(s, total);
     inst->own_funcs = (struct vm_func *)b; /* pointer-aligned structs first */
     b += sz_own;
     inst->own_globals = (struct vm_global *)b;

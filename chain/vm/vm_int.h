@@ -262,7 +262,6 @@ struct vm_instance {
     struct vm_func **funcs;
     struct vm_func *own_funcs;
     struct vm_global *own_globals;
-    void *block; /* the one allocation behind the arrays of this struct */
     struct vm_table **tables;
     struct vm_memory *mem; /* memory 0 or NULL */
     struct vm_global **globals;
@@ -278,9 +277,19 @@ struct vm_frame {
     uint32_t stack_bytes; /* the callee's finite-wasm charge, given back on return */
 };
 
+/* A block of a store's arena (vm_store_alloc): objects of a store are carved out of these and
+ * freed all at once with the store. */
+struct vm_arena_chunk {
+    struct vm_arena_chunk *next;
+    size_t size; /* bytes in data */
+    size_t used;
+    _Alignas(16) unsigned char data[];
+};
+
 struct vm_store {
     struct vm_config cfg;
     struct vm_obj *objs;
+    struct vm_arena_chunk *arena; /* newest chunk first */
     vm_slot *stack; /* value stack, mapped lazily */
     size_t stack_slots;
     struct vm_frame *frames;
@@ -304,7 +313,13 @@ bool vm_type_equal(const struct vm_type *a, const struct vm_type *b);
 /* The structural hash stored in vm_type.hash. */
 uint64_t vm_type_hash(const struct vm_type *t);
 
-/* Register o with fini in the store (the store frees it). */
+/* n zeroed bytes (16-byte aligned) that live until vm_store_free(s): every object of a store
+ * comes from here, so creating an instance costs a few bump allocations instead of a malloc
+ * per host function, memory, table and array. Aborts on out of memory like yb_xmalloc. */
+void *vm_store_alloc(struct vm_store *s, size_t n);
+
+/* Register o (from vm_store_alloc) with fini in the store: vm_store_free calls fini(o), most
+ * recently adopted first, before it frees the arena. */
 void vm_store_adopt(struct vm_store *s, struct vm_obj *o, void (*fini)(struct vm_obj *o));
 
 /* Fill err (may be NULL) with code and a formatted message; returns code. */

@@ -98,7 +98,7 @@ int vm_memory_create(struct vm_store *s, struct vm_limits limits, uint32_t cap_p
     if (p == NULL) {
         return YB_ENOMEM;
     }
-    struct vm_memory *m = yb_xcalloc(1, sizeof(*m));
+    struct vm_memory *m = vm_store_alloc(s, sizeof(*m));
     m->data = p;
     m->reserved = reserve;
     m->size = size;

@@ -16,9 +16,61 @@
 /* Value stack size in slots: frames beyond it trap "call stack exhausted". Mapped lazily. */
 #define STORE_STACK_SLOTS (4u << 20)
 
+/* Arena chunks are this large unless one object needs more. An instance of a typical contract
+ * (100-200 functions, 20 host imports) fits in one. */
+#define STORE_ARENA_CHUNK (32u << 10)
+
+/* One spare store struct and one spare arena chunk per thread: a runtime that makes a store
+ * per contract call then allocates nothing for the store and its objects on the common path. */
+static _Thread_local struct vm_store *spare_store;
+static _Thread_local struct vm_arena_chunk *spare_chunk;
+
+static void arena_release(struct vm_arena_chunk *c)
+{
+    while (c != NULL) {
+        struct vm_arena_chunk *next = c->next;
+        if (spare_chunk == NULL && c->size == STORE_ARENA_CHUNK) {
+            c->next = NULL;
+            spare_chunk = c;
+        } else {
+            free(c);
+        }
+        c = next;
+    }
+}
+
+void *vm_store_alloc(struct vm_store *s, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    struct vm_arena_chunk *c = s->arena;
+    if (c == NULL || c->size - c->used < n) {
+        if (n <= STORE_ARENA_CHUNK && spare_chunk != NULL) {
+            c = spare_chunk;
+            spare_chunk = NULL;
+        } else {
+            size_t size = n > STORE_ARENA_CHUNK ? n : STORE_ARENA_CHUNK;
+            c = yb_xmalloc(sizeof(*c) + size);
+            c->size = size;
+        }
+        c->used = 0;
+        c->next = s->arena;
+        s->arena = c;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
 int vm_store_new(const struct vm_config *cfg, struct vm_store **out)
 {
-    struct vm_store *s = yb_xcalloc(1, sizeof(*s));
+    struct vm_store *s = spare_store;
+    if (s != NULL) {
+        spare_store = NULL;
+        memset(s, 0, sizeof(*s));
+    } else {
+        s = yb_xcalloc(1, sizeof(*s));
+    }
     s->cfg = *cfg;
     s->gas_limit = UINT64_MAX;
     s->gas_left = UINT64_MAX;
@@ -81,9 +133,9 @@ void vm_store_free(struct vm_store *s)
         if (o->fini != NULL) {
             o->fini(o);
         }
-        free(o);
         o = next;
     }
+    arena_release(s->arena);
     if (s->frames != NULL) {
         if (spare_area == NULL) {
             spare_area = s->frames;
@@ -92,7 +144,11 @@ void vm_store_free(struct vm_store *s)
             munmap(s->frames, exec_area_size(s));
         }
     }
-    free(s);
+    if (spare_store == NULL) {
+        spare_store = s;
+    } else {
+        free(s);
+    }
 }
 
 void vm_store_adopt(struct vm_store *s, struct vm_obj *o, void (*fini)(struct vm_obj *o))
@@ -134,7 +190,7 @@ int vm_global_new(struct vm_store *s, uint8_t valtype, bool mutable_, union vm_v
     default:
         return YB_EINVAL;
     }
-    struct vm_global *g = yb_xcalloc(1, sizeof(*g));
+    struct vm_global *g = vm_store_alloc(s, sizeof(*g));
     g->valtype = valtype;
     g->mutable_ = mutable_;
     g->val.i64 = (valtype == VM_I32 || valtype == VM_F32) ? value.i32 : value.i64;
@@ -164,21 +220,16 @@ int vm_global_set(struct vm_global *g, union vm_value v)
 
 /* ---- functions ---- */
 
-static void host_func_fini(struct vm_obj *o)
-{
-    free(((struct vm_func *)o)->own_type.vals);
-}
-
 int vm_func_new_host(struct vm_store *s, const struct vm_functype *type, vm_host_fn fn, void *ctx,
                      struct vm_func **out)
 {
     if (fn == NULL || type->nparams > VM_MAX_FUNC_VALUES || type->nresults > VM_MAX_FUNC_VALUES) {
         return YB_EINVAL;
     }
-    struct vm_func *f = yb_xcalloc(1, sizeof(*f));
+    struct vm_func *f = vm_store_alloc(s, sizeof(*f));
     f->own_type.nparams = type->nparams;
     f->own_type.nresults = type->nresults;
-    f->own_type.vals = yb_xmalloc(type->nparams + type->nresults + 1);
+    f->own_type.vals = vm_store_alloc(s, type->nparams + type->nresults + 1);
     if (type->nparams) {
         memcpy(f->own_type.vals, type->params, type->nparams);
     }
@@ -190,7 +241,7 @@ int vm_func_new_host(struct vm_store *s, const struct vm_functype *type, vm_host
     f->host = fn;
     f->host_ctx = ctx;
     f->index = UINT32_MAX;
-    vm_store_adopt(s, &f->obj, host_func_fini);
+    vm_store_adopt(s, &f->obj, NULL);
     *out = f;
     return YB_OK;
 }

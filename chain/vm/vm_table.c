@@ -26,7 +26,7 @@ int vm_table_new(struct vm_store *s, uint8_t elemtype, struct vm_limits limits, 
     if (limits.min > max) {
         return YB_EWASM_LIMIT;
     }
-    struct vm_table *t = yb_xcalloc(1, sizeof(*t));
+    struct vm_table *t = vm_store_alloc(s, sizeof(*t));
     t->elems = yb_xcalloc(limits.min ? limits.min : 1, sizeof(uint64_t));
     for (uint32_t i = 0; i < limits.min; i++) {
         t->elems[i] = init_ref;
