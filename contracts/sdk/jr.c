@@ -113,10 +113,7 @@ static int walk_string(const char *p, size_t n, size_t *i, char *out, size_t cap
         /* Plain ASCII is nearly every byte of real arguments: copy it without the escape and
          * UTF-8 machinery below (every wasm instruction costs gas). */
         if (c >= 0x20 && c < 0x80 && c != '\\') {
-            size_t end = k + 1;
-            while (end < n && u[end] >= 0x20 && u[end] < 0x80 && u[end] != '"' && u[end] != '\\') {
-                end++;
-            }
+            size_t end = k + 1 + str_plain_run(u + k + 1, n - k - 1);
             if (out != NULL && w < cap) {
                 size_t room = cap - w;
                 memcpy(out + w, p + k, end - k < room ? end - k : room);
@@ -342,8 +339,12 @@ static int skip_valid(const char *p, size_t n, size_t *i)
         char c = p[k];
         if (c == '"') {
             k++;
-            while (k < n && p[k] != '"') {
-                k += p[k] == '\\' ? 2 : 1;
+            while (k < n) {
+                k += str_quote_run((const uint8_t *)p + k, n - k);
+                if (k >= n || p[k] != '\\') {
+                    break;
+                }
+                k += 2;
             }
             k++;
         } else if (c == '[' || c == '{') {
@@ -376,12 +377,13 @@ static int match_key(const char *p, size_t n, size_t *k, const char *key, size_t
     size_t start = *k + 1;
     size_t end = start;
     bool escaped = false;
-    while (end < n && p[end] != '"') {
-        if (p[end] == '\\') {
-            escaped = true;
-            end++;
+    while (end < n) {
+        end += str_quote_run((const uint8_t *)p + end, n - end);
+        if (end >= n || p[end] != '\\') {
+            break;
         }
-        end++;
+        escaped = true;
+        end += 2;
     }
     if (end >= n) {
         return YB_EJSON;

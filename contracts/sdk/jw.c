@@ -96,17 +96,14 @@ static void before_value(struct jw *w)
     }
 }
 
-/* Writes s as a JSON string. One pass: runs of plain ASCII are copied whole, multi-byte UTF-8
- * sequences are validated and copied, and only quote, backslash and control characters are
- * rewritten as escapes. */
+/* Writes s as a JSON string. One pass: runs of plain ASCII are found eight bytes at a time and
+ * copied whole, multi-byte UTF-8 sequences are validated and copied, and only quote, backslash
+ * and control characters are rewritten as escapes. */
 static void put_escaped(struct jw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const uint8_t *u = (const uint8_t *)s;
-    size_t i = 0;
-    while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\') {
-        i++;
-    }
+    size_t i = str_plain_run(u, n);
     if (i == n) {
         /* Plain ASCII (keys, ids, most values): quotes and bytes in one reservation. */
         if (reserve(w, n + 2)) {
@@ -121,17 +118,14 @@ static void put_escaped(struct jw *w, const char *s, size_t n)
     size_t run = 0; /* start of the pending run copied as is */
     while (i < n) {
         uint8_t c = u[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            if (c < 0x80) {
-                i++;
-                continue;
-            }
+        if (c >= 0x80) {
             size_t len = str_utf8_seq_len(u, n, i);
             if (len == 0) {
                 fail(w, YB_EUTF8);
                 return;
             }
             i += len;
+            i += str_plain_run(u + i, n - i);
             continue;
         }
         char esc[6] = {'\\', 0, 0, 0, 0, 0};
@@ -167,6 +161,7 @@ static void put_escaped(struct jw *w, const char *s, size_t n)
         put(w, esc, esc_n);
         i++;
         run = i;
+        i += str_plain_run(u + i, n - i);
     }
     put(w, s + run, n - run);
     put_c(w, '"');

@@ -4,7 +4,8 @@
  * clang emits calls to memcpy/memset/memmove/memcmp on its own (struct copies, zeroing) even
  * with -fno-builtin, so every contract links these. They keep the standard names and meanings
  * (that is what the compiler calls); all pointers are borrowed. Host builds (unit tests) get
- * the real <string.h> from this header and do not compile libc.c. SDK and contract sources
+ * the real <string.h> from this header; the unit tests compile libc.c there under the names
+ * libc_memcpy, libc_memmove, ... to check it against the C library. SDK and contract sources
  * include "libc.h" instead of <string.h>, which a wasm32 build without a sysroot lacks.
  * Single-threaded.
  */
@@ -13,6 +14,14 @@
 
 #ifndef __wasm__
 #include <string.h>
+
+void *libc_memcpy(void *dst, const void *src, size_t n);
+void *libc_memmove(void *dst, const void *src, size_t n);
+void *libc_memset(void *dst, int c, size_t n);
+int libc_memcmp(const void *a, const void *b, size_t n);
+/* Reads whole aligned 8-byte words: the string's buffer must extend to the next multiple of 8
+ * after its terminator (always true in wasm linear memory). */
+size_t libc_strlen(const char *s);
 #else
 #include <stddef.h>
 

@@ -5,6 +5,100 @@
 
 #include "libc.h"
 
+/* A u64 at any address (WebAssembly loads need no alignment). */
+typedef uint64_t __attribute__((aligned(1), may_alias)) u64_any;
+
+/* Each byte 0x01 / 0x80. (w - ONES) & ~w & HIGHS is non-zero iff some byte of w is zero: the
+ * lowest zero byte always borrows into its own top bit, and no byte sets it otherwise. */
+#define ONES     0x0101010101010101ull
+#define HIGHS    0x8080808080808080ull
+#define BYTES(c) ((uint64_t)(c)*ONES)
+
+static uint64_t load64(const uint8_t *p)
+{
+    return *(const u64_any *)(const void *)p;
+}
+
+static bool plain(uint8_t c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Top bit of each byte of w that is not plain, exact for the lowest such byte (a borrow only
+ * starts at a byte that is not plain, so the bytes below it are never flagged). */
+static uint64_t not_plain(uint64_t w)
+{
+    uint64_t lows = w - BYTES(0x20);
+    uint64_t quotes = (w ^ BYTES('"')) - ONES;
+    uint64_t slashes = (w ^ BYTES('\\')) - ONES;
+    return (w | lows | quotes | slashes) & HIGHS;
+}
+
+/* The same for the bytes '"' and '\\'. */
+static uint64_t quote_or_slash(uint64_t w)
+{
+    uint64_t q = w ^ BYTES('"');
+    uint64_t b = w ^ BYTES('\\');
+    return (((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+}
+
+/* The index of the byte a flag word's lowest bit falls in (bytes are little-endian). */
+static size_t first_flagged(uint64_t flags)
+{
+    return (size_t)__builtin_ctzll(flags) / 8;
+}
+
+size_t str_plain_run(const uint8_t *p, size_t n)
+{
+    if (n < 8) {
+        size_t i = 0;
+        while (i < n && plain(p[i])) {
+            i++;
+        }
+        return i;
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t f = not_plain(load64(p + i));
+        if (f != 0) {
+            return i + first_flagged(f);
+        }
+    }
+    if (i < n) {
+        /* The last 8 bytes, overlapping plain ones already checked. */
+        uint64_t f = not_plain(load64(p + n - 8));
+        if (f != 0) {
+            return n - 8 + first_flagged(f);
+        }
+    }
+    return n;
+}
+
+size_t str_quote_run(const uint8_t *p, size_t n)
+{
+    if (n < 8) {
+        size_t i = 0;
+        while (i < n && p[i] != '"' && p[i] != '\\') {
+            i++;
+        }
+        return i;
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t f = quote_or_slash(load64(p + i));
+        if (f != 0) {
+            return i + first_flagged(f);
+        }
+    }
+    if (i < n) {
+        uint64_t f = quote_or_slash(load64(p + n - 8));
+        if (f != 0) {
+            return n - 8 + first_flagged(f);
+        }
+    }
+    return n;
+}
+
 size_t str_from_u64(uint64_t v, char out[STR_U64_MAX])
 {
     char rev[STR_U64_MAX];

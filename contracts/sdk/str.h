@@ -34,6 +34,14 @@ bool str_account_id_valid(const char *p, size_t n);
  * forms, surrogates and code points above U+10FFFF are invalid, as in Rust's str). */
 size_t str_utf8_seq_len(const uint8_t *p, size_t n, size_t i);
 
+/* How many bytes at the start of p[0..n) need no escaping inside a JSON string: printable ASCII
+ * (0x20..0x7F) other than '"' and '\\'. Eight bytes per step; reads only p[0..n). */
+size_t str_plain_run(const uint8_t *p, size_t n);
+
+/* How many bytes at the start of p[0..n) are neither '"' nor '\\' (the bytes that can end or
+ * escape inside a JSON string). Eight bytes per step; reads only p[0..n). */
+size_t str_quote_run(const uint8_t *p, size_t n);
+
 /* Whether p[0..n) is entirely valid UTF-8. */
 bool str_utf8_valid(const char *p, size_t n);
 

@@ -15,11 +15,131 @@
 #include "alloc.h"
 #include "amount.h"
 #include "b58.h"
+#include "codec.h"
 #include "jr.h"
 #include "jw.h"
+#include "libc.h"
 #include "str.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- libc: the wasm word-at-a-time memory functions, against the C library ---- */
+
+/* Lengths up to 40 cover the small (< 8) paths, one and several words, and every tail. */
+#define LIBC_MAX_N   40
+#define LIBC_MAX_OFF 16
+
+static void fill_pattern(uint8_t *p, size_t n, unsigned seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        p[i] = (uint8_t)(seed * 131u + i * 37u + (i >> 3)); /* bytes above 0x7f too */
+    }
+}
+
+static void libc_memcpy_and_memset_match_at_every_offset_and_length(void **state)
+{
+    _Alignas(8) uint8_t src[LIBC_MAX_N + LIBC_MAX_OFF];
+    _Alignas(8) uint8_t got[LIBC_MAX_N + 2 * LIBC_MAX_OFF];
+    _Alignas(8) uint8_t want[LIBC_MAX_N + 2 * LIBC_MAX_OFF];
+    (void)state;
+    fill_pattern(src, sizeof src, 1);
+    for (size_t n = 0; n <= LIBC_MAX_N; n++) {
+        for (size_t so = 0; so < 8; so++) {
+            for (size_t d = 0; d < 8; d++) {
+                memset(got, 0xAA, sizeof got);
+                memset(want, 0xAA, sizeof want);
+                assert_ptr_equal(libc_memcpy(got + d, src + so, n), got + d);
+                memcpy(want + d, src + so, n);
+                assert_memory_equal(got, want, sizeof got); /* nothing outside [d, d + n) */
+            }
+        }
+        for (size_t d = 0; d < 8; d++) {
+            const int values[] = {0, 0x41, 0x80, 0xFF, -1, 0x1234};
+            for (size_t v = 0; v < N_ELEMS(values); v++) {
+                memset(got, 0x55, sizeof got);
+                memset(want, 0x55, sizeof want);
+                assert_ptr_equal(libc_memset(got + d, values[v], n), got + d);
+                memset(want + d, values[v], n);
+                assert_memory_equal(got, want, sizeof got);
+            }
+        }
+    }
+}
+
+static void libc_memmove_handles_overlap_both_ways(void **state)
+{
+    enum { SIZE = LIBC_MAX_N + 2 * LIBC_MAX_OFF };
+    _Alignas(8) uint8_t got[SIZE];
+    _Alignas(8) uint8_t want[SIZE];
+    (void)state;
+    /* Every source and destination offset within 16 bytes of each other: the destination
+     * before the source, after it, equal, overlapping by every amount, and apart. */
+    for (size_t n = 0; n <= LIBC_MAX_N; n++) {
+        for (size_t so = 0; so < 2 * LIBC_MAX_OFF; so++) {
+            for (size_t d = 0; d < 2 * LIBC_MAX_OFF; d++) {
+                fill_pattern(got, SIZE, (unsigned)n);
+                fill_pattern(want, SIZE, (unsigned)n);
+                assert_ptr_equal(libc_memmove(got + d, got + so, n), got + d);
+                memmove(want + d, want + so, n);
+                if (memcmp(got, want, SIZE) != 0) {
+                    fail_msg("memmove n=%zu src+%zu dst+%zu differs", n, so, d);
+                }
+            }
+        }
+    }
+}
+
+static int sign(int v)
+{
+    return (v > 0) - (v < 0);
+}
+
+static void libc_memcmp_orders_by_the_first_differing_byte(void **state)
+{
+    _Alignas(8) uint8_t a[LIBC_MAX_N + 8];
+    _Alignas(8) uint8_t b[LIBC_MAX_N + 8];
+    (void)state;
+    for (size_t n = 0; n <= LIBC_MAX_N; n++) {
+        for (size_t off = 0; off < 8; off++) {
+            fill_pattern(a + off, n, 3);
+            memcpy(b + off, a + off, n);
+            assert_int_equal(libc_memcmp(a + off, b + off, n), 0);
+            /* One difference at every position, in both directions, with bytes on both sides
+             * of 0x80 (the comparison is unsigned); a second, opposite difference later must
+             * not decide the order. */
+            for (size_t at = 0; at < n; at++) {
+                memcpy(b + off, a + off, n);
+                b[off + at] = (uint8_t)(a[off + at] ^ 0x80);
+                if (at + 1 < n) {
+                    b[off + n - 1] =
+                        (uint8_t)(a[off + n - 1] + (b[off + at] > a[off + at] ? -1 : 1));
+                }
+                assert_int_equal(libc_memcmp(a + off, b + off, n),
+                                 sign(memcmp(a + off, b + off, n)));
+                assert_int_equal(libc_memcmp(b + off, a + off, n),
+                                 sign(memcmp(b + off, a + off, n)));
+            }
+        }
+    }
+}
+
+static void libc_strlen_finds_the_terminator_at_any_alignment(void **state)
+{
+    /* Padded to a multiple of 8 past every terminator, as wasm memory always is. */
+    _Alignas(8) char buf[LIBC_MAX_N + 24];
+    (void)state;
+    for (size_t off = 0; off < 8; off++) {
+        for (size_t len = 0; len <= LIBC_MAX_N; len++) {
+            memset(buf, 'x', sizeof buf);
+            buf[off + len] = '\0';
+            buf[sizeof buf - 1] = '\0';
+            if (len > 0) {
+                buf[off] = (char)0x80; /* high bytes are not terminators */
+            }
+            assert_int_equal(libc_strlen(buf + off), len);
+        }
+    }
+}
 
 /* ---- jr: whole-document validation ---- */
 
@@ -464,6 +584,32 @@ static void b58_round_trips_every_length(void **state)
     }
 }
 
+/* The SDK's limb-wise base58 agrees with common/'s codec (the one the node and RPC use) on
+ * every length up to 64 bytes, with 0 to 3 leading zero bytes and all-0xFF values. */
+static void b58_agrees_with_the_common_codec(void **state)
+{
+    uint32_t x = 777;
+    (void)state;
+    for (size_t n = 1; n <= B58_MAX_BYTES; n++) {
+        for (size_t lead = 0; lead <= 4 && lead <= n; lead++) {
+            uint8_t bytes[B58_MAX_BYTES];
+            uint8_t back[B58_MAX_BYTES];
+            char ours[B58_MAX_TEXT];
+            char theirs[2 * B58_MAX_TEXT];
+            size_t tn;
+            for (size_t i = 0; i < n; i++) {
+                x = x * 1103515245u + 12345u;
+                bytes[i] = i < lead ? 0 : lead == 4 ? 0xFF : (uint8_t)(x >> 16);
+            }
+            assert_int_equal(b58_encode(bytes, n, ours, sizeof ours, &tn), YB_OK);
+            assert_int_equal(base58_encode(bytes, n, theirs, sizeof theirs), YB_OK);
+            assert_string_equal(ours, theirs);
+            assert_int_equal(b58_decode_exact(theirs, strlen(theirs), back, n), YB_OK);
+            assert_memory_equal(back, bytes, n);
+        }
+    }
+}
+
 static void b58_decode_rejects_bad_text_and_wrong_lengths(void **state)
 {
     uint8_t out[32];
@@ -546,6 +692,76 @@ static void amount_le_bytes_match_near_layout(void **state)
 
 /* ---- str ---- */
 
+/* The reference for str_plain_run / str_quote_run: one byte at a time. */
+static size_t plain_run_ref(const uint8_t *p, size_t n, bool quotes_only)
+{
+    size_t i = 0;
+    while (i < n && p[i] != '"' && p[i] != '\\' && (quotes_only || (p[i] >= 0x20 && p[i] < 0x80))) {
+        i++;
+    }
+    return i;
+}
+
+static void str_runs_stop_at_the_first_special_byte_at_every_position(void **state)
+{
+    /* Every byte class that ends a run (or, for quote runs, must not), at every position of
+     * every length up to 40, after plain bytes and before more special ones. */
+    const uint8_t stops[] = {'"',  '\\', 0x00, 0x1F, 0x0A, 0x80, 0xC3,
+                             0xFF, 0x7F, 0x20, 0x21, 0x5B, 0x5D};
+    uint8_t buf[48];
+    (void)state;
+    for (size_t n = 0; n <= 40; n++) {
+        memset(buf, 'a', sizeof buf);
+        assert_int_equal(str_plain_run(buf, n), n);
+        assert_int_equal(str_quote_run(buf, n), n);
+        for (size_t at = 0; at < n; at++) {
+            for (size_t s = 0; s < N_ELEMS(stops); s++) {
+                memset(buf, 'a', sizeof buf);
+                buf[at] = stops[s];
+                if (at + 1 < n) {
+                    buf[n - 1] = '"'; /* a later special byte must not matter */
+                }
+                assert_int_equal(str_plain_run(buf, n), plain_run_ref(buf, n, false));
+                assert_int_equal(str_quote_run(buf, n), plain_run_ref(buf, n, true));
+            }
+        }
+    }
+}
+
+static void jw_escapes_a_special_byte_at_every_position(void **state)
+{
+    /* Quote, backslash, control and multi-byte characters at every offset of strings around the
+     * 8-byte steps: the output decodes back to the input, and plain text stays as it is. */
+    const char *specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\xc3\xa9", "\xe2\x82\xac", "\x7f"};
+    char text[40];
+    (void)state;
+    for (size_t n = 1; n <= 24; n++) {
+        for (size_t at = 0; at < n; at++) {
+            for (size_t s = 0; s < N_ELEMS(specials); s++) {
+                size_t sl = strlen(specials[s]);
+                memset(text, 'x', sizeof text);
+                memcpy(text + at, specials[s], sl);
+                size_t len = n + sl - 1;
+                struct jw w;
+                const char *out;
+                size_t out_len;
+                jw_init(&w, 1024);
+                jw_string(&w, text, len);
+                assert_int_equal(jw_finish(&w, &out, &out_len), YB_OK);
+                struct jr_value v;
+                char back[64];
+                size_t back_len;
+                assert_int_equal(jr_parse(out, out_len, &v), YB_OK);
+                assert_int_equal(jr_string(v, back, sizeof back, &back_len), YB_OK);
+                assert_int_equal(back_len, len);
+                assert_memory_equal(back, text, len);
+                /* Escapes only where needed: the plain prefix is copied as is. */
+                assert_memory_equal(out + 1, text, at);
+            }
+        }
+    }
+}
+
 static void str_formats_u64_and_compares_bytes(void **state)
 {
     char out[STR_U64_MAX];
@@ -615,6 +831,10 @@ static void alloc_returns_aligned_distinct_blocks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(libc_memcpy_and_memset_match_at_every_offset_and_length),
+        cmocka_unit_test(libc_memmove_handles_overlap_both_ways),
+        cmocka_unit_test(libc_memcmp_orders_by_the_first_differing_byte),
+        cmocka_unit_test(libc_strlen_finds_the_terminator_at_any_alignment),
         cmocka_unit_test(jr_parse_accepts_json_and_rejects_the_rest),
         cmocka_unit_test(jr_parse_caps_nesting_depth),
         cmocka_unit_test(jr_get_finds_members_by_unescaped_key),
@@ -631,10 +851,13 @@ int main(void)
         cmocka_unit_test(b58_matches_reference_vectors),
         cmocka_unit_test(b58_round_trips_32_byte_ids),
         cmocka_unit_test(b58_round_trips_every_length),
+        cmocka_unit_test(b58_agrees_with_the_common_codec),
         cmocka_unit_test(b58_decode_rejects_bad_text_and_wrong_lengths),
         cmocka_unit_test(amount_decimal_round_trips_the_extremes),
         cmocka_unit_test(amount_arithmetic_carries_and_detects_overflow),
         cmocka_unit_test(amount_le_bytes_match_near_layout),
+        cmocka_unit_test(str_runs_stop_at_the_first_special_byte_at_every_position),
+        cmocka_unit_test(jw_escapes_a_special_byte_at_every_position),
         cmocka_unit_test(str_formats_u64_and_compares_bytes),
         cmocka_unit_test(str_account_ids_follow_near_rules),
         cmocka_unit_test(alloc_returns_aligned_distinct_blocks),
