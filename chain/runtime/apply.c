@@ -21,11 +21,25 @@
 #include "verify.h"
 #include "yield_queue.h"
 
+/* Room for element n of an array that only grows one element at a time: its capacity is
+ * implicitly 4, 8, 16, ... (the next power of two), so appending n elements reallocates
+ * log2(n) times, not n times (a block's yield events number in the thousands). */
+static void *grow_for(void *arr, size_t n, size_t elem)
+{
+    if (n == 0) {
+        return yb_xrealloc(arr, 4 * elem);
+    }
+    if (n >= 4 && (n & (n - 1)) == 0) {
+        return yb_xrealloc(arr, 2 * n * elem);
+    }
+    return arr;
+}
+
 /* ---- exec_state helpers (runtime_int.h) ---- */
 
 size_t exec_add_receipt(struct exec_state *es, struct receipt *r, bool is_data)
 {
-    es->news = yb_xrealloc(es->news, (es->n_news + 1) * sizeof *es->news);
+    es->news = grow_for(es->news, es->n_news, sizeof *es->news);
     es->news[es->n_news].r = *r;
     es->news[es->n_news].is_data = is_data;
     receipt_init(r);
@@ -75,7 +89,7 @@ static void yield_event(struct apply_ctx *ac, enum runtime_yield_event_kind kind
                         const uint8_t receipt_id[NEAR_HASH_LEN], uint64_t expires)
 {
     struct runtime_block_result *res = ac->res;
-    res->yields = yb_xrealloc(res->yields, (res->n_yields + 1) * sizeof *res->yields);
+    res->yields = grow_for(res->yields, res->n_yields, sizeof *res->yields);
     struct runtime_yield_event *e = &res->yields[res->n_yields++];
     memset(e, 0, sizeof *e);
     e->kind = kind;
@@ -95,13 +109,11 @@ int runtime_pending_yields(struct store_txn *txn, uint64_t *out)
 /* Sends a receipt to the next block. */
 static int queue_receipt(struct apply_ctx *ac, const struct receipt *r)
 {
-    struct yb_buf b;
-    yb_buf_init(&b, RECEIPT_MAX_ENCODED);
-    int rc = receipt_encode(&b, r);
+    yb_buf_reset(&ac->scratch);
+    int rc = receipt_encode(&ac->scratch, r);
     if (rc == YB_OK) {
-        rc = state_queue_push(ac->txn, STATE_COL_DELAYED, b.data, b.len);
+        rc = state_queue_push(ac->txn, STATE_COL_DELAYED, ac->scratch.data, ac->scratch.len);
     }
-    yb_buf_fini(&b);
     return rc;
 }
 
@@ -227,6 +239,15 @@ static int take_inputs(struct apply_ctx *ac, const struct receipt *r, struct inp
     return YB_OK;
 }
 
+/* 30% of the gas burnt by wasm goes to the contract (burnt_gas_reward). nearcore multiplies
+ * before dividing: gas · 3 / 10, then the price. */
+static yb_u128 burnt_gas_reward(const struct config_runtime *cfg, const struct receipt *r,
+                                uint64_t wasm_burnt)
+{
+    return (yb_u128)wasm_burnt * cfg->burnt_gas_reward_num / cfg->burnt_gas_reward_den *
+           r->gas_price;
+}
+
 /* Runs the actions inside a nested txn; on failure everything this receipt wrote is undone. */
 static int run_actions(struct exec_state *es)
 {
@@ -257,6 +278,12 @@ static int run_actions(struct exec_state *es)
         }
     }
     if (rc == YB_OK && !es->failure && es->account_exists) {
+        /* The contract's share of wasm gas (applied after the storage check, as nearcore
+         * does), folded into this write instead of a second read and write of the account. */
+        if (strcmp(r->predecessor_id, RECEIPT_SYSTEM_ACCOUNT) != 0 && es->wasm_burnt > 0) {
+            es->account.amount += burnt_gas_reward(cfg, r, es->wasm_burnt);
+            es->reward_paid = true;
+        }
         rc = state_account_set(es->txn, r->receiver_id, &es->account);
     }
     if (rc != YB_OK || es->failure) {
@@ -351,15 +378,13 @@ static int execute_action_receipt(struct apply_ctx *ac, const struct receipt *r)
     }
     route_outputs(&es);
 
-    /* 30% of the gas burnt by wasm goes to the contract (burnt_gas_reward). */
-    if (!is_refund && es.wasm_burnt > 0) {
+    /* The contract's reward, unless run_actions already paid it with its own account write
+     * (it does when the actions succeeded). */
+    if (!is_refund && es.wasm_burnt > 0 && !es.reward_paid) {
         struct state_account a;
         rc = state_account_get(ac->txn, r->receiver_id, &a);
         if (rc == YB_OK) {
-            /* nearcore multiplies before dividing: gas · 3 / 10, then the price */
-            yb_u128 reward = (yb_u128)es.wasm_burnt * cfg->burnt_gas_reward_num /
-                             cfg->burnt_gas_reward_den * r->gas_price;
-            a.amount += reward;
+            a.amount += burnt_gas_reward(cfg, r, es.wasm_burnt);
             rc = state_account_set(ac->txn, r->receiver_id, &a);
         } else if (rc == YB_ENOTFOUND) {
             rc = YB_OK;
@@ -464,13 +489,12 @@ static int arrive_action(struct apply_ctx *ac, const struct receipt *r)
     if (missing == 0) {
         return execute_action_receipt(ac, r);
     }
-    struct yb_buf b;
-    yb_buf_init(&b, RECEIPT_MAX_ENCODED);
-    int rc = receipt_encode(&b, r);
+    yb_buf_reset(&ac->scratch);
+    int rc = receipt_encode(&ac->scratch, r);
     if (rc == YB_OK) {
-        rc = state_id_set(ac->txn, STATE_COL_POSTPONED, r->receiver_id, r->id, b.data, b.len);
+        rc = state_id_set(ac->txn, STATE_COL_POSTPONED, r->receiver_id, r->id, ac->scratch.data,
+                          ac->scratch.len);
     }
-    yb_buf_fini(&b);
     if (rc == YB_OK) {
         rc = state_pending_count_set(ac->txn, r->receiver_id, r->id, missing);
     }
@@ -722,13 +746,14 @@ int runtime_apply_block(struct runtime *rt, struct store_txn *txn, const struct 
     if (rc != YB_OK) {
         return rc;
     }
-    struct apply_ctx ac = {.rt = rt, .txn = txn, .blk = blk, .res = res};
     /* Only what earlier blocks queued runs in this one; receipts queued from here on wait. */
     struct state_queue_indices queued;
     rc = state_queue_indices(txn, STATE_COL_DELAYED, &queued);
     if (rc != YB_OK) {
         return rc;
     }
+    struct apply_ctx ac = {.rt = rt, .txn = txn, .blk = blk, .res = res};
+    yb_buf_init(&ac.scratch, RECEIPT_MAX_ENCODED);
 
     /* (0) transactions become receipts; (1) local receipts run at once */
     struct receipt *local = blk->n_txs ? yb_xcalloc(blk->n_txs, sizeof *local) : NULL;
@@ -777,5 +802,6 @@ int runtime_apply_block(struct runtime *rt, struct store_txn *txn, const struct 
         rc = state_queue_indices(txn, STATE_COL_DELAYED, &q);
         res->n_queued = (size_t)(q.next - q.first);
     }
+    yb_buf_fini(&ac.scratch);
     return rc;
 }

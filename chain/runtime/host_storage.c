@@ -116,7 +116,8 @@ static int h_storage_write(struct vm_call *call, void *ctx, const union vm_value
     if (!rc) {
         if (existed) {
             l->storage_usage = l->storage_usage - old_len + vlen;
-            rc = logic_reg_set(l, a[4].i64, old, old_len);
+            rc = logic_reg_take(l, a[4].i64, old, old_len);
+            old = NULL;
             res[0].i64 = 1;
         } else {
             l->storage_usage += klen + vlen + l->cfg->storage_num_extra_bytes_record;
@@ -139,17 +140,24 @@ static int h_storage_read(struct vm_call *call, void *ctx, const union vm_value 
         logic_pay_per(l, CONFIG_EXT_STORAGE_READ_KEY_BYTE, klen) || need_ext(l)) {
         return logic_trap(l);
     }
-    uint8_t *val;
-    size_t vlen;
-    bool found;
-    int rc = read_value_copy(l, kp, klen, &val, &vlen, &found);
+    /* ext's slice stays valid until the next ext call, and the register copies it: no copy of
+     * our own in between. */
+    const uint8_t *val = NULL;
+    size_t vlen = 0;
+    bool found = false;
+    int rc = 0;
+    int e = l->ctx->ext->storage_read(l->ctx->ext_ctx, kp, klen, &val, &vlen);
+    if (e == YB_OK) {
+        found = true;
+    } else if (e != YB_ENOTFOUND) {
+        rc = logic_fail_internal(l, e);
+    }
     if (!rc && found) {
         rc = logic_pay_per(l, CONFIG_EXT_STORAGE_READ_VALUE_BYTE, vlen);
         if (!rc) {
             rc = logic_reg_set(l, a[2].i64, val, vlen);
         }
     }
-    free(val);
     if (rc) {
         return logic_trap(l);
     }
@@ -185,7 +193,8 @@ static int h_storage_remove(struct vm_call *call, void *ctx, const union vm_valu
     }
     if (!rc && found) {
         l->storage_usage -= klen + vlen + l->cfg->storage_num_extra_bytes_record;
-        rc = logic_reg_set(l, a[2].i64, val, vlen);
+        rc = logic_reg_take(l, a[2].i64, val, vlen);
+        val = NULL;
     }
     free(val);
     free(key);

@@ -255,8 +255,10 @@ int logic_reg_set(struct logic *l, uint64_t id, const uint8_t *data, size_t len)
     return logic_reg_set_shared(l, id, data, len, true);
 }
 
-int logic_reg_set_shared(struct logic *l, uint64_t id, const uint8_t *data, size_t len,
-                         bool charge_bytes)
+/* The charges and nearcore's checks of a register write of len bytes; on success *slot is the
+ * register to fill (its old contents still there) and l->regs_memory is updated. */
+static int reg_prepare(struct logic *l, uint64_t id, size_t len, bool charge_bytes,
+                       struct logic_register **slot)
 {
     const struct config_limits *lim = &l->cfg->limits;
     if (logic_pay(l, CONFIG_EXT_WRITE_REGISTER_BASE) ||
@@ -277,22 +279,50 @@ int logic_reg_set_shared(struct logic *l, uint64_t id, const uint8_t *data, size
     if (usage > lim->registers_memory_limit) {
         return logic_fail(l, LOGIC_ERR_MEMORY_ACCESS_VIOLATION, 0, 0, NULL);
     }
+    if (!r) {
+        logic_grow((void **)&l->regs, &l->cap_regs, l->n_regs, sizeof(*l->regs));
+        r = &l->regs[l->n_regs++];
+        r->id = id;
+        r->data = NULL;
+        r->len = 0;
+    }
+    l->regs_memory = usage;
+    *slot = r;
+    return 0;
+}
+
+int logic_reg_set_shared(struct logic *l, uint64_t id, const uint8_t *data, size_t len,
+                         bool charge_bytes)
+{
+    struct logic_register *r;
+    if (reg_prepare(l, id, len, charge_bytes, &r)) {
+        return LOGIC_ABORT;
+    }
     /* Copy before freeing: data may point into the register being replaced. */
     uint8_t *copy = NULL;
     if (len) {
         copy = yb_xmalloc(len);
         memcpy(copy, data, len);
     }
-    if (!r) {
-        logic_grow((void **)&l->regs, &l->cap_regs, l->n_regs, sizeof(*l->regs));
-        r = &l->regs[l->n_regs++];
-        r->id = id;
-    } else {
-        free(r->data);
-    }
+    free(r->data);
     r->data = copy;
     r->len = len;
-    l->regs_memory = usage;
+    return 0;
+}
+
+int logic_reg_take(struct logic *l, uint64_t id, uint8_t *data, size_t len)
+{
+    struct logic_register *r;
+    if (reg_prepare(l, id, len, true, &r)) {
+        free(data);
+        return LOGIC_ABORT;
+    }
+    free(r->data);
+    r->data = len ? data : NULL;
+    if (!len) {
+        free(data);
+    }
+    r->len = len;
     return 0;
 }
 

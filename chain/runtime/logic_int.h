@@ -128,6 +128,9 @@ int logic_reg_set(struct logic *l, uint64_t id, const uint8_t *data, size_t len)
  * the shared input and promise results). */
 int logic_reg_set_shared(struct logic *l, uint64_t id, const uint8_t *data, size_t len,
                          bool charge_bytes);
+/* logic_reg_set for bytes the caller allocated: the register takes data (malloc'd; freed here
+ * when the write fails) instead of copying it. */
+int logic_reg_take(struct logic *l, uint64_t id, uint8_t *data, size_t len);
 /* nearcore's get_memory_or_register: len == u64::MAX reads register `ptr`, else memory. */
 int logic_mem_or_reg(struct logic *l, uint64_t ptr, uint64_t len, const uint8_t **out,
                      size_t *out_len);

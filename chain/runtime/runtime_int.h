@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "logic.h"
 #include "receipt.h"
 #include "runtime.h"
@@ -22,6 +23,7 @@ struct apply_ctx {
     struct store_txn *txn; /* the block's write txn */
     const struct runtime_block *blk;
     struct runtime_block_result *res;
+    struct yb_buf scratch; /* receipt encodings on their way to the store; reset before use */
 };
 
 /* A receipt made while executing another one, waiting for its id. */
@@ -41,6 +43,7 @@ struct exec_state {
     uint64_t gas_burnt;   /* exec fees and wasm gas */
     uint64_t gas_used;    /* burnt + gas prepaid to new receipts */
     uint64_t wasm_burnt;  /* burnt inside function calls (the contract's 30% reward base) */
+    bool reward_paid;     /* run_actions added the reward to the account it wrote */
     const struct logic_promise_result *results; /* of the receipt's input data */
     size_t n_results;
 

@@ -142,17 +142,22 @@ static int remove_prefix(struct store_txn *txn, enum state_col col, const struct
 
 /* ---- accounts ---- */
 
+/* Little-endian, as Borsh writes integers; written in place because accounts are written
+ * several times per receipt and a growable buffer would cost two allocations each time. */
+static void put_le(uint8_t *out, unsigned __int128 v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+/* Borsh: amount u128, locked u128, code_hash [32], storage_usage u64. */
 static void account_encode(const struct state_account *a, uint8_t out[ACCOUNT_VALUE_LEN])
 {
-    struct yb_buf b;
-    yb_buf_init(&b, ACCOUNT_VALUE_LEN);
-    /* Cannot fail: the buffer max is exactly the encoded size. */
-    (void)borsh_write_u128(&b, a->amount);
-    (void)borsh_write_u128(&b, a->locked);
-    (void)borsh_write_fixed(&b, a->code_hash, NEAR_HASH_LEN);
-    (void)borsh_write_u64(&b, a->storage_usage);
-    memcpy(out, b.data, ACCOUNT_VALUE_LEN);
-    yb_buf_fini(&b);
+    put_le(out, a->amount, 16);
+    put_le(out + 16, a->locked, 16);
+    memcpy(out + 32, a->code_hash, NEAR_HASH_LEN);
+    put_le(out + 32 + NEAR_HASH_LEN, a->storage_usage, 8);
 }
 
 int state_account_get(struct store_txn *txn, const char *acc, struct state_account *out)

@@ -290,7 +290,7 @@ struct vm_store {
     struct vm_config cfg;
     struct vm_obj *objs;
     struct vm_arena_chunk *arena; /* newest chunk first */
-    vm_slot *stack; /* value stack, mapped lazily */
+    vm_slot *stack;               /* value stack, mapped lazily */
     size_t stack_slots;
     struct vm_frame *frames;
     uint32_t nframes_max;
