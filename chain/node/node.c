@@ -312,6 +312,26 @@ int node_submit_tx(struct node *node, const uint8_t *bytes, size_t len, enum nod
     return YB_OK;
 }
 
+int node_wait_pending(struct node *node, const uint8_t hash[NEAR_HASH_LEN], enum node_wait wait,
+                      node_tx_done_fn done, void *arg)
+{
+    if (wait == NODE_WAIT_NONE) {
+        return YB_EINVAL;
+    }
+    if (atomic_load(&node->stopping)) {
+        return YB_ECLOSED;
+    }
+    /* Under mu a hash in the set is not yet forgotten by its block, so the block's
+     * complete_waiters (which takes the list after forgetting) sees this waiter. */
+    pthread_mutex_lock(&node->mu);
+    bool pending = set_has(node, hash);
+    if (pending) {
+        waiter_add(node, hash, wait, done, arg);
+    }
+    pthread_mutex_unlock(&node->mu);
+    return pending ? YB_OK : YB_ENOTFOUND;
+}
+
 /* ---- sandbox controls ---- */
 
 static int ctl_push(struct node *node, enum ctl_kind kind, uint64_t n, cJSON *records,

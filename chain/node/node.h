@@ -254,6 +254,17 @@ int node_submit_tx(struct node *node, const uint8_t *bytes, size_t len, enum nod
                    node_tx_done_fn done, void *arg, uint8_t hash_out[NEAR_HASH_LEN],
                    cJSON **invalid);
 
+/*
+ * Waits for a transaction that is in the mempool (admitted, not yet in a block) to reach
+ * `wait` (not NONE), without resubmitting its bytes: `tx` queries for a just-sent hash use it
+ * instead of looking again on a timer. Any thread. On YB_OK `done` (with `arg`) is called
+ * exactly once, later, on the loop thread — as for node_submit_tx. Errors: YB_ENOTFOUND (no
+ * such hash in the mempool: never sent, or committed meanwhile — read the store again),
+ * YB_EINVAL (wait NONE), YB_ECLOSED.
+ */
+int node_wait_pending(struct node *node, const uint8_t hash[NEAR_HASH_LEN], enum node_wait wait,
+                      node_tx_done_fn done, void *arg);
+
 /* Transactions waiting in the mempool. Any thread. */
 size_t node_mempool_size(struct node *node);
 

@@ -115,17 +115,18 @@ static int write_genesis(struct store *s, struct runtime *rt, const struct keyfi
     rc = rc ? rc : runtime_genesis_account(rt, txn, NODE_GENESIS_ORACLE, near_amount(100), NULL);
     rc = rc ? rc : runtime_genesis_account(rt, txn, NODE_GENESIS_USER, near_amount(1000), &pk[3]);
     if (rc == YB_OK) {
-        /* The oracle's least privilege: FunctionCall on the assistant, method respond only.
-         * Storage usage counts the key as nearcore does for an AddKey. */
+        /* The oracle's least privilege: FunctionCall on the assistant, methods respond and
+         * respond_many (its batch form) only. Storage usage counts the key as nearcore does
+         * for an AddKey. */
         char receiver[] = NODE_GENESIS_ASSISTANT;
-        char method[] = "respond";
-        char *mv[] = {method};
+        char method[] = "respond", method_many[] = "respond_many";
+        char *mv[] = {method, method_many};
         struct tx_access_key ak = {.nonce = 0,
                                    .full_access = false,
                                    .has_allowance = false,
                                    .receiver_id = receiver,
                                    .method_names = mv,
-                                   .n_method_names = 1};
+                                   .n_method_names = 2};
         struct yb_buf b;
         yb_buf_init(&b, 4096);
         rc = tx_access_key_encode(&b, &ak);

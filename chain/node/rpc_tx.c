@@ -457,6 +457,12 @@ static void tx_find(struct rpc_call *c)
             rpc_reply_error(c, rpc_err_internal("node is stopping"));
             return;
         }
+        /* Sent but not in a block yet: wait on the mempool's copy (completed with the block
+         * that includes it) rather than looking again every RPC_TX_POLL_MS; a hash the mempool
+         * does not hold (not received yet, or committed just now) is looked up again. */
+        if (node_wait_pending(c->node, c->result.hash, c->wait, on_tx_done, c) == YB_OK) {
+            return;
+        }
         rpc_call_later(c, RPC_TX_POLL_MS, tx_find);
         return;
     }

@@ -96,8 +96,9 @@ static void test_init_creates_home(void **state)
     assert_int_equal(tx_access_key_decode(&r, &ak), YB_OK);
     assert_false(ak.full_access);
     assert_string_equal(ak.receiver_id, NODE_GENESIS_ASSISTANT);
-    assert_int_equal(ak.n_method_names, 1);
+    assert_int_equal(ak.n_method_names, 2);
     assert_string_equal(ak.method_names[0], "respond");
+    assert_string_equal(ak.method_names[1], "respond_many");
     tx_access_key_fini(&ak);
     free(akb);
     node_snapshot_end(&snap);

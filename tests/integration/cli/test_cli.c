@@ -192,7 +192,7 @@ static void test_view_and_account(void **state)
     YB(&r, "account", "oracle.test.near");
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "balance   100.0000 NEAR");
-    assert_contains(r.out, "\"method_names\":[\"respond\"]");
+    assert_contains(r.out, "\"method_names\":[\"respond\",\"respond_many\"]");
     run_free(&r);
 }
 
