@@ -72,6 +72,11 @@ static const struct opt opts[] = {
      "respond send_tx calls in flight at once; 1 keeps the key's nonces in order on the wire, "
      "more is faster (a chain that applies one key's transactions out of nonce order makes "
      "some fail with InvalidNonce; they are re-signed)"},
+    {"respond_batch_max", OPT_U32, O(respond_batch_max), "32", 1, 32,
+     "answers per respond_many call when several are ready at send time (profiles with a batch "
+     "method); a lone answer still goes out at once with respond; 1 = never batch"},
+    {"respond_many_gas", OPT_U64, O(respond_many_gas), "200000000000000", 1000000000000ull,
+     300000000000000ull, "gas attached to respond_many (a batch of 32 burns ~65 Tgas)"},
     {"instance", OPT_INSTANCE, O(instance_index), "0/1", 0, 0,
      "i/n: this oracle is instance i of n (leader per request by yield_id hash)"},
     {"takeover_blocks", OPT_U32, O(takeover_blocks), "10", 1, 100000,

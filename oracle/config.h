@@ -53,6 +53,8 @@ struct oracle_config {
     uint32_t safety_margin_blocks;
     uint32_t answer_max_bytes;
     uint32_t send_window;
+    uint32_t respond_batch_max; /* 1 = one respond per answer */
+    uint64_t respond_many_gas;
     uint32_t instance_index; /* --instance i/n */
     uint32_t instance_count;
     uint32_t takeover_blocks;

@@ -60,6 +60,10 @@ struct call {
     uint64_t started_ms;
     /* CALL_RPC */
     struct rpc_transfer t;
+    char (*ids)[NEAR_HASH_STR_MAX]; /* respond calls: the requests the transaction answers */
+    size_t n_ids;
+    bool batch; /* the transaction is the profile's batch call */
+    uint8_t tx_hash[NEAR_HASH_LEN];
     void (*on_rpc)(struct call *c, int rc, const cJSON *result, const struct rpc_error *err);
     /* CALL_AI */
     CURL *curl;
@@ -153,6 +157,7 @@ static void call_free(struct call *c)
     }
     if (c->kind == CALL_RPC) {
         rpc_transfer_fini(&c->t);
+        free(c->ids);
     } else {
         if (c->curl) {
             curl_easy_cleanup(c->curl);
@@ -178,13 +183,14 @@ static void on_rpc_done(struct loop_job *job, int curl_code)
     call_free(c);
 }
 
-/* Starts a JSON-RPC call; params borrowed. On failure nothing is left running. */
+/* Starts a JSON-RPC call; params borrowed. On failure nothing is left running. *out (may be
+ * NULL) gets the call. */
 static int rpc_start(struct daemon *d, const char *method, const cJSON *params, long timeout_ms,
-                     const char *yield_id,
                      void (*cb)(struct call *c, int rc, const cJSON *result,
-                                const struct rpc_error *err))
+                                const struct rpc_error *err),
+                     struct call **out)
 {
-    struct call *c = call_new(d, CALL_RPC, yield_id);
+    struct call *c = call_new(d, CALL_RPC, NULL);
     struct rpc_opts o = {.timeout_ms = timeout_ms, .max_response = PENDING_MAX_BYTES * 5};
     int rc = rpc_transfer_init(&c->t, d->cfg->rpc_url, &o, method, params, ++d->rpc_id);
     if (rc == YB_OK) {
@@ -195,8 +201,23 @@ static int rpc_start(struct daemon *d, const char *method, const cJSON *params, 
     if (rc != YB_OK) {
         log_error("YB-ORACLE-RPC", "cannot start %s: %s", method, yb_err_name(rc));
         call_free(c);
+        c = NULL;
+    }
+    if (out) {
+        *out = c;
     }
     return rc;
+}
+
+/* Gives call c the respond transaction's requests (ids[0..n) copied) and its hash. */
+static void call_set_respond(struct call *c, const char (*ids)[NEAR_HASH_STR_MAX], size_t n,
+                             bool batch, const uint8_t hash[NEAR_HASH_LEN])
+{
+    c->ids = yb_xcalloc(n ? n : 1, NEAR_HASH_STR_MAX);
+    memcpy(c->ids, ids, n * NEAR_HASH_STR_MAX);
+    c->n_ids = n;
+    c->batch = batch;
+    memcpy(c->tx_hash, hash, NEAR_HASH_LEN);
 }
 
 static void log_rpc_failure(const char *id, const char *what, int rc, const struct rpc_error *err)
@@ -500,27 +521,46 @@ static void ask(struct daemon *d, struct request *r, uint64_t budget_ms)
 
 /* ---- respond transactions ---- */
 
-/* The respond's return value from a final execution status: 1 true, 0 false, -1 other. */
-static int respond_value(const cJSON *result, const char **failure)
+/* What a respond transaction's final status says for each of its n entries (v[0..n)): 1 the
+ * answer was accepted (true), 0 refused (false), -2 the transaction failed, -1 no final value
+ * yet (or one this profile cannot read). */
+static void respond_values(const struct daemon *d, const struct call *c, const cJSON *result,
+                           int *v)
 {
+    for (size_t i = 0; i < c->n_ids; i++) {
+        v[i] = -1;
+    }
     const cJSON *status = NULL;
-    *failure = NULL;
     if (json_get_object(result, "status", &status) != YB_OK) {
-        return -1;
+        return;
     }
-    const cJSON *fail = cJSON_GetObjectItemCaseSensitive(status, "Failure");
-    if (fail) {
-        *failure = "Failure";
-        return -2;
+    if (cJSON_GetObjectItemCaseSensitive(status, "Failure")) {
+        for (size_t i = 0; i < c->n_ids; i++) {
+            v[i] = -2;
+        }
+        return;
     }
-    uint8_t *v = NULL;
+    uint8_t *text = NULL;
     size_t n = 0;
-    if (json_get_base64(status, "SuccessValue", 64, &v, &n) != YB_OK) {
-        return -1;
+    if (json_get_base64(status, "SuccessValue", 64u * PROFILE_BATCH_MAX, &text, &n) != YB_OK) {
+        return;
     }
-    int out = n == 4 && memcmp(v, "true", 4) == 0 ? 1 : 0;
-    free(v);
-    return out;
+    if (!c->batch) {
+        v[0] = n == 4 && memcmp(text, "true", 4) == 0 ? 1 : 0;
+    } else {
+        bool accepted[PROFILE_BATCH_MAX];
+        if (c->n_ids <= PROFILE_BATCH_MAX &&
+            d->profile->respond_many_result((const char *)text, n, c->n_ids, accepted) == YB_OK) {
+            for (size_t i = 0; i < c->n_ids; i++) {
+                v[i] = accepted[i] ? 1 : 0;
+            }
+        } else {
+            log_warn("YB-ORACLE-TX-RESULT", "%s returned %.*s: not %zu booleans",
+                     d->profile->respond_many_method, (int)(n < 200 ? n : 200), (const char *)text,
+                     c->n_ids);
+        }
+    }
+    free(text);
 }
 
 /* True when a final status is Failure.InvalidTxError.InvalidNonce; *ak gets ak_nonce. */
@@ -545,18 +585,14 @@ static void retry_send(struct daemon *d, struct request *r)
     request_transition(r, REQ_ANSWERED);
 }
 
-static void on_submitted(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
+/* One request's share of a respond transaction's outcome: v as respond_values gives it, for
+ * a call that reached the chain (rc YB_OK); rc and err for one that did not. *nonce_counted
+ * makes one transaction count one nonce recovery, however many answers it carried. */
+static void respond_outcome(struct daemon *d, struct request *r, int rc, int v, const cJSON *result,
+                            const struct rpc_error *err, bool *nonce_counted)
 {
-    struct daemon *d = c->d;
-    atomic_fetch_sub(&d->m->tx_in_flight, 1);
-    struct request *r = request_table_find(&d->reqs, c->yield_id);
-    if (!r || r->state != REQ_SUBMITTED) {
-        return;
-    }
     uint64_t ak = 0;
     if (rc == YB_OK) {
-        const char *failure;
-        int v = respond_value(result, &failure);
         uint64_t ms = now_ms(d) - r->started_ms;
         if (v == 1) {
             log_info("YB-ORACLE-ANSWERED", "%s (request %llu) answered, %llu ms after first seen",
@@ -576,7 +612,10 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
                      "%s: InvalidNonce on chain, the key is at %llu; signing "
                      "again",
                      r->yield_id, (unsigned long long)ak);
-            atomic_fetch_add(&d->m->nonce_recoveries, 1);
+            if (!*nonce_counted) {
+                atomic_fetch_add(&d->m->nonce_recoveries, 1);
+                *nonce_counted = true;
+            }
             signer_recover(&d->signer, ak);
             retry_send(d, r);
         } else if (v == -2) {
@@ -594,11 +633,13 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
     } else if (rpc_error_is_invalid_nonce(err, &ak)) {
         log_info("YB-ORACLE-NONCE", "%s: InvalidNonce, the key is at %llu; signing again",
                  r->yield_id, (unsigned long long)ak);
-        atomic_fetch_add(&d->m->nonce_recoveries, 1);
+        if (!*nonce_counted) {
+            atomic_fetch_add(&d->m->nonce_recoveries, 1);
+            *nonce_counted = true;
+        }
         signer_recover(&d->signer, ak);
         retry_send(d, r);
     } else {
-        atomic_fetch_add(&d->m->tx_errors, 1);
         log_rpc_failure("YB-ORACLE-TX-ERROR", "send_tx respond", rc, err);
         if (r->tx_attempts >= TX_MAX_ATTEMPTS) {
             finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
@@ -606,6 +647,27 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
             uint32_t delay = ai_backoff_delay(&d->backoff, r->tx_attempts - 1, 0);
             r->not_before_ms = now_ms(d) + delay;
             request_transition(r, REQ_ANSWERED);
+        }
+    }
+}
+
+/* The outcome of a respond transaction (rc YB_OK: the `tx` result) or the failure to get one,
+ * applied to each request it answers. */
+static void on_submitted(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
+{
+    struct daemon *d = c->d;
+    int v[PROFILE_BATCH_MAX];
+    if (rc == YB_OK) {
+        respond_values(d, c, result, v);
+    } else if (!rpc_error_is_invalid_nonce(err, NULL)) {
+        atomic_fetch_add(&d->m->tx_errors, 1);
+    }
+    bool nonce_counted = false;
+    for (size_t i = 0; i < c->n_ids; i++) {
+        atomic_fetch_sub(&d->m->tx_in_flight, 1);
+        struct request *r = request_table_find(&d->reqs, c->ids[i]);
+        if (r && r->state == REQ_SUBMITTED) {
+            respond_outcome(d, r, rc, rc == YB_OK ? v[i] : -1, result, err, &nonce_counted);
         }
     }
     schedule_soon(d);
@@ -644,57 +706,86 @@ static void on_sent(struct call *c, int rc, const cJSON *result, const struct rp
          * outcome. */
         on_submitted(c, rc, result, err);
     } else {
-        struct request *r = request_table_find(&d->reqs, c->yield_id);
         char hash[NEAR_HASH_STR_MAX];
-        if (r && r->has_tx_hash) {
-            near_hash_format(r->tx_hash, hash);
-            cJSON *p = cJSON_CreateObject();
-            cJSON_AddStringToObject(p, "tx_hash", hash);
-            cJSON_AddStringToObject(p, "sender_account_id", d->cfg->account_id);
-            cJSON_AddStringToObject(p, "wait_until", "EXECUTED_OPTIMISTIC");
-            if (rpc_start(d, "tx", p, TX_TIMEOUT_MS, c->yield_id, on_submitted) != YB_OK) {
-                struct rpc_error none = {0};
-                on_submitted(c, YB_EINTERNAL, NULL, &none);
-            }
-            cJSON_Delete(p);
+        near_hash_format(c->tx_hash, hash);
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "tx_hash", hash);
+        cJSON_AddStringToObject(p, "sender_account_id", d->cfg->account_id);
+        cJSON_AddStringToObject(p, "wait_until", "EXECUTED_OPTIMISTIC");
+        struct call *w = NULL;
+        if (rpc_start(d, "tx", p, TX_TIMEOUT_MS, on_submitted, &w) == YB_OK) {
+            call_set_respond(w, (const char(*)[NEAR_HASH_STR_MAX])c->ids, c->n_ids, c->batch,
+                             c->tx_hash);
         } else {
-            atomic_fetch_sub(&d->m->tx_in_flight, 1);
+            struct rpc_error none = {0};
+            on_submitted(c, YB_EINTERNAL, NULL, &none);
         }
+        cJSON_Delete(p);
     }
     send_next(d);
 }
 
-/* Signs and sends queued responds while fewer than send_window sends are in flight. */
-static void send_next(struct daemon *d)
+/* Answers per transaction now: the profile's batch call takes several when they are ready. It
+ * never waits for more: whatever is queued when a send slot frees up goes out, so a lone answer
+ * is sent at once with respond (keeping NEP-519's 3-block minimum), and under load the queue
+ * that builds up while a send is in flight becomes the next batch. */
+static size_t batch_limit(const struct daemon *d)
 {
-    while (d->sending < d->cfg->send_window && d->sq_len > 0) {
-        char id[NEAR_HASH_STR_MAX];
-        memcpy(id, d->sendq[d->sq_head], NEAR_HASH_STR_MAX);
-        d->sq_head = (d->sq_head + 1) % d->sq_cap;
-        d->sq_len--;
-        struct request *r = request_table_find(&d->reqs, id);
-        if (!r || r->state != REQ_SUBMITTED) {
-            atomic_fetch_sub(&d->m->tx_in_flight, 1);
-            continue;
+    if (!d->profile->respond_many_method || d->cfg->respond_batch_max <= 1) {
+        return 1;
+    }
+    return d->cfg->respond_batch_max < PROFILE_BATCH_MAX ? d->cfg->respond_batch_max
+                                                         : PROFILE_BATCH_MAX;
+}
+
+/* The respond (n == 1) or batch call for rs[0..n), signed; *b64 returned. */
+static int sign_respond(struct daemon *d, struct request **rs, size_t n, char **b64,
+                        uint8_t hash[NEAR_HASH_LEN], uint64_t *nonce)
+{
+    char *args = NULL;
+    int rc;
+    const char *method = d->profile->respond_method;
+    uint64_t gas = d->cfg->respond_gas;
+    if (n == 1) {
+        rc = d->profile->respond_args(rs[0]->yield_id, rs[0]->answer, rs[0]->answer_len, &args);
+    } else {
+        struct profile_answer a[PROFILE_BATCH_MAX];
+        for (size_t i = 0; i < n; i++) {
+            a[i] = (struct profile_answer){
+                .yield_id = rs[i]->yield_id, .answer = rs[i]->answer, .len = rs[i]->answer_len};
         }
-        char *args = NULL, *b64 = NULL;
-        uint8_t hash[NEAR_HASH_LEN];
-        uint64_t nonce = 0;
-        int rc = d->profile->respond_args(r->yield_id, r->answer, r->answer_len, &args);
-        if (rc == YB_OK) {
-            rc = signer_function_call(&d->signer, d->cfg->contract_id, d->profile->respond_method,
-                                      args, strlen(args), d->cfg->respond_gas, d->block_hash, &b64,
-                                      hash, &nonce);
-        }
-        free(args);
-        if (rc != YB_OK) {
-            log_error("YB-ORACLE-SIGN", "%s: cannot build the respond: %s", r->yield_id,
+        rc = d->profile->respond_many_args(a, n, &args);
+        method = d->profile->respond_many_method;
+        gas = d->cfg->respond_many_gas;
+    }
+    if (rc == YB_OK) {
+        rc = signer_function_call(&d->signer, d->cfg->contract_id, method, args, strlen(args), gas,
+                                  d->block_hash, b64, hash, nonce);
+    }
+    free(args);
+    return rc;
+}
+
+/* Signs and sends one transaction answering rs[0..n) (all REQ_SUBMITTED). */
+static void send_one(struct daemon *d, struct request **rs, size_t n)
+{
+    char *b64 = NULL;
+    uint8_t hash[NEAR_HASH_LEN];
+    uint64_t nonce = 0;
+    int rc = sign_respond(d, rs, n, &b64, hash, &nonce);
+    if (rc != YB_OK) {
+        free(b64);
+        for (size_t i = 0; i < n; i++) {
+            log_error("YB-ORACLE-SIGN", "%s: cannot build the respond: %s", rs[i]->yield_id,
                       yb_err_name(rc));
-            free(b64);
             atomic_fetch_sub(&d->m->tx_in_flight, 1);
-            finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
-            continue;
+            finish(d, rs[i], REQ_FAILED, METRICS_FAILED, "failed");
         }
+        return;
+    }
+    char(*ids)[NEAR_HASH_STR_MAX] = yb_xcalloc(n, NEAR_HASH_STR_MAX);
+    for (size_t i = 0; i < n; i++) {
+        struct request *r = rs[i];
         rc = journal_set_submitted(d->journal, r->yield_id, hash, nonce);
         if (rc != YB_OK) {
             log_warn("YB-ORACLE-JOURNAL", "%s: cannot record the tx hash: %s", r->yield_id,
@@ -702,23 +793,61 @@ static void send_next(struct daemon *d)
         }
         memcpy(r->tx_hash, hash, NEAR_HASH_LEN);
         r->has_tx_hash = true;
-        cJSON *params = cJSON_CreateObject();
-        cJSON_AddStringToObject(params, "signed_tx_base64", b64);
-        cJSON_AddStringToObject(params, "wait_until", "NONE");
-        free(b64);
-        rc = rpc_start(d, "send_tx", params, TX_TIMEOUT_MS, r->yield_id, on_sent);
-        cJSON_Delete(params);
-        if (rc != YB_OK) {
+        memcpy(ids[i], r->yield_id, NEAR_HASH_STR_MAX);
+    }
+    cJSON *params = cJSON_CreateObject();
+    cJSON_AddStringToObject(params, "signed_tx_base64", b64);
+    cJSON_AddStringToObject(params, "wait_until", "NONE");
+    free(b64);
+    struct call *c = NULL;
+    rc = rpc_start(d, "send_tx", params, TX_TIMEOUT_MS, on_sent, &c);
+    cJSON_Delete(params);
+    if (rc != YB_OK) {
+        for (size_t i = 0; i < n; i++) {
             atomic_fetch_sub(&d->m->tx_in_flight, 1);
-            r->not_before_ms = now_ms(d) + 1000;
-            request_transition(r, REQ_ANSWERED);
-            continue;
+            rs[i]->not_before_ms = now_ms(d) + 1000;
+            request_transition(rs[i], REQ_ANSWERED);
         }
-        d->sending++;
-        atomic_fetch_add(&d->m->tx_sent, 1);
+        free(ids);
+        return;
+    }
+    call_set_respond(c, (const char(*)[NEAR_HASH_STR_MAX])ids, n, n > 1, hash);
+    free(ids);
+    d->sending++;
+    atomic_fetch_add(&d->m->tx_sent, 1);
+    if (n > 1) {
+        log_debug("YB-ORACLE-BATCH", "%s with %zu answers", d->profile->respond_many_method, n);
     }
 }
 
+/* Signs and sends queued responds while fewer than send_window sends are in flight, as many
+ * answers per transaction as batch_limit allows. */
+static void send_next(struct daemon *d)
+{
+    size_t max = batch_limit(d);
+    while (d->sending < d->cfg->send_window && d->sq_len > 0) {
+        struct request *rs[PROFILE_BATCH_MAX];
+        size_t n = 0;
+        while (n < max && d->sq_len > 0) {
+            char id[NEAR_HASH_STR_MAX];
+            memcpy(id, d->sendq[d->sq_head], NEAR_HASH_STR_MAX);
+            d->sq_head = (d->sq_head + 1) % d->sq_cap;
+            d->sq_len--;
+            struct request *r = request_table_find(&d->reqs, id);
+            if (!r || r->state != REQ_SUBMITTED) {
+                atomic_fetch_sub(&d->m->tx_in_flight, 1);
+                continue;
+            }
+            rs[n++] = r;
+        }
+        if (n > 0) {
+            send_one(d, rs, n);
+        }
+    }
+}
+
+/* Queues r's respond; schedule() sends after its pass over all requests, so the answers ready
+ * in one pass can share a batch. */
 static void submit(struct daemon *d, struct request *r)
 {
     if (request_transition(r, REQ_SUBMITTED) != YB_OK) {
@@ -726,7 +855,6 @@ static void submit(struct daemon *d, struct request *r)
     }
     atomic_fetch_add(&d->m->tx_in_flight, 1);
     sendq_push(d, r->yield_id);
-    send_next(d);
 }
 
 /* ---- scheduling ---- */
@@ -781,6 +909,7 @@ static void schedule(struct daemon *d)
     struct sched s = {.d = d, .now = now_ms(d), .next_wake = UINT64_MAX};
     s.height = deadline_clock_height(&d->clock, s.now);
     request_table_each(&d->reqs, schedule_one, &s);
+    send_next(d);
     if (s.next_wake != UINT64_MAX && !ev_is_active(&d->kick)) {
         ev_timer_set(&d->kick, (double)(s.next_wake - s.now) / 1000.0, 0.0);
         ev_timer_start(d->ev, &d->kick);
@@ -967,7 +1096,7 @@ static void fetch_page(struct daemon *d)
     cJSON_AddStringToObject(p, "method_name", d->profile->pending_method);
     json_add_base64(p, "args_base64", (const uint8_t *)args, strlen(args));
     free(args);
-    int rc = rpc_start(d, "query", p, VIEW_TIMEOUT_MS, NULL, on_pending);
+    int rc = rpc_start(d, "query", p, VIEW_TIMEOUT_MS, on_pending, NULL);
     cJSON_Delete(p);
     if (rc != YB_OK) {
         poll_finished(d, false);
@@ -1000,7 +1129,7 @@ static void fetch_nonce(struct daemon *d)
     cJSON_AddStringToObject(p, "finality", "optimistic");
     cJSON_AddStringToObject(p, "account_id", d->cfg->account_id);
     cJSON_AddStringToObject(p, "public_key", pk);
-    d->nonce_fetching = rpc_start(d, "query", p, VIEW_TIMEOUT_MS, NULL, on_access_key) == YB_OK;
+    d->nonce_fetching = rpc_start(d, "query", p, VIEW_TIMEOUT_MS, on_access_key, NULL) == YB_OK;
     cJSON_Delete(p);
 }
 
@@ -1048,7 +1177,7 @@ static void poll_start(struct daemon *d)
     atomic_fetch_add(&d->m->polls, 1);
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "finality", "optimistic");
-    int rc = rpc_start(d, "block", p, VIEW_TIMEOUT_MS, NULL, on_block);
+    int rc = rpc_start(d, "block", p, VIEW_TIMEOUT_MS, on_block, NULL);
     cJSON_Delete(p);
     if (rc != YB_OK) {
         poll_finished(d, false);

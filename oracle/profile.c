@@ -165,6 +165,60 @@ static int near_examples_respond(const char *yield_id, const char *answer, size_
     return respond_json(arr, answer, len, out);
 }
 
+static int yieldbox_respond_many(const struct profile_answer *answers, size_t n, char **out)
+{
+    if (n < 1 || n > PROFILE_BATCH_MAX) {
+        return YB_EINVAL;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(o, "responses");
+    int rc = YB_OK;
+    for (size_t i = 0; i < n && rc == YB_OK; i++) {
+        uint8_t raw[NEAR_HASH_LEN];
+        rc = near_hash_parse(answers[i].yield_id, strlen(answers[i].yield_id), raw);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "yield_id", answers[i].yield_id);
+        char *copy = yb_xstrndup(answers[i].answer, answers[i].len);
+        cJSON_AddStringToObject(e, "response", copy);
+        free(copy);
+        cJSON_AddItemToArray(list, e);
+    }
+    char *text = rc == YB_OK ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    if (!text) {
+        return YB_ENOMEM;
+    }
+    *out = yb_xstrdup(text);
+    cJSON_free(text);
+    return YB_OK;
+}
+
+static int yieldbox_respond_many_result(const char *text, size_t len, size_t n, bool *accepted)
+{
+    cJSON *v = NULL;
+    int rc = json_parse(text, len, len + 1, &v, NULL);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    size_t i = 0;
+    rc = cJSON_IsArray(v) ? YB_OK : YB_EMALFORMED;
+    for (const cJSON *b = rc == YB_OK ? v->child : NULL; b && rc == YB_OK; b = b->next, i++) {
+        if (i >= n || !cJSON_IsBool(b)) {
+            rc = YB_EMALFORMED;
+        } else {
+            accepted[i] = cJSON_IsTrue(b);
+        }
+    }
+    if (rc == YB_OK && i != n) {
+        rc = YB_EMALFORMED;
+    }
+    cJSON_Delete(v);
+    return rc;
+}
+
 static const struct profile_ops profiles[] = {
     {
         .name = "yieldbox",
@@ -173,6 +227,9 @@ static const struct profile_ops profiles[] = {
         .pages = true,
         .parse_pending = yieldbox_parse,
         .respond_args = yieldbox_respond,
+        .respond_many_method = "respond_many",
+        .respond_many_args = yieldbox_respond_many,
+        .respond_many_result = yieldbox_respond_many_result,
     },
     {
         .name = "near-examples",

@@ -9,6 +9,10 @@
  *                    heights: the daemon uses first-seen height + timeout_blocks);
  *                    respond {"yield_id":[32 numbers],"response"}
  *
+ * A profile may also have a batch form (yieldbox: respond_many {"responses":[{"yield_id",
+ * "response"},...]}, 1..PROFILE_BATCH_MAX entries, returning a JSON array of booleans in entry
+ * order); near-examples has none, so it answers with one respond per request.
+ *
  * Parsing treats the view result as untrusted: every field is type-checked, prompts are capped
  * (AI_PROMPT_MAX), the list length is capped (PROFILE_PAGE_MAX), and a malformed item makes the
  * whole page an error rather than being half-read.
@@ -28,6 +32,15 @@
 
 /* Items asked for per page of the pending list (the assistant caps `limit` at 1024). */
 #define PROFILE_PAGE_MAX 1024
+/* Answers per batch call at most (the assistant's ASSISTANT_RESPOND_MANY_MAX). */
+#define PROFILE_BATCH_MAX 32
+
+/* One answer of a batch: all borrowed. */
+struct profile_answer {
+    const char *yield_id; /* base58 */
+    const char *answer;   /* answer[0..len), valid UTF-8 */
+    size_t len;
+};
 
 struct pending_item {
     char yield_id[NEAR_HASH_STR_MAX]; /* base58 of the 32-byte data id */
@@ -49,6 +62,15 @@ struct profile_ops {
     /* The respond arguments for yield_id (base58, borrowed) and answer[0..len) (borrowed; must
      * be valid UTF-8 for JSON); *out returned (free()). Errors: YB_EBASE58, YB_EINVAL. */
     int (*respond_args)(const char *yield_id, const char *answer, size_t len, char **out);
+    /* The batch call, or NULL when the contract has none (then respond_many_args is NULL). */
+    const char *respond_many_method;
+    /* The batch call's arguments for answers[0..n) (borrowed; 1 <= n <= PROFILE_BATCH_MAX);
+     * *out returned (free()). Errors: YB_EINVAL (n out of range), YB_EBASE58. */
+    int (*respond_many_args)(const struct profile_answer *answers, size_t n, char **out);
+    /* Reads the batch call's return value text[0..len) (borrowed): accepted[i] (n entries)
+     * gets whether entry i was accepted. Errors: YB_EJSON, YB_EMALFORMED (not an array of n
+     * booleans). */
+    int (*respond_many_result)(const char *text, size_t len, size_t n, bool *accepted);
 };
 
 /* The profile named `name` (borrowed), or NULL. */

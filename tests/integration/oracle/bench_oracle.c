@@ -13,6 +13,7 @@
  *   BENCH_BLOCK_MS [20]    yb-chain's block time (interval mode)
  *   BENCH_SEND_WINDOW [16] yb-oracle --send-window
  *   BENCH_ORACLE_ARGS      more yb-oracle flags, separated by spaces
+ *   BENCH_CHAIN_ARGS       more `yb-chain run` flags, separated by spaces (e.g. --no-sync)
  *   BENCH_LOG              keep the oracle's debug log in this file
  *
  * Starts yb-chain, yb-mockai at zero latency and one yb-oracle (events on); adds BENCH_USERS
@@ -56,8 +57,9 @@ struct bench_cfg {
     double rate, seconds;
     unsigned block_ms;
     const char *window, *log;
-    char extra_buf[512];
+    char extra_buf[512], chain_buf[512];
     const char *flags[8 + EXTRA_ARGS_MAX + 1];
+    const char *chain_flags[EXTRA_ARGS_MAX + 1];
 };
 
 static long env_long(const char *name, long def, long lo, long hi)
@@ -65,6 +67,26 @@ static long env_long(const char *name, long def, long lo, long hi)
     const char *v = getenv(name);
     long x = v ? strtol(v, NULL, 10) : def;
     return x < lo || x > hi ? def : x;
+}
+
+/* Splits text (may be NULL) at spaces into out[0..max) (NULL-terminated), pointing into buf. */
+static void split_args(const char *text, char *buf, size_t cap, const char **out, int max)
+{
+    snprintf(buf, cap, "%s", text ? text : "");
+    int k = 0;
+    for (char *p = buf; *p && k < max;) {
+        while (*p == ' ') {
+            *p++ = 0;
+        }
+        if (!*p) {
+            break;
+        }
+        out[k++] = p;
+        while (*p && *p != ' ') {
+            p++;
+        }
+    }
+    out[k] = NULL;
 }
 
 static void read_cfg(struct bench_cfg *c)
@@ -90,21 +112,10 @@ static void read_cfg(struct bench_cfg *c)
     c->flags[k++] = "2000";
     c->flags[k++] = "--send-window";
     c->flags[k++] = c->window;
-    const char *extra = getenv("BENCH_ORACLE_ARGS");
-    snprintf(c->extra_buf, sizeof c->extra_buf, "%s", extra ? extra : "");
-    for (char *p = c->extra_buf; *p && k < 6 + EXTRA_ARGS_MAX;) {
-        while (*p == ' ') {
-            *p++ = 0;
-        }
-        if (!*p) {
-            break;
-        }
-        c->flags[k++] = p;
-        while (*p && *p != ' ') {
-            p++;
-        }
-    }
-    c->flags[k] = NULL;
+    split_args(getenv("BENCH_ORACLE_ARGS"), c->extra_buf, sizeof c->extra_buf, c->flags + k,
+               EXTRA_ARGS_MAX);
+    split_args(getenv("BENCH_CHAIN_ARGS"), c->chain_buf, sizeof c->chain_buf, c->chain_flags,
+               EXTRA_ARGS_MAX);
 }
 
 /* ---- process figures ---- */
@@ -280,9 +291,11 @@ static void report(struct env *e, const struct bench_cfg *c, struct loadgen *g,
     } else {
         printf("bench_oracle: burst of %d requests", g->n);
     }
-    printf(", %d user keys, %u ms blocks, mock AI at zero latency, oracle send window %s%s%s\n",
-           g->n_keys, c->block_ms, c->window, c->extra_buf[0] ? ", oracle flags: " : "",
-           getenv("BENCH_ORACLE_ARGS") ? getenv("BENCH_ORACLE_ARGS") : "");
+    printf(", %d user keys, %u ms blocks, mock AI at zero latency, oracle send window %s%s%s%s%s\n",
+           g->n_keys, c->block_ms, c->window, getenv("BENCH_ORACLE_ARGS") ? ", oracle flags: " : "",
+           getenv("BENCH_ORACLE_ARGS") ? getenv("BENCH_ORACLE_ARGS") : "",
+           getenv("BENCH_CHAIN_ARGS") ? ", chain flags: " : "",
+           getenv("BENCH_CHAIN_ARGS") ? getenv("BENCH_CHAIN_ARGS") : "");
     printf("  generator: signed in %llu ms (before the clock); sent in %.3f s (%.0f/s), %d send "
            "errors\n",
            (unsigned long long)g->sign_ms, wall_s, wall_s > 0 ? (double)g->n / wall_s : 0,
@@ -335,7 +348,7 @@ static void bench(void **state)
     struct bench_cfg c;
     read_cfg(&c);
     static struct env e;
-    env_start(&e, c.block_ms, 0, NULL);
+    env_start_args(&e, c.block_ms, 0, NULL, c.chain_flags);
     start_oracle(&e, 0, c.flags, NULL);
     static struct loadgen g;
     loadgen_init(&g, &e, c.users);

@@ -307,8 +307,9 @@ static const struct block_slot *block_of(struct collect *c, const char *hash58)
     return NULL;
 }
 
-/* Whether the request's own value (the callback's result) says "answered". */
-static bool value_answered(const cJSON *result)
+/* Whether the request's own value (the callback's result) says "answered"; answer gets its
+ * answer (cut to LOADGEN_ANSWER_MAX). */
+static bool value_answered(const cJSON *result, char answer[LOADGEN_ANSWER_MAX])
 {
     const cJSON *st = NULL;
     uint8_t *v = NULL;
@@ -319,8 +320,12 @@ static bool value_answered(const cJSON *result)
     }
     cJSON *value = NULL;
     const char *s = NULL;
+    const char *a = NULL;
     bool ok = json_parse((const char *)v, n, 1 << 20, &value, NULL) == YB_OK &&
               json_get_str(value, "status", &s) == YB_OK && strcmp(s, "answered") == 0;
+    if (ok && json_get_str(value, "answer", &a) == YB_OK) {
+        snprintf(answer, LOADGEN_ANSWER_MAX, "%s", a);
+    }
     cJSON_Delete(value);
     free(v);
     return ok;
@@ -364,7 +369,7 @@ static void on_status(struct loadgen *g, struct xfer *x, int rc, const cJSON *re
         }
     }
     r->finished = r->yield_height != UINT64_MAX && r->callback_height > r->yield_height;
-    r->answered = r->finished && value_answered(result);
+    r->answered = r->finished && value_answered(result, r->answer);
 }
 
 void loadgen_collect(struct loadgen *g)

@@ -23,6 +23,8 @@
 #define LOADGEN_MAX_KEYS 100
 /* Requests per run at most. */
 #define LOADGEN_MAX_REQUESTS 200000
+/* Bytes of an answer kept per request (the tests' arithmetic answers are short). */
+#define LOADGEN_ANSWER_MAX 32
 /* Concurrent `tx` status reads while collecting results. */
 #define LOADGEN_COLLECT_WINDOW 32
 
@@ -33,8 +35,9 @@ struct loadgen_req {
     uint64_t sent_ms; /* monotonic ms when send_tx returned; 0 = not sent */
     bool send_failed;
     /* results (loadgen_collect) */
-    bool finished; /* the request's callback ran */
-    bool answered; /* ... with status "answered" */
+    bool finished;                   /* the request's callback ran */
+    bool answered;                   /* ... with status "answered" */
+    char answer[LOADGEN_ANSWER_MAX]; /* the callback's answer (cut to fit), "" if none */
     uint64_t yield_height, callback_height;
     uint64_t yield_ts_ns, callback_ts_ns;
 };
@@ -71,7 +74,7 @@ void loadgen_send(struct loadgen *g);
  * Reads every sent request's outcome (`tx`, wait_until EXECUTED_OPTIMISTIC, so it waits for the
  * callback) LOADGEN_COLLECT_WINDOW at a time, and fills the result fields: the first and last
  * blocks in which the assistant executed a receipt of the request's tree (the yield's creation
- * and the callback), their timestamps, and whether the callback returned "answered".
+ * and the callback), their timestamps, and whether the callback returned "answered" (and what).
  */
 void loadgen_collect(struct loadgen *g);
 

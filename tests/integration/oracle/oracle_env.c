@@ -189,10 +189,18 @@ int stop_pid(pid_t *pid, int sig)
 void env_start(struct env *e, unsigned block_ms, unsigned yield_timeout,
                const char *const *mock_extra)
 {
+    env_start_args(e, block_ms, yield_timeout, mock_extra, NULL);
+}
+
+void env_start_args(struct env *e, unsigned block_ms, unsigned yield_timeout,
+                    const char *const *mock_extra, const char *const *chain_args)
+{
     memset(e, 0, sizeof *e);
     e->started = true;
-    struct chain_proc_opts o = {
-        .mode = "interval", .block_time_ms = block_ms, .yield_timeout = yield_timeout};
+    struct chain_proc_opts o = {.mode = "interval",
+                                .block_time_ms = block_ms,
+                                .yield_timeout = yield_timeout,
+                                .args = chain_args};
     assert_int_equal(chain_proc_start(&e->chain, &o), 0);
     start_mock(e, mock_extra);
     struct rpc_opts ro = {.timeout_ms = 120000};

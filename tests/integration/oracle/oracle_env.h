@@ -44,6 +44,9 @@ bool wait_http_ok(const char *url, int ms);
  * extra flags (NULL-terminated, may be NULL); the user's signer and an RPC client. */
 void env_start(struct env *e, unsigned block_ms, unsigned yield_timeout,
                const char *const *mock_extra);
+/* env_start with extra `yb-chain run` flags (NULL-terminated, may be NULL). */
+void env_start_args(struct env *e, unsigned block_ms, unsigned yield_timeout,
+                    const char *const *mock_extra, const char *const *chain_args);
 /* Starts oracle i with extra flags; failpoint_env ("K=V") or NULL. Waits for /healthz unless a
  * failpoint is set. */
 void start_oracle(struct env *e, int i, const char *const *extra, const char *failpoint_env);

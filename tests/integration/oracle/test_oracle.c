@@ -10,7 +10,8 @@
  * (the restart resubmits and the AI is asked once); chain restarted under the oracle; events
  * disabled (polling alone); two instances (each request answered once, no duplicate AI calls);
  * a follower answering for a leader that is not running;
- * the near-examples profile; settled entries pruned from the journal.
+ * the near-examples profile; settled entries pruned from the journal; a burst answered through
+ * respond_many batches, each request exactly once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@
 #include "crypto.h"
 #include "err.h"
 #include "json.h"
+#include "loadgen.h"
 #include "rpc.h"
 #include "oracle_env.h"
 #include "signer.h"
@@ -187,6 +189,39 @@ static void near_examples_profile(void **state)
     ask_and_check(env, "nearex", 3);
 }
 
+/* A burst whose answers are ready together goes out in respond_many batches (fewer respond
+ * transactions than requests), and every request gets its own answer, exactly once. */
+static void burst_answered_in_batches(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    /* The same AI latency for all: the answers of a burst arrive together. */
+    const char *mock[] = {"--latency-ms", "300", NULL};
+    env_start(env, BLOCK_MS, 0, mock);
+    start_oracle(env, 0, NULL, NULL);
+    enum { N = 24 };
+    static struct loadgen g;
+    loadgen_init(&g, env, 4);
+    loadgen_sign(&g, N, "burst", 0);
+    loadgen_send(&g);
+    loadgen_collect(&g);
+    for (int i = 0; i < N; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "%d", i * 3);
+        if (!g.reqs[i].answered || strcmp(g.reqs[i].answer, want) != 0) {
+            fail_msg("request %d: answered %d, answer \"%s\", want \"%s\"", i, g.reqs[i].answered,
+                     g.reqs[i].answer, want);
+        }
+    }
+    loadgen_fini(&g);
+    assert_int_equal(mock_calls(env, "burst"), N);
+    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
+    long long txs = metric(env, 0, "oracle_respond_tx_total");
+    printf("  %d requests answered with %lld respond transactions\n", N, txs);
+    assert_true(txs >= 1 && txs < N);
+}
+
 static void journal_is_pruned(void **state)
 {
     (void)state;
@@ -230,6 +265,7 @@ int main(void)
         cmocka_unit_test_teardown(follower_takes_over_from_a_missing_leader, teardown),
         cmocka_unit_test_teardown(near_examples_profile, teardown),
         cmocka_unit_test_teardown(journal_is_pruned, teardown),
+        cmocka_unit_test_teardown(burst_answered_in_batches, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

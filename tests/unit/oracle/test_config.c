@@ -40,6 +40,8 @@ static void defaults_and_flags(void **state)
     assert_int_equal(c.instance_count, 3);
     assert_int_equal(c.answer_max_bytes, 16384);
     assert_int_equal(c.respond_gas, 30000000000000ull);
+    assert_int_equal(c.respond_batch_max, 32); /* batches on by default; 1 turns them off */
+    assert_int_equal(c.respond_many_gas, 200000000000000ull);
     assert_true(c.ai_temperature > 0.49 && c.ai_temperature < 0.51);
     struct ai_config ai;
     config_ai(&c, &ai);
@@ -104,6 +106,8 @@ static void refused_inputs(void **state)
         {"--contract-id", "", "contract_id"},
         {"--ai-temperature", "warm", "expected a number"},
         {"--backoff-base-ms", "9000", "backoff_cap_ms"},
+        {"--respond-batch-max", "0", "--respond-batch-max"},
+        {"--respond-batch-max", "33", "--respond-batch-max"}, /* the contract takes 32 */
         {"--config", "/nonexistent/yb.json", "/nonexistent/yb.json"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

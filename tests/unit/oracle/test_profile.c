@@ -19,6 +19,7 @@
 
 /* base58 of the bytes 1..32 */
 static const char *YID = "4wBqpZM9xaSheZzJSMawUKKwhdpChKbZ5eu5ky4Vigw";
+static const char *YID2 = "8rUz82MkFsfqjpVjjgWEM66Brr1sm1R7VKZ991fF41e"; /* bytes 2..33 */
 
 static int parse(const struct profile_ops *p, const char *text, struct pending_item **items,
                  size_t *n)
@@ -163,13 +164,80 @@ static void respond_arguments(void **state)
     assert_int_equal(profile_find("yieldbox")->respond_args("bad!", "x", 1, &args), YB_EBASE58);
 }
 
+/* yieldbox's batch: {"responses":[{"yield_id","response"},...]} in the order given. */
+static void respond_many_arguments(void **state)
+{
+    (void)state;
+    const struct profile_ops *p = profile_find("yieldbox");
+    assert_string_equal(p->respond_many_method, "respond_many");
+    struct profile_answer a[2] = {{.yield_id = YID, .answer = "4\"!", .len = 3},
+                                  {.yield_id = YID2, .answer = "okay", .len = 2}};
+    char *args;
+    assert_int_equal(p->respond_many_args(a, 2, &args), YB_OK);
+    char want[512];
+    snprintf(want, sizeof want,
+             "{\"responses\":[{\"yield_id\":\"%s\",\"response\":\"4\\\"!\"},"
+             "{\"yield_id\":\"%s\",\"response\":\"ok\"}]}",
+             YID, YID2);
+    assert_string_equal(args, want);
+    free(args);
+    /* One entry is a valid batch too; none, more than the contract takes, or a bad id are not. */
+    assert_int_equal(p->respond_many_args(a, 1, &args), YB_OK);
+    free(args);
+    assert_int_equal(p->respond_many_args(a, 0, &args), YB_EINVAL);
+    struct profile_answer many[PROFILE_BATCH_MAX + 1];
+    for (size_t i = 0; i < PROFILE_BATCH_MAX + 1; i++) {
+        many[i] = a[0];
+    }
+    assert_int_equal(p->respond_many_args(many, PROFILE_BATCH_MAX, &args), YB_OK);
+    free(args);
+    assert_int_equal(p->respond_many_args(many, PROFILE_BATCH_MAX + 1, &args), YB_EINVAL);
+    struct profile_answer bad[2] = {a[0], {.yield_id = "bad!", .answer = "x", .len = 1}};
+    assert_int_equal(p->respond_many_args(bad, 2, &args), YB_EBASE58);
+    /* near-examples/yield-resume has no batch method: one respond per answer. */
+    assert_null(profile_find("near-examples")->respond_many_method);
+    assert_null(profile_find("near-examples")->respond_many_args);
+}
+
+/* The batch's return value: one boolean per entry, in order; anything else is malformed. */
+static void respond_many_results(void **state)
+{
+    (void)state;
+    const struct profile_ops *p = profile_find("yieldbox");
+    static const struct {
+        const char *text;
+        size_t n;
+        int rc;
+        bool want[3];
+    } cases[] = {
+        {"[true,false,true]", 3, YB_OK, {true, false, true}},
+        {"[false]", 1, YB_OK, {false}},
+        {"[true,false]", 3, YB_EMALFORMED, {0}},
+        {"[true,false,true,true]", 3, YB_EMALFORMED, {0}},
+        {"[true,1,true]", 3, YB_EMALFORMED, {0}},
+        {"true", 1, YB_EMALFORMED, {0}},
+        {"{\"0\":true}", 1, YB_EMALFORMED, {0}},
+        {"[true", 1, YB_EJSON, {0}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool got[3] = {0};
+        int rc = p->respond_many_result(cases[i].text, strlen(cases[i].text), cases[i].n, got);
+        if (rc != cases[i].rc) {
+            fail_msg("%s: rc %s, want %s", cases[i].text, yb_err_name(rc),
+                     yb_err_name(cases[i].rc));
+        }
+        for (size_t k = 0; rc == YB_OK && k < cases[i].n; k++) {
+            assert_int_equal(got[k], cases[i].want[k]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(yieldbox_list),
-        cmocka_unit_test(near_examples_list),
-        cmocka_unit_test(malformed_lists),
-        cmocka_unit_test(respond_arguments),
+        cmocka_unit_test(yieldbox_list),          cmocka_unit_test(near_examples_list),
+        cmocka_unit_test(malformed_lists),        cmocka_unit_test(respond_arguments),
+        cmocka_unit_test(respond_many_arguments), cmocka_unit_test(respond_many_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
