@@ -518,7 +518,8 @@ NEAR_METHOD(respond_many)
         if (jr_type_of(e) != JR_OBJECT) {
             args_fail("responses", ": expected an array of {\"yield_id\",\"response\"} objects");
         }
-        struct args entry = {.root = e};
+        struct args entry;
+        args_of(&entry, e);
         struct respond_entry *r = &entries[count++];
         args_hash32(&entry, "yield_id", r->yield_id);
         r->answer = args_string(&entry, "response", ASSISTANT_ANSWER_MAX, &r->answer_len);

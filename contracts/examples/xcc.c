@@ -41,12 +41,13 @@
 /* Starts one function call described by the object `call` and returns its promise index. */
 static uint64_t start_call(struct jr_value call)
 {
-    struct args c = {.root = call};
+    struct args c;
     size_t acc_len;
     size_t method_len;
     if (jr_type_of(call) != JR_OBJECT) {
         env_panic_z("xcc: each call must be an object");
     }
+    args_of(&c, call);
     char *account = args_string(&c, "account_id", STR_ACCOUNT_MAX, &acc_len);
     if (!str_account_id_valid(account, acc_len)) {
         args_fail("account_id", ": not a valid NEAR account id");

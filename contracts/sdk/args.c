@@ -35,19 +35,55 @@ void args_load(struct args *a)
         in = (uint8_t *)alloc_dup("{}", 2);
         n = 2;
     }
-    if (jr_parse((const char *)in, n, &a->root) != YB_OK) {
+    if (jr_parse_members((const char *)in, n, &a->root, a->members, ARGS_MAX_MEMBERS, &a->count) !=
+        YB_OK) {
         env_panic_z("arguments: not valid JSON");
     }
     if (jr_type_of(a->root) != JR_OBJECT) {
         env_panic_z("arguments: expected a JSON object");
     }
+    a->indexed = true;
+}
+
+void args_of(struct args *a, struct jr_value obj)
+{
+    size_t pos = 0;
+    struct jr_member m;
+    a->root = obj;
+    a->indexed = true;
+    a->count = 0;
+    while (jr_object_next(obj, &pos, &m) == YB_OK) {
+        if (a->count < ARGS_MAX_MEMBERS) {
+            a->members[a->count] = m;
+        }
+        a->count++;
+    }
+}
+
+/* jr_get over the noted members: YB_OK, YB_EJSON_MISSING, or YB_EJSON for a key given twice. */
+static int lookup(const struct args *a, const char *key, struct jr_value *out)
+{
+    if (!a->indexed || a->count > ARGS_MAX_MEMBERS) {
+        return jr_get(a->root, key, out);
+    }
+    bool found = false;
+    for (size_t i = 0; i < a->count; i++) {
+        if (jr_key_is(a->members[i].key, key)) {
+            if (found) {
+                return YB_EJSON;
+            }
+            found = true;
+            *out = a->members[i].value;
+        }
+    }
+    return found ? YB_OK : YB_EJSON_MISSING;
 }
 
 /* The member or a panic; null counts as missing, as for serde's Option fields. */
 static struct jr_value member(const struct args *a, const char *key)
 {
     struct jr_value v;
-    int rc = jr_get(a->root, key, &v);
+    int rc = lookup(a, key, &v);
     if (rc == YB_EJSON) {
         args_fail(key, ": given twice");
     }
@@ -60,7 +96,7 @@ static struct jr_value member(const struct args *a, const char *key)
 bool args_has(const struct args *a, const char *key)
 {
     struct jr_value v;
-    return jr_get(a->root, key, &v) == YB_OK && jr_type_of(v) != JR_NULL;
+    return lookup(a, key, &v) == YB_OK && jr_type_of(v) != JR_NULL;
 }
 
 struct jr_value args_value(const struct args *a, const char *key)

@@ -19,12 +19,25 @@
 /* Input larger than this is refused before it is parsed (NEAR's own cap is 4 MiB). */
 #define ARGS_MAX_INPUT (64u * 1024u)
 
+/* Members remembered for lookups; an object with more is searched in its text instead. */
+#define ARGS_MAX_MEMBERS 16
+
 struct args {
     struct jr_value root; /* the argument object; empty input reads as {} */
+    /* Whether members[] lists root's members (set by args_load / args_of; a struct made by hand
+     * as {.root = obj} is not indexed and is searched in its text). */
+    bool indexed;
+    size_t count; /* members of root; over ARGS_MAX_MEMBERS means "not all in members" */
+    struct jr_member members[ARGS_MAX_MEMBERS];
 };
 
-/* Reads input() into a; panics if it is over ARGS_MAX_INPUT, not JSON, or not an object. */
+/* Reads input() into a; panics if it is over ARGS_MAX_INPUT, not JSON, or not an object. The
+ * input is validated once, and its members are noted on the way, so lookups do not walk it. */
 void args_load(struct args *a);
+
+/* Reads arguments from obj, an object inside arguments already loaded (e.g. an element of an
+ * argument array), so the same getters and messages apply to it. obj borrowed. */
+void args_of(struct args *a, struct jr_value obj);
 
 /* Whether key is present (and not null). */
 bool args_has(const struct args *a, const char *key);

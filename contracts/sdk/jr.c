@@ -253,8 +253,16 @@ static int scan_literal(const char *p, size_t n, size_t *i, const char *word)
     return YB_OK;
 }
 
-/* Validates the value starting at p[*i] (no leading whitespace); leaves *i after it. */
-static int scan_value(const char *p, size_t n, size_t *i, int depth)
+/* Where jr_parse_members puts the top-level members it meets while validating. */
+struct member_log {
+    struct jr_member *m;
+    size_t max;
+    size_t count;
+};
+
+/* Validates the value starting at p[*i] (no leading whitespace); leaves *i after it. With log
+ * non-NULL, the members of an object at depth 0 are recorded in it. */
+static int scan_value(const char *p, size_t n, size_t *i, int depth, struct member_log *log)
 {
     if (*i >= n) {
         return YB_EJSON;
@@ -290,13 +298,23 @@ static int scan_value(const char *p, size_t n, size_t *i, int depth)
     }
     for (;;) {
         int rc;
+        struct jr_member *rec = NULL;
         if (c == '{') {
             if (k >= n || p[k] != '"') {
                 return YB_EJSON;
             }
+            size_t key_start = k;
             rc = walk_string(p, n, &k, NULL, 0, NULL);
             if (rc != YB_OK) {
                 return rc;
+            }
+            if (log != NULL && depth == 0) {
+                if (log->count < log->max) {
+                    rec = &log->m[log->count];
+                    rec->key.p = p + key_start;
+                    rec->key.n = k - key_start;
+                }
+                log->count++;
             }
             k = skip_ws(p, n, k);
             if (k >= n || p[k] != ':') {
@@ -304,9 +322,14 @@ static int scan_value(const char *p, size_t n, size_t *i, int depth)
             }
             k = skip_ws(p, n, k + 1);
         }
-        rc = scan_value(p, n, &k, depth + 1);
+        size_t value_start = k;
+        rc = scan_value(p, n, &k, depth + 1, NULL);
         if (rc != YB_OK) {
             return rc;
+        }
+        if (rec != NULL) {
+            rec->value.p = p + value_start;
+            rec->value.n = k - value_start;
         }
         k = skip_ws(p, n, k);
         if (k >= n) {
@@ -405,9 +428,19 @@ static int match_key(const char *p, size_t n, size_t *k, const char *key, size_t
 
 int jr_parse(const char *p, size_t n, struct jr_value *out)
 {
+    return jr_parse_members(p, n, out, NULL, 0, NULL);
+}
+
+int jr_parse_members(const char *p, size_t n, struct jr_value *out, struct jr_member *members,
+                     size_t max, size_t *count)
+{
+    struct member_log log = {.m = members, .max = max, .count = 0};
     size_t i = skip_ws(p, n, 0);
     size_t start = i;
-    int rc = scan_value(p, n, &i, 0);
+    int rc = scan_value(p, n, &i, 0, count != NULL ? &log : NULL);
+    if (count != NULL) {
+        *count = log.count;
+    }
     if (rc != YB_OK) {
         return rc == YB_EUTF8 ? YB_EUTF8 : YB_EJSON;
     }
@@ -419,6 +452,68 @@ int jr_parse(const char *p, size_t n, struct jr_value *out)
         out->p = p + start;
         out->n = end - start;
     }
+    return YB_OK;
+}
+
+bool jr_key_is(struct jr_value raw_key, const char *key)
+{
+    const char *r = raw_key.p + 1; /* after the opening quote */
+    size_t rn = raw_key.n - 2;
+    size_t i = 0;
+    /* Byte by byte against the NUL-terminated key, so most mismatches stop at the first byte;
+     * a key with escapes is decoded by match_key instead. */
+    for (; i < rn; i++) {
+        if (r[i] == '\\') {
+            size_t k = 0;
+            bool match = false;
+            return match_key(raw_key.p, raw_key.n, &k, key, strlen(key), &match) == YB_OK && match;
+        }
+        if (r[i] != key[i]) {
+            return false;
+        }
+    }
+    return key[i] == '\0';
+}
+
+int jr_object_next(struct jr_value obj, size_t *pos, struct jr_member *member)
+{
+    const char *p = obj.p;
+    size_t n = obj.n;
+    if (jr_type_of(obj) != JR_OBJECT) {
+        return YB_EJSON_TYPE;
+    }
+    size_t k = skip_ws(p, n, *pos == 0 ? 1 : *pos);
+    if (k >= n) {
+        return YB_EJSON;
+    }
+    if (p[k] == '}') {
+        return YB_ENOTFOUND;
+    }
+    if (*pos != 0) {
+        if (p[k] != ',') {
+            return YB_EJSON;
+        }
+        k = skip_ws(p, n, k + 1);
+    }
+    size_t key_start = k;
+    if (k >= n || p[k] != '"' || skip_valid(p, n, &k) != YB_OK) {
+        return YB_EJSON;
+    }
+    member->key.p = p + key_start;
+    member->key.n = k - key_start;
+    k = skip_ws(p, n, k);
+    if (k >= n || p[k] != ':') {
+        return YB_EJSON;
+    }
+    k = skip_ws(p, n, k + 1);
+    size_t value_start = k;
+    int rc = skip_valid(p, n, &k);
+    if (rc != YB_OK) {
+        return rc;
+    }
+    member->value.p = p + value_start;
+    member->value.n = k - value_start;
+    *pos = k;
     return YB_OK;
 }
 
@@ -515,17 +610,24 @@ int jr_string_alloc(struct jr_value v, size_t max, char **out, size_t *out_len)
 {
     size_t i = 0;
     size_t len = 0;
-    /* Measure first so the allocation is exactly the decoded size, capped before allocating. */
-    int rc = walk_string(v.p, v.n, &i, NULL, 0, &len);
-    if (rc != YB_OK) {
-        return rc;
+    int rc;
+    /* A string decodes to at most its raw length less the quotes (escapes only shrink), so when
+     * that fits the cap one pass decodes straight into a buffer of that size. Otherwise the
+     * string is measured first, so nothing over the cap is allocated. */
+    size_t bound = v.n >= 2 ? v.n - 2 : 0;
+    if (bound > max) {
+        rc = walk_string(v.p, v.n, &i, NULL, 0, &len);
+        if (rc != YB_OK) {
+            return rc;
+        }
+        if (len > max) {
+            return YB_ETOOBIG;
+        }
+        bound = len;
+        i = 0;
     }
-    if (len > max) {
-        return YB_ETOOBIG;
-    }
-    char *s = alloc_bytes(len + 1);
-    i = 0;
-    rc = walk_string(v.p, v.n, &i, s, len, &len);
+    char *s = alloc_bytes(bound + 1);
+    rc = walk_string(v.p, v.n, &i, s, bound, &len);
     if (rc != YB_OK) {
         return rc;
     }

@@ -40,6 +40,27 @@ enum jr_type { JR_NULL, JR_BOOL, JR_NUMBER, JR_STRING, JR_ARRAY, JR_OBJECT };
  * it in *out (out may be NULL). p borrowed; *out points into it. YB_EJSON otherwise. */
 int jr_parse(const char *p, size_t n, struct jr_value *out);
 
+/* One member of an object: its key as raw JSON text (the string with its quotes, escapes not
+ * decoded; compare it with jr_key_is) and its value. Both point into the parsed buffer. */
+struct jr_member {
+    struct jr_value key;
+    struct jr_value value;
+};
+
+/* jr_parse, and if the value is an object, its first max members in members[] (in document
+ * order) while it is validated, so no lookup has to walk the text again. *count receives the
+ * number of members, which may exceed max (then only the first max were stored). */
+int jr_parse_members(const char *p, size_t n, struct jr_value *out, struct jr_member *members,
+                     size_t max, size_t *count);
+
+/* Iterates the members of an object from jr_parse/jr_get: start with *pos = 0; each call stores
+ * the next member and returns 0, or YB_ENOTFOUND after the last. YB_EJSON_TYPE if obj is not an
+ * object. */
+int jr_object_next(struct jr_value obj, size_t *pos, struct jr_member *member);
+
+/* Whether a member's raw key decodes to key (NUL-terminated). */
+bool jr_key_is(struct jr_value raw_key, const char *key);
+
 /* The type of a value returned by this module. */
 enum jr_type jr_type_of(struct jr_value v);
 

@@ -12,8 +12,15 @@
 
 void jw_init(struct jw *w, size_t max)
 {
-    memset(w, 0, sizeof *w);
+    /* Field by field: the per-level flags are set when a level opens, so zeroing the whole
+     * struct (most of it those arrays) would be wasted work on every writer. */
+    w->buf = NULL;
+    w->len = 0;
+    w->cap = 0;
     w->max = max;
+    w->err = YB_OK;
+    w->depth = 0;
+    w->after_key = false;
 }
 
 static void fail(struct jw *w, int err)
@@ -25,7 +32,7 @@ static void fail(struct jw *w, int err)
 
 /* Room for n more bytes plus the final NUL. The bump allocator cannot grow in place, so the
  * buffer doubles and the old copy is abandoned: at most twice the final size is used. */
-static bool reserve(struct jw *w, size_t n)
+static bool grow(struct jw *w, size_t n)
 {
     if (w->err != YB_OK) {
         return false;
@@ -52,6 +59,16 @@ static bool reserve(struct jw *w, size_t n)
     w->buf = nb;
     w->cap = cap;
     return true;
+}
+
+/* The common case inline: no error, and room for n bytes, the NUL, and within the cap (cap is
+ * at most max + 1, so fitting the buffer also means fitting the cap). */
+static inline bool reserve(struct jw *w, size_t n)
+{
+    if (w->err == YB_OK && n < w->cap - w->len) {
+        return true;
+    }
+    return grow(w, n);
 }
 
 static void put(struct jw *w, const char *s, size_t n)
@@ -216,7 +233,7 @@ void jw_array_end(struct jw *w)
     close_container(w, ']', false);
 }
 
-void jw_key(struct jw *w, const char *key)
+void jw_key_n(struct jw *w, const char *key, size_t n)
 {
     if (w->err != YB_OK) {
         return;
@@ -225,12 +242,29 @@ void jw_key(struct jw *w, const char *key)
         fail(w, YB_EINVAL);
         return;
     }
-    if (w->has_items[w->depth - 1]) {
+    bool comma = w->has_items[w->depth - 1];
+    w->after_key = true;
+    if (str_plain_run((const uint8_t *)key, n) == n) {
+        /* The usual key: comma, quotes, name and colon in one reservation. */
+        if (reserve(w, n + 4)) {
+            char *o = w->buf + w->len;
+            if (comma) {
+                *o++ = ',';
+            }
+            *o++ = '"';
+            memcpy(o, key, n);
+            o += n;
+            *o++ = '"';
+            *o++ = ':';
+            w->len = (size_t)(o - w->buf);
+        }
+        return;
+    }
+    if (comma) {
         put_c(w, ',');
     }
-    put_escaped(w, key, strlen(key));
+    put_escaped(w, key, n);
     put_c(w, ':');
-    w->after_key = true;
 }
 
 void jw_string(struct jw *w, const char *s, size_t n)
@@ -241,27 +275,32 @@ void jw_string(struct jw *w, const char *s, size_t n)
     }
 }
 
-void jw_string_z(struct jw *w, const char *s)
+/* v in decimal, written backwards from end; returns where the digits start. */
+static char *decimal(uint64_t v, char *end)
 {
-    jw_string(w, s, strlen(s));
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return end;
 }
 
 void jw_u64(struct jw *w, uint64_t v)
 {
     char dec[STR_U64_MAX];
-    size_t n = str_from_u64(v, dec);
+    char *start = decimal(v, dec + sizeof dec);
     before_value(w);
-    put(w, dec, n);
+    put(w, start, (size_t)(dec + sizeof dec - start));
 }
 
 void jw_u64_string(struct jw *w, uint64_t v)
 {
-    char dec[STR_U64_MAX];
-    size_t n = str_from_u64(v, dec);
+    char dec[STR_U64_MAX + 1];
+    char *start = decimal(v, dec + sizeof dec - 1);
+    dec[sizeof dec - 1] = '"';
+    *--start = '"';
     before_value(w);
-    put_c(w, '"');
-    put(w, dec, n);
-    put_c(w, '"');
+    put(w, start, (size_t)(dec + sizeof dec - start));
 }
 
 void jw_bool(struct jw *w, bool v)

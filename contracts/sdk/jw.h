@@ -40,12 +40,15 @@ void jw_object_end(struct jw *w);
 void jw_array_begin(struct jw *w);
 void jw_array_end(struct jw *w);
 
-/* A member name inside an object (NUL-terminated, escaped like any string). */
-void jw_key(struct jw *w, const char *key);
+/* A member name inside an object, escaped like any string: jw_key_n takes n bytes, jw_key a
+ * NUL-terminated name (a macro: the length of a literal is computed at compile time). */
+void jw_key_n(struct jw *w, const char *key, size_t n);
+#define jw_key(w, key) jw_key_n((w), (key), __builtin_strlen(key))
 
 /* Values. s borrowed; jw_string takes n bytes (may contain NUL, escaped as \u0000). */
 void jw_string(struct jw *w, const char *s, size_t n);
-void jw_string_z(struct jw *w, const char *s);
+/* A NUL-terminated string (a macro, like jw_key). */
+#define jw_string_z(w, s) jw_string((w), (s), __builtin_strlen(s))
 void jw_u64(struct jw *w, uint64_t v);
 /* A u64 as a decimal string ("123"), the form near-sdk uses for U64 to keep JS precision. */
 void jw_u64_string(struct jw *w, uint64_t v);

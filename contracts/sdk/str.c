@@ -101,15 +101,15 @@ size_t str_quote_run(const uint8_t *p, size_t n)
 
 size_t str_from_u64(uint64_t v, char out[STR_U64_MAX])
 {
+    /* Digits from the end of a scratch buffer, then one copy: no reversal loop. */
     char rev[STR_U64_MAX];
-    size_t n = 0;
+    char *p = rev + sizeof rev;
     do {
-        rev[n++] = (char)('0' + v % 10);
+        *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v != 0);
-    for (size_t i = 0; i < n; i++) {
-        out[i] = rev[n - 1 - i];
-    }
+    size_t n = (size_t)(rev + sizeof rev - p);
+    memcpy(out, p, n);
     out[n] = '\0';
     return n;
 }

@@ -242,6 +242,53 @@ static const struct string_case string_cases[] = {
     {"\"\"", "", 0},
 };
 
+static void jr_parse_members_notes_top_level_members_while_validating(void **state)
+{
+    const char *doc =
+        " { \"a\" : 1 , \"b\\u0063\":{\"x\":[1,{\"y\":2}]},\"s\":\"q\\\"}\" ,\"a\":null } ";
+    struct jr_member m[2];
+    struct jr_member all[8];
+    struct jr_value root;
+    size_t count;
+    (void)state;
+    assert_int_equal(jr_parse_members(doc, strlen(doc), &root, all, 8, &count), YB_OK);
+    assert_int_equal(count, 4);
+    const char *keys[] = {"\"a\"", "\"b\\u0063\"", "\"s\"", "\"a\""};
+    const char *values[] = {"1", "{\"x\":[1,{\"y\":2}]}", "\"q\\\"}\"", "null"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(all[i].key.n, strlen(keys[i]));
+        assert_memory_equal(all[i].key.p, keys[i], all[i].key.n);
+        assert_int_equal(all[i].value.n, strlen(values[i]));
+        assert_memory_equal(all[i].value.p, values[i], all[i].value.n);
+    }
+    /* Keys compare after unescaping; nested members are not listed. */
+    assert_true(jr_key_is(all[1].key, "bc"));
+    assert_false(jr_key_is(all[1].key, "b"));
+    assert_false(jr_key_is(all[1].key, "bcd"));
+    assert_true(jr_key_is(all[0].key, "a"));
+    assert_false(jr_key_is(all[0].key, ""));
+    assert_false(jr_key_is(all[0].key, "ab"));
+    /* More members than room: the count says so, the first ones are kept. */
+    assert_int_equal(jr_parse_members(doc, strlen(doc), &root, m, 2, &count), YB_OK);
+    assert_int_equal(count, 4);
+    assert_true(jr_key_is(m[1].key, "bc"));
+    /* jr_object_next walks the same members. */
+    size_t pos = 0;
+    struct jr_member e;
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(jr_object_next(root, &pos, &e), YB_OK);
+        assert_memory_equal(e.key.p, all[i].key.p, e.key.n);
+        assert_ptr_equal(e.value.p, all[i].value.p);
+        assert_int_equal(e.value.n, all[i].value.n);
+    }
+    assert_int_equal(jr_object_next(root, &pos, &e), YB_ENOTFOUND);
+    /* Invalid documents still fail, and arrays or scalars list nothing. */
+    assert_int_equal(jr_parse_members("{\"a\":1,}", 8, &root, all, 8, &count), YB_EJSON);
+    assert_int_equal(jr_parse_members("[{\"a\":1}]", 9, &root, all, 8, &count), YB_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(jr_object_next(root, &pos, &e), YB_EJSON_TYPE);
+}
+
 static void jr_string_decodes_escapes_to_utf8(void **state)
 {
     (void)state;
@@ -271,6 +318,14 @@ static void jr_string_respects_the_cap(void **state)
     assert_int_equal(n, 3);
     assert_string_equal(s, "x\ny");
     assert_int_equal(jr_string_alloc(parsed("\"abcd\""), 3, &s, &n), YB_ETOOBIG);
+    /* Raw text within the cap decodes in one pass; escapes and UTF-8 come out exact. */
+    assert_int_equal(jr_string_alloc(parsed("\"a\\u00e9\\\"\xe2\x82\xac\""), 16, &s, &n), YB_OK);
+    assert_int_equal(n, 7);
+    assert_string_equal(s, "a\xc3\xa9\"\xe2\x82\xac");
+    assert_int_equal(jr_string_alloc(parsed("\"\""), 0, &s, &n), YB_OK);
+    assert_int_equal(n, 0);
+    assert_string_equal(s, "");
+    assert_int_equal(jr_string_alloc(parsed("[1]"), 16, &s, &n), YB_EJSON_TYPE);
 }
 
 struct u64_case {
@@ -838,6 +893,7 @@ int main(void)
         cmocka_unit_test(jr_parse_accepts_json_and_rejects_the_rest),
         cmocka_unit_test(jr_parse_caps_nesting_depth),
         cmocka_unit_test(jr_get_finds_members_by_unescaped_key),
+        cmocka_unit_test(jr_parse_members_notes_top_level_members_while_validating),
         cmocka_unit_test(jr_string_decodes_escapes_to_utf8),
         cmocka_unit_test(jr_string_respects_the_cap),
         cmocka_unit_test(jr_u64_reads_numbers_and_decimal_strings),
