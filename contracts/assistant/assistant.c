@@ -98,6 +98,14 @@ static bool is_oracle(const char *id, size_t n)
     char name[STR_ACCOUNT_MAX];
     size_t name_len;
     while (jr_array_next(set, &pos, &e) == YB_OK) {
+        /* Stored ids are plain account ids: compared in place unless one has an escape. */
+        if (jr_type_of(e) == JR_STRING &&
+            str_quote_run((const uint8_t *)e.p + 1, e.n - 2) == e.n - 2) {
+            if (str_eq(e.p + 1, e.n - 2, id, n)) {
+                return true;
+            }
+            continue;
+        }
         if (jr_string(e, name, sizeof name, &name_len) == YB_OK && str_eq(name, name_len, id, n)) {
             return true;
         }
@@ -237,7 +245,7 @@ static void request_impl(const char *method)
     struct jw cb;
     jw_init(&cb, 64);
     jw_object_begin(&cb);
-    jw_key(&cb, "request_id");
+    jw_key_lit(&cb, "request_id");
     jw_u64(&cb, id);
     jw_object_end(&cb);
     size_t cb_len;
@@ -252,17 +260,17 @@ static void request_impl(const char *method)
     struct jw rec;
     jw_init(&rec, ASSISTANT_PROMPT_MAX * 6 + 512);
     jw_object_begin(&rec);
-    jw_key(&rec, "request_id");
+    jw_key_lit(&rec, "request_id");
     jw_u64(&rec, id);
-    jw_key(&rec, "yield_id");
+    jw_key_lit(&rec, "yield_id");
     jw_string(&rec, yid_text, yid_text_len);
-    jw_key(&rec, "prompt");
+    jw_key_lit(&rec, "prompt");
     jw_string(&rec, prompt, prompt_len);
-    jw_key(&rec, "requester");
+    jw_key_lit(&rec, "requester");
     jw_string(&rec, requester, requester_len);
-    jw_key(&rec, "created_height");
+    jw_key_lit(&rec, "created_height");
     jw_u64(&rec, created);
-    jw_key(&rec, "expires_height");
+    jw_key_lit(&rec, "expires_height");
     jw_u64(&rec, expires);
     jw_object_end(&rec);
     size_t rec_len;
@@ -281,17 +289,17 @@ static void request_impl(const char *method)
         jw_init(&ev, ASSISTANT_EVENT_MAX);
         jw_array_begin(&ev);
         jw_object_begin(&ev);
-        jw_key(&ev, "request_id");
+        jw_key_lit(&ev, "request_id");
         jw_u64(&ev, id);
-        jw_key(&ev, "yield_id");
+        jw_key_lit(&ev, "yield_id");
         jw_string(&ev, yid_text, yid_text_len);
-        jw_key(&ev, "prompt_omitted");
+        jw_key_lit(&ev, "prompt_omitted");
         jw_bool(&ev, true);
-        jw_key(&ev, "requester");
+        jw_key_lit(&ev, "requester");
         jw_string(&ev, requester, requester_len);
-        jw_key(&ev, "created_height");
+        jw_key_lit(&ev, "created_height");
         jw_u64(&ev, created);
-        jw_key(&ev, "expires_height");
+        jw_key_lit(&ev, "expires_height");
         jw_u64(&ev, expires);
         jw_object_end(&ev);
         jw_array_end(&ev);
@@ -332,9 +340,9 @@ static void emit_example_shape(struct jw *w, struct jr_value rec)
     uint8_t yield_id[32];
     requests_yield_id(rec, yield_id);
     jw_object_begin(w);
-    jw_key(w, "yield_id");
+    jw_key_lit(w, "yield_id");
     jw_byte_array(w, yield_id, 32);
-    jw_key(w, "prompt");
+    jw_key_lit(w, "prompt");
     jw_raw(w, requests_field(rec, "prompt").p, requests_field(rec, "prompt").n);
     jw_object_end(w);
 }
@@ -381,7 +389,7 @@ NEAR_METHOD(get_request)
             jw_key(&w, record_fields[i]);
             jw_raw(&w, v.p, v.n);
         }
-        jw_key(&w, "status");
+        jw_key_lit(&w, "status");
         jw_string_z(&w, requests_has_answer(id) ? "answered" : "pending");
         jw_object_end(&w);
     }
@@ -396,28 +404,42 @@ static bool resume_with_reference(const uint8_t yield_id[32], uint64_t id)
     size_t payload_len;
     jw_init(&p, 64);
     jw_object_begin(&p);
-    jw_key(&p, "request_id");
+    jw_key_lit(&p, "request_id");
     jw_u64(&p, id);
     jw_object_end(&p);
     const char *payload = env_json_finish(&p, "resume payload", &payload_len);
     return promise_resume(yield_id, payload, payload_len);
 }
 
+/* The base58 text of an entry's yield_id (decoded into yield_id by args_hash32). A base58
+ * argument that decoded to exactly 32 bytes already is the canonical text (its leading '1's are
+ * the zero bytes and no zero digit follows them), so it is reused rather than encoded again. */
+static void yield_text(const struct args *a, const uint8_t yield_id[32], char out[B58_HASH_TEXT],
+                       size_t *len)
+{
+    struct jr_value v = args_value(a, "yield_id");
+    if (jr_type_of(v) == JR_STRING && v.n - 2 < B58_HASH_TEXT &&
+        str_quote_run((const uint8_t *)v.p + 1, v.n - 2) == v.n - 2) {
+        memcpy(out, v.p + 1, v.n - 2);
+        out[v.n - 2] = '\0';
+        *len = v.n - 2;
+        return;
+    }
+    b58_encode(yield_id, 32, out, B58_HASH_TEXT, len);
+}
+
 /* One request_answered data object: {"request_id","yield_id","responder","answer_bytes"}. */
-static void write_answered(struct jw *ev, uint64_t id, const uint8_t yield_id[32],
+static void write_answered(struct jw *ev, uint64_t id, const char *yid_text, size_t yid_text_len,
                            const char *responder, size_t responder_len, size_t answer_len)
 {
-    char yid_text[B58_HASH_TEXT];
-    size_t yid_text_len;
-    b58_encode(yield_id, 32, yid_text, sizeof yid_text, &yid_text_len);
     jw_object_begin(ev);
-    jw_key(ev, "request_id");
+    jw_key_lit(ev, "request_id");
     jw_u64(ev, id);
-    jw_key(ev, "yield_id");
+    jw_key_lit(ev, "yield_id");
     jw_string(ev, yid_text, yid_text_len);
-    jw_key(ev, "responder");
+    jw_key_lit(ev, "responder");
     jw_string(ev, responder, responder_len);
-    jw_key(ev, "answer_bytes");
+    jw_key_lit(ev, "answer_bytes");
     jw_u64(ev, answer_len);
     jw_object_end(ev);
 }
@@ -457,7 +479,7 @@ static bool answer_one(const uint8_t yield_id[32], const char *answer, size_t an
         requests_drop_answer(*id);
         return false;
     }
-    requests_unlist(*id);
+    requests_accept(*id, yield_id);
     return true;
 }
 
@@ -474,10 +496,13 @@ NEAR_METHOD(respond)
     char *answer = args_string(&a, "response", ASSISTANT_ANSWER_MAX, &answer_len);
     bool accepted = answer_one(yield_id, answer, answer_len, &id);
     if (accepted) {
+        char yid_text[B58_HASH_TEXT];
+        size_t yid_text_len;
         struct jw ev;
+        yield_text(&a, yield_id, yid_text, &yid_text_len);
         jw_init(&ev, ASSISTANT_EVENT_MAX);
         jw_array_begin(&ev);
-        write_answered(&ev, id, yield_id, caller, caller_len, answer_len);
+        write_answered(&ev, id, yid_text, yid_text_len, caller, caller_len, answer_len);
         jw_array_end(&ev);
         log_event("request_answered", &ev);
     }
@@ -487,6 +512,8 @@ NEAR_METHOD(respond)
 /* One entry of respond_many, decoded before any state changes. */
 struct respond_entry {
     uint8_t yield_id[32];
+    char yield_text[B58_HASH_TEXT];
+    size_t yield_text_len;
     char *answer;
     size_t answer_len;
 };
@@ -522,6 +549,7 @@ NEAR_METHOD(respond_many)
         args_of(&entry, e);
         struct respond_entry *r = &entries[count++];
         args_hash32(&entry, "yield_id", r->yield_id);
+        yield_text(&entry, r->yield_id, r->yield_text, &r->yield_text_len);
         r->answer = args_string(&entry, "response", ASSISTANT_ANSWER_MAX, &r->answer_len);
     }
     if (count == 0) {
@@ -540,7 +568,8 @@ NEAR_METHOD(respond_many)
         bool accepted =
             answer_one(entries[i].yield_id, entries[i].answer, entries[i].answer_len, &id);
         if (accepted) {
-            write_answered(&ev, id, entries[i].yield_id, caller, caller_len, entries[i].answer_len);
+            write_answered(&ev, id, entries[i].yield_text, entries[i].yield_text_len, caller,
+                           caller_len, entries[i].answer_len);
             any = true;
         }
         jw_bool(&result, accepted);
@@ -556,7 +585,6 @@ NEAR_METHOD(respond_many)
 NEAR_METHOD(return_external_response)
 {
     struct args a;
-    struct jr_value rec;
     struct jw w;
     env_require_self_call(ASSISTANT_CALLBACK);
     args_load(&a);
@@ -565,44 +593,49 @@ NEAR_METHOD(return_external_response)
         env_panic_z("return_external_response: expected exactly one promise result");
     }
     uint64_t status = near_promise_result(0, ASSISTANT_YIELD_REGISTER);
-    bool have_record = requests_get(id, &rec);
     jw_init(&w, ASSISTANT_ANSWER_MAX * 6 + 128);
     jw_object_begin(&w);
-    jw_key(&w, "request_id");
+    jw_key_lit(&w, "request_id");
     jw_u64(&w, id);
     if (status == 1) {
+        /* respond accepted this answer and already took the request off the pending list and
+         * the yield index (requests_accept): only the record and the answer are left. */
         size_t answer_len;
         uint8_t *answer = requests_answer(id, &answer_len);
         if (answer == NULL) {
             env_panic_z("return_external_response: resumed without a stored answer");
         }
-        jw_key(&w, "status");
+        jw_key_lit(&w, "status");
         jw_string_z(&w, "answered");
-        jw_key(&w, "answer");
+        jw_key_lit(&w, "answer");
         jw_string(&w, (const char *)answer, answer_len);
+        jw_object_end(&w);
+        requests_forget_answered(id);
     } else {
-        jw_key(&w, "status");
+        struct jr_value rec;
+        bool have_record = requests_get(id, &rec);
+        jw_key_lit(&w, "status");
         jw_string_z(&w, "timeout");
         struct jw ev;
         jw_init(&ev, ASSISTANT_EVENT_MAX);
         jw_array_begin(&ev);
         jw_object_begin(&ev);
-        jw_key(&ev, "request_id");
+        jw_key_lit(&ev, "request_id");
         jw_u64(&ev, id);
         if (have_record) {
-            jw_key(&ev, "yield_id");
+            jw_key_lit(&ev, "yield_id");
             struct jr_value y = requests_field(rec, "yield_id");
             jw_raw(&ev, y.p, y.n);
         }
-        jw_key(&ev, "timed_out_height");
+        jw_key_lit(&ev, "timed_out_height");
         jw_u64(&ev, near_block_index());
         jw_object_end(&ev);
         jw_array_end(&ev);
         log_event("request_timed_out", &ev);
-    }
-    jw_object_end(&w);
-    if (have_record) {
-        requests_forget(id, rec);
+        jw_object_end(&w);
+        if (have_record) {
+            requests_forget(id, rec);
+        }
     }
     env_return_json(&w);
 }
@@ -652,19 +685,19 @@ NEAR_METHOD(get_config)
     struct jr_value set = oracles_json();
     jw_init(&w, 4096);
     jw_object_begin(&w);
-    jw_key(&w, "owner_id");
+    jw_key_lit(&w, "owner_id");
     jw_string(&w, own, on);
-    jw_key(&w, "oracle_ids");
+    jw_key_lit(&w, "oracle_ids");
     jw_raw(&w, set.p, set.n);
-    jw_key(&w, "timeout_blocks");
+    jw_key_lit(&w, "timeout_blocks");
     jw_u64(&w, env_storage_get_u64(KEY_TIMEOUT, KEYLEN(KEY_TIMEOUT), 0));
-    jw_key(&w, "pending");
+    jw_key_lit(&w, "pending");
     jw_u64(&w, requests_pending_count());
-    jw_key(&w, "next_request_id");
+    jw_key_lit(&w, "next_request_id");
     jw_u64(&w, requests_peek_next_id());
-    jw_key(&w, "prompt_max_bytes");
+    jw_key_lit(&w, "prompt_max_bytes");
     jw_u64(&w, ASSISTANT_PROMPT_MAX);
-    jw_key(&w, "answer_max_bytes");
+    jw_key_lit(&w, "answer_max_bytes");
     jw_u64(&w, ASSISTANT_ANSWER_MAX);
     jw_object_end(&w);
     env_return_json(&w);

@@ -220,6 +220,30 @@ void requests_forget(uint64_t id, struct jr_value rec)
     requests_unlist(id);
 }
 
+void requests_accept(uint64_t id, const uint8_t yield_id[32])
+{
+    struct key ky = key_yield(yield_id);
+    requests_unlist(id);
+    env_storage_remove(ky.b, ky.n);
+}
+
+bool requests_has(uint64_t id)
+{
+    struct key k = key_id('r', id);
+    return env_storage_has(k.b, k.n);
+}
+
+bool requests_forget_answered(uint64_t id)
+{
+    struct key kr = key_id('r', id);
+    struct key ka = key_id('a', id);
+    if (!env_storage_remove(kr.b, kr.n)) {
+        return false;
+    }
+    env_storage_remove(ka.b, ka.n);
+    return true;
+}
+
 uint64_t requests_peek_next_id(void)
 {
     return env_storage_get_u64(KEY_NEXT_ID, KEYLEN(KEY_NEXT_ID), 1);

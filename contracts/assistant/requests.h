@@ -41,10 +41,20 @@ void requests_set_answer(uint64_t id, const char *answer, size_t len);
 void requests_drop_answer(uint64_t id);
 uint8_t *requests_answer(uint64_t id, size_t *len);
 
-/* Takes request id off the pending list (its answer was accepted); false if it was not on it. */
+/* Takes request id off the pending list; false if it was not on it. */
 bool requests_unlist(uint64_t id);
-/* Removes everything stored for request id (record, index, answer, pending link). */
+/* An answer to request id was accepted (the chain took the resume): the request leaves the
+ * pending list and the yield-id index, so a later answer for the same yield id is refused
+ * without a second lookup. What is left (record, answer) waits for the callback. */
+void requests_accept(uint64_t id, const uint8_t yield_id[32]);
+/* Whether request id has a record. */
+bool requests_has(uint64_t id);
+/* Removes everything stored for request id (record, index, answer, pending link): for a request
+ * whose yield timed out. rec is its record. */
 void requests_forget(uint64_t id, struct jr_value rec);
+/* Removes what requests_accept left (record, answer) once the callback delivered the answer;
+ * false if there was no record. */
+bool requests_forget_answered(uint64_t id);
 
 /* How many requests are on the pending list. */
 uint64_t requests_pending_count(void);

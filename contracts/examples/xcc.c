@@ -115,22 +115,22 @@ NEAR_METHOD(on_results)
         /* Another contract chose the value's size: it is read only if it is small. */
         uint64_t status = promise_result_value(i, XCC_RESULT_REGISTER, XCC_VALUE_MAX, &v, &n);
         jw_object_begin(&w);
-        jw_key(&w, "index");
+        jw_key_lit(&w, "index");
         jw_u64(&w, i);
-        jw_key(&w, "status");
+        jw_key_lit(&w, "status");
         if (status == 1) {
             jw_string_z(&w, "success");
             if (v == NULL) {
-                jw_key(&w, "value_len");
+                jw_key_lit(&w, "value_len");
                 jw_u64(&w, n);
             } else if (n > 0 && jr_parse((const char *)v, n, NULL) == YB_OK) {
-                jw_key(&w, "value");
+                jw_key_lit(&w, "value");
                 jw_raw(&w, (const char *)v, n);
             } else if (str_utf8_valid((const char *)v, n)) {
-                jw_key(&w, "value_text");
+                jw_key_lit(&w, "value_text");
                 jw_string(&w, (const char *)v, n);
             } else {
-                jw_key(&w, "value_len");
+                jw_key_lit(&w, "value_len");
                 jw_u64(&w, n);
             }
         } else if (status == 2) {

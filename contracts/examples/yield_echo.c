@@ -44,7 +44,7 @@ static const char *callback_args(const struct args *a, size_t *len)
     struct jw w;
     jw_init(&w, ECHO_TAG_MAX * 6 + 16);
     jw_object_begin(&w);
-    jw_key(&w, "tag");
+    jw_key_lit(&w, "tag");
     if (args_has(a, "tag")) {
         size_t n;
         char *tag = args_string(a, "tag", ECHO_TAG_MAX, &n);
@@ -223,7 +223,7 @@ NEAR_METHOD(on_resume)
     uint64_t status = near_promise_result(0, ECHO_YIELD_REGISTER);
     jw_init(&w, ECHO_PAYLOAD_MAX * 9 + ECHO_TAG_MAX * 6 + 128);
     jw_object_begin(&w);
-    jw_key(&w, "status");
+    jw_key_lit(&w, "status");
     jw_u64(&w, status);
     if (status == 1) {
         size_t n;
@@ -231,21 +231,21 @@ NEAR_METHOD(on_resume)
         if (payload == NULL) {
             env_panic_z("on_resume: status 1 without a value in the register");
         }
-        jw_key(&w, "payload");
+        jw_key_lit(&w, "payload");
         if (str_utf8_valid((const char *)payload, n)) {
             jw_string(&w, (const char *)payload, n);
         } else {
             jw_null(&w);
         }
-        jw_key(&w, "payload_hex");
+        jw_key_lit(&w, "payload_hex");
         put_hex(&w, payload, n);
-        jw_key(&w, "payload_len");
+        jw_key_lit(&w, "payload_len");
         jw_u64(&w, n);
     } else {
-        jw_key(&w, "payload");
+        jw_key_lit(&w, "payload");
         jw_null(&w);
     }
-    jw_key(&w, "tag");
+    jw_key_lit(&w, "tag");
     if (args_has(&a, "tag")) {
         struct jr_value tag = args_value(&a, "tag");
         jw_raw(&w, tag.p, tag.n);

@@ -8,6 +8,10 @@
 
 #define ALLOC_ALIGN 8u
 
+/* End of the memory heap_reserve last found addressable: allocations below it need no call
+ * (most of a contract's allocations are small and fit). */
+static uintptr_t heap_known_end;
+
 #ifdef __wasm__
 #include "near.h"
 
@@ -39,13 +43,14 @@ static int heap_reserve(size_t n)
         return -1;
     }
     uintptr_t want = heap_next + n;
-    if (want <= end) {
-        return 0;
+    if (want > end) {
+        size_t pages = (want - end + ALLOC_PAGE - 1) / ALLOC_PAGE;
+        if (__builtin_wasm_memory_grow(0, pages) == (size_t)-1) {
+            return -1;
+        }
+        end += pages * ALLOC_PAGE;
     }
-    size_t pages = (want - end + ALLOC_PAGE - 1) / ALLOC_PAGE;
-    if (__builtin_wasm_memory_grow(0, pages) == (size_t)-1) {
-        return -1;
-    }
+    heap_known_end = end;
     return 0;
 }
 #else
@@ -71,6 +76,7 @@ static int heap_reserve(size_t n)
     if (n > (uintptr_t)host_arena + ALLOC_HOST_ARENA - heap_next) {
         return -1;
     }
+    heap_known_end = (uintptr_t)host_arena + ALLOC_HOST_ARENA;
     return 0;
 }
 #endif
@@ -78,6 +84,11 @@ static int heap_reserve(size_t n)
 void *alloc_bytes(size_t n)
 {
     size_t rounded = (n + ALLOC_ALIGN - 1) & ~(size_t)(ALLOC_ALIGN - 1);
+    if (rounded >= n && heap_next != 0 && rounded <= heap_known_end - heap_next) {
+        void *p = (void *)heap_next;
+        heap_next += rounded;
+        return p;
+    }
     if (rounded < n || heap_reserve(rounded) != 0) {
         alloc_fail();
     }

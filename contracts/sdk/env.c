@@ -130,13 +130,13 @@ void env_log_event(const char *standard, const char *version, const char *event,
     size_t prefix = sizeof ENV_EVENT_PREFIX - 1;
     jw_init(&w, ENV_LOG_MAX - prefix);
     jw_object_begin(&w);
-    jw_key(&w, "standard");
+    jw_key_lit(&w, "standard");
     jw_string_z(&w, standard);
-    jw_key(&w, "version");
+    jw_key_lit(&w, "version");
     jw_string_z(&w, version);
-    jw_key(&w, "event");
+    jw_key_lit(&w, "event");
     jw_string_z(&w, event);
-    jw_key(&w, "data");
+    jw_key_lit(&w, "data");
     jw_raw(&w, data, data_len);
     jw_object_end(&w);
     size_t n;

@@ -233,6 +233,27 @@ void jw_array_end(struct jw *w)
     close_container(w, ']', false);
 }
 
+void jw_key_raw(struct jw *w, const char *text, size_t n)
+{
+    if (w->err != YB_OK) {
+        return;
+    }
+    if (w->depth == 0 || !w->is_object[w->depth - 1] || w->after_key) {
+        fail(w, YB_EINVAL);
+        return;
+    }
+    bool comma = w->has_items[w->depth - 1];
+    w->after_key = true;
+    if (reserve(w, n + 1)) {
+        char *o = w->buf + w->len;
+        if (comma) {
+            *o++ = ',';
+        }
+        memcpy(o, text, n);
+        w->len = (size_t)(o + n - w->buf);
+    }
+}
+
 void jw_key_n(struct jw *w, const char *key, size_t n)
 {
     if (w->err != YB_OK) {

@@ -45,6 +45,15 @@ void jw_array_end(struct jw *w);
 void jw_key_n(struct jw *w, const char *key, size_t n);
 #define jw_key(w, key) jw_key_n((w), (key), __builtin_strlen(key))
 
+/* A member name given as a string literal of plain characters (printable ASCII without '"' or
+ * '\\', which is every name a contract normally uses): the quoted name and its colon are pasted
+ * together at compile time and copied in one step, with nothing to check or escape at run time.
+ * The macro does not compile with anything but a literal. */
+#define jw_key_lit(w, lit) jw_key_raw((w), "\"" lit "\":", sizeof(lit) + 2)
+/* The function behind jw_key_lit: text is a quoted name and its colon ("\"name\":"), n bytes,
+ * inserted as is. */
+void jw_key_raw(struct jw *w, const char *text, size_t n);
+
 /* Values. s borrowed; jw_string takes n bytes (may contain NUL, escaped as \u0000). */
 void jw_string(struct jw *w, const char *s, size_t n);
 /* A NUL-terminated string (a macro, like jw_key). */

@@ -131,6 +131,10 @@ test('assistant: answered end to end, state cleaned up', () => {
   assert.equal(events(r)[0].data[0].responder, ORACLE);
   assert.deepEqual(host.call('get_pending_requests', {}, { view: true }).json, []);
   assert.equal(host.call('get_request', { request_id: 1 }, { view: true }).json.status, 'answered');
+  // Accepting the answer took the request off the pending list and the yield index: record
+  // and answer wait for the callback.
+  assert.deepEqual(host.storageKeys().map((k) => k.toString('latin1').slice(0, 2)).filter((k) => !k.startsWith('cf')).sort(),
+    ['a:', 'r:']);
   const cb = host.deliver(dataId);
   assert.equal(cb.error, null);
   assert.deepEqual(cb.json, { request_id: 1, status: 'answered', answer: 'pong' });

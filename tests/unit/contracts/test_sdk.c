@@ -783,6 +783,55 @@ static void str_runs_stop_at_the_first_special_byte_at_every_position(void **sta
     }
 }
 
+static void jw_key_lit_writes_what_jw_key_writes(void **state)
+{
+    struct jw a;
+    struct jw b;
+    const char *ta;
+    const char *tb;
+    size_t na;
+    size_t nb;
+    (void)state;
+    jw_init(&a, 256);
+    jw_init(&b, 256);
+    jw_object_begin(&a);
+    jw_object_begin(&b);
+    jw_key_lit(&a, "request_id");
+    jw_key(&b, "request_id");
+    jw_u64(&a, 7);
+    jw_u64(&b, 7);
+    jw_key_lit(&a, "");
+    jw_key(&b, "");
+    jw_object_begin(&a);
+    jw_object_begin(&b);
+    jw_key_lit(&a, "a");
+    jw_key(&b, "a");
+    jw_null(&a);
+    jw_null(&b);
+    jw_object_end(&a);
+    jw_object_end(&b);
+    jw_object_end(&a);
+    jw_object_end(&b);
+    assert_int_equal(jw_finish(&a, &ta, &na), YB_OK);
+    assert_int_equal(jw_finish(&b, &tb, &nb), YB_OK);
+    assert_string_equal(ta, "{\"request_id\":7,\"\":{\"a\":null}}");
+    assert_string_equal(ta, tb);
+    /* The same misuse errors as jw_key: a key where a value is due, or outside an object. */
+    jw_init(&a, 256);
+    jw_array_begin(&a);
+    jw_key_lit(&a, "k");
+    assert_int_equal(jw_finish(&a, NULL, NULL), YB_EINVAL);
+    jw_init(&a, 256);
+    jw_object_begin(&a);
+    jw_key_lit(&a, "k");
+    jw_key_lit(&a, "k");
+    assert_int_equal(jw_finish(&a, NULL, NULL), YB_EINVAL);
+    jw_init(&a, 8);
+    jw_object_begin(&a);
+    jw_key_lit(&a, "longer_than_cap");
+    assert_int_equal(jw_finish(&a, NULL, NULL), YB_ETOOBIG);
+}
+
 static void jw_escapes_a_special_byte_at_every_position(void **state)
 {
     /* Quote, backslash, control and multi-byte characters at every offset of strings around the
@@ -913,6 +962,7 @@ int main(void)
         cmocka_unit_test(amount_arithmetic_carries_and_detects_overflow),
         cmocka_unit_test(amount_le_bytes_match_near_layout),
         cmocka_unit_test(str_runs_stop_at_the_first_special_byte_at_every_position),
+        cmocka_unit_test(jw_key_lit_writes_what_jw_key_writes),
         cmocka_unit_test(jw_escapes_a_special_byte_at_every_position),
         cmocka_unit_test(str_formats_u64_and_compares_bytes),
         cmocka_unit_test(str_account_ids_follow_near_rules),
