@@ -170,12 +170,10 @@ static char *account_arg(const struct args *a, const char *key, size_t *len)
 
 /* ---- events (NEP-297) ---- */
 
-static void log_event(const char *event, struct jw *data)
-{
-    size_t n;
-    const char *text = env_json_finish(data, event, &n);
-    env_log_event(ASSISTANT_STANDARD, ASSISTANT_EVENT_VERSION, event, text, n);
-}
+/* Starts the event line in ev; the caller writes the data array and calls env_event_log. A
+ * macro so that the literal names' lengths are known at compile time. */
+#define event_begin(ev, name)                                                                      \
+    env_event_begin((ev), ASSISTANT_STANDARD, ASSISTANT_EVENT_VERSION, name)
 
 /* ---- methods ---- */
 
@@ -278,16 +276,15 @@ static void request_impl(const char *method)
 
     requests_add(id, yield_id, rec_text, rec_len);
 
-    /* The event is the record itself; a prompt whose escaped form would push the line over
-     * NEAR's log limit is left out (prompt_omitted) — the oracle reads it from the state. */
+    /* The event's data is [record]. A record that would make the data longer than
+     * ASSISTANT_EVENT_MAX (a heavily escaped prompt) is logged with prompt_omitted instead, so
+     * the line stays under NEAR's log limit; the oracle reads the prompt from the state. */
     struct jw ev;
-    jw_init(&ev, ASSISTANT_EVENT_MAX);
+    event_begin(&ev, "request_created");
     jw_array_begin(&ev);
-    jw_raw(&ev, rec_text, rec_len);
-    jw_array_end(&ev);
-    if (jw_finish(&ev, NULL, NULL) == YB_ETOOBIG) {
-        jw_init(&ev, ASSISTANT_EVENT_MAX);
-        jw_array_begin(&ev);
+    if (rec_len + 2 <= ASSISTANT_EVENT_MAX) {
+        jw_raw(&ev, rec_text, rec_len);
+    } else {
         jw_object_begin(&ev);
         jw_key_lit(&ev, "request_id");
         jw_u64(&ev, id);
@@ -302,9 +299,9 @@ static void request_impl(const char *method)
         jw_key_lit(&ev, "expires_height");
         jw_u64(&ev, expires);
         jw_object_end(&ev);
-        jw_array_end(&ev);
     }
-    log_event("request_created", &ev);
+    jw_array_end(&ev);
+    env_event_log(&ev);
     near_promise_return(promise);
 }
 
@@ -500,11 +497,11 @@ NEAR_METHOD(respond)
         size_t yid_text_len;
         struct jw ev;
         yield_text(&a, yield_id, yid_text, &yid_text_len);
-        jw_init(&ev, ASSISTANT_EVENT_MAX);
+        event_begin(&ev, "request_answered");
         jw_array_begin(&ev);
         write_answered(&ev, id, yid_text, yid_text_len, caller, caller_len, answer_len);
         jw_array_end(&ev);
-        log_event("request_answered", &ev);
+        env_event_log(&ev);
     }
     env_return_z(accepted ? "true" : "false");
 }
@@ -560,7 +557,7 @@ NEAR_METHOD(respond_many)
     struct jw ev;
     bool any = false;
     jw_init(&result, ASSISTANT_RESPOND_MANY_MAX * 6 + 2);
-    jw_init(&ev, ASSISTANT_EVENT_MAX);
+    event_begin(&ev, "request_answered");
     jw_array_begin(&result);
     jw_array_begin(&ev);
     for (size_t i = 0; i < count; i++) {
@@ -577,7 +574,7 @@ NEAR_METHOD(respond_many)
     jw_array_end(&ev);
     jw_array_end(&result);
     if (any) {
-        log_event("request_answered", &ev);
+        env_event_log(&ev);
     }
     env_return_json(&result);
 }
@@ -617,7 +614,7 @@ NEAR_METHOD(return_external_response)
         jw_key_lit(&w, "status");
         jw_string_z(&w, "timeout");
         struct jw ev;
-        jw_init(&ev, ASSISTANT_EVENT_MAX);
+        event_begin(&ev, "request_timed_out");
         jw_array_begin(&ev);
         jw_object_begin(&ev);
         jw_key_lit(&ev, "request_id");
@@ -631,7 +628,7 @@ NEAR_METHOD(return_external_response)
         jw_u64(&ev, near_block_index());
         jw_object_end(&ev);
         jw_array_end(&ev);
-        log_event("request_timed_out", &ev);
+        env_event_log(&ev);
         jw_object_end(&w);
         if (have_record) {
             requests_forget(id, rec);

@@ -123,28 +123,35 @@ void env_log_z(const char *s)
 /* NEAR's max_total_log_length: one event line can never be longer. */
 #define ENV_LOG_MAX 16384
 
+void env_event_begin_n(struct jw *w, const char *standard, size_t standard_len, const char *version,
+                       size_t version_len, const char *event, size_t event_len)
+{
+    jw_init_prefixed(w, ENV_LOG_MAX, ENV_EVENT_PREFIX, sizeof ENV_EVENT_PREFIX - 1);
+    jw_object_begin(w);
+    jw_key_lit(w, "standard");
+    jw_string(w, standard, standard_len);
+    jw_key_lit(w, "version");
+    jw_string(w, version, version_len);
+    jw_key_lit(w, "event");
+    jw_string(w, event, event_len);
+    jw_key_lit(w, "data");
+}
+
+void env_event_log(struct jw *w)
+{
+    size_t n;
+    jw_object_end(w);
+    const char *line = env_json_finish(w, "event log", &n);
+    env_log(line, n);
+}
+
 void env_log_event(const char *standard, const char *version, const char *event, const char *data,
                    size_t data_len)
 {
     struct jw w;
-    size_t prefix = sizeof ENV_EVENT_PREFIX - 1;
-    jw_init(&w, ENV_LOG_MAX - prefix);
-    jw_object_begin(&w);
-    jw_key_lit(&w, "standard");
-    jw_string_z(&w, standard);
-    jw_key_lit(&w, "version");
-    jw_string_z(&w, version);
-    jw_key_lit(&w, "event");
-    jw_string_z(&w, event);
-    jw_key_lit(&w, "data");
+    env_event_begin(&w, standard, version, event);
     jw_raw(&w, data, data_len);
-    jw_object_end(&w);
-    size_t n;
-    const char *body = env_json_finish(&w, "event log", &n);
-    char *line = alloc_bytes(prefix + n);
-    memcpy(line, ENV_EVENT_PREFIX, prefix);
-    memcpy(line + prefix, body, n);
-    env_log(line, prefix + n);
+    env_event_log(&w);
 }
 
 uint8_t *env_storage_get(const void *key, size_t key_len, size_t *value_len)

@@ -16,11 +16,21 @@ void jw_init(struct jw *w, size_t max)
      * struct (most of it those arrays) would be wasted work on every writer. */
     w->buf = NULL;
     w->len = 0;
+    w->base = 0;
     w->cap = 0;
     w->max = max;
     w->err = YB_OK;
     w->depth = 0;
     w->after_key = false;
+}
+
+static void put(struct jw *w, const char *s, size_t n);
+
+void jw_init_prefixed(struct jw *w, size_t max, const char *prefix, size_t n)
+{
+    jw_init(w, max);
+    put(w, prefix, n);
+    w->base = w->len;
 }
 
 static void fail(struct jw *w, int err)
@@ -108,7 +118,7 @@ static void before_value(struct jw *w)
             put_c(w, ',');
         }
         w->has_items[d] = true;
-    } else if (w->len > 0) {
+    } else if (w->len > w->base) {
         fail(w, YB_EINVAL); /* a second top-level value */
     }
 }
@@ -353,7 +363,7 @@ void jw_raw(struct jw *w, const char *json, size_t n)
 
 int jw_finish(struct jw *w, const char **out, size_t *out_len)
 {
-    if (w->err == YB_OK && (w->depth != 0 || w->len == 0)) {
+    if (w->err == YB_OK && (w->depth != 0 || w->len == w->base)) {
         fail(w, YB_EINVAL);
     }
     if (w->err != YB_OK) {

@@ -23,6 +23,7 @@
 struct jw {
     char *buf;
     size_t len;
+    size_t base; /* bytes of raw prefix before the JSON value (jw_init_prefixed) */
     size_t cap;
     size_t max; /* hard cap on len */
     int err;
@@ -34,6 +35,11 @@ struct jw {
 
 /* Starts an empty document of at most max bytes. w borrowed (caller-owned, e.g. on the stack). */
 void jw_init(struct jw *w, size_t max);
+
+/* Starts a document whose text begins with n raw bytes of prefix (not JSON, e.g. a log line's
+ * "EVENT_JSON:") followed by one JSON value; max counts the prefix too, and jw_finish returns
+ * prefix and value together. prefix borrowed (copied). */
+void jw_init_prefixed(struct jw *w, size_t max, const char *prefix, size_t n);
 
 void jw_object_begin(struct jw *w);
 void jw_object_end(struct jw *w);
