@@ -10,6 +10,13 @@
  * (using a parent while a child is open is undefined behaviour in LMDB, here it is YB_EBUSY), and
  * it tracks its iterators (LMDB frees write-txn cursors at commit but not read-only ones; we
  * close both ourselves so an iterator left open is never a leak or a double free).
+ *
+ * Nested transactions are not LMDB's: they share their parent's LMDB txn and keep an undo
+ * journal (the value each key had before the child first wrote it). Commit keeps the writes
+ * (handing the journal to a nested parent, so that the parent's abort still undoes them);
+ * abort replays the journal backwards. LMDB's own nested txns cost a 3 MiB allocation to begin,
+ * a copy of every page touched and a merge at commit — a block runs one per receipt, and those
+ * costs were several times the undo journal's one extra read per write.
  */
 #include "store.h"
 
@@ -40,15 +47,29 @@ struct store {
     size_t map_size;
 };
 
+/* The undo journal of a nested txn: entries of [col u32][key_len u32][val_len u32 or
+ * JOURNAL_ABSENT][key][value] in bytes, and where each starts (replayed last to first). */
+#define JOURNAL_ABSENT UINT32_MAX
+struct store_journal {
+    uint8_t *bytes;
+    size_t len, cap;
+    size_t *starts;
+    size_t n, cap_starts;
+};
+
 struct store_txn {
     struct store *s;
-    MDB_txn *txn;
+    MDB_txn *txn; /* a nested txn shares its parent's */
     struct store_txn *parent;
     struct store_txn *child;
     struct store_iter *iters; /* open iterators, closed when the txn ends */
     bool snapshot;
-    int failed; /* first yb error of a put/del: LMDB has poisoned the txn */
+    bool nested;
+    struct store_journal journal; /* nested only */
+    int failed;                   /* first yb error of a put/del: LMDB has poisoned the txn */
 };
+
+static int store_write_failed(struct store_txn *txn, int err);
 
 struct store_iter {
     struct store_txn *owner; /* NULL once the owning txn ended */
@@ -326,15 +347,101 @@ int store_nested_begin(struct store_txn *parent, struct store_txn **out)
     if (parent->child) {
         return YB_EBUSY;
     }
-    MDB_txn *txn = NULL;
-    int err = store_err(mdb_txn_begin(parent->s->env, parent->txn, 0, &txn), "nested_begin");
-    if (err) {
-        return err;
-    }
-    struct store_txn *t = store_txn_new(parent->s, txn, parent, false);
+    struct store_txn *t = store_txn_new(parent->s, parent->txn, parent, false);
+    t->nested = true;
+    t->failed = parent->failed;
     parent->child = t;
     *out = t;
     return YB_OK;
+}
+
+/* ---- undo journal of nested txns ---- */
+
+static uint8_t *journal_reserve(struct store_journal *j, size_t n)
+{
+    if (j->cap - j->len < n) {
+        size_t cap = j->cap ? j->cap : 1024;
+        while (cap - j->len < n) {
+            cap *= 2;
+        }
+        j->bytes = yb_xrealloc(j->bytes, cap);
+        j->cap = cap;
+    }
+    if (j->n == j->cap_starts) {
+        j->cap_starts = j->cap_starts ? j->cap_starts * 2 : 16;
+        j->starts = yb_xrealloc(j->starts, j->cap_starts * sizeof *j->starts);
+    }
+    j->starts[j->n++] = j->len;
+    uint8_t *p = j->bytes + j->len;
+    j->len += n;
+    return p;
+}
+
+/* Record that (col, key) held v (NULL: absent) before this write. */
+static void journal_add(struct store_journal *j, unsigned col, const MDB_val *k, const MDB_val *v)
+{
+    uint32_t h[3] = {col, (uint32_t)k->mv_size, v ? (uint32_t)v->mv_size : JOURNAL_ABSENT};
+    uint8_t *p = journal_reserve(j, sizeof h + k->mv_size + (v ? v->mv_size : 0));
+    memcpy(p, h, sizeof h);
+    memcpy(p + sizeof h, k->mv_data, k->mv_size);
+    if (v && v->mv_size) {
+        memcpy(p + sizeof h + k->mv_size, v->mv_data, v->mv_size);
+    }
+}
+
+/* Before txn (nested) writes key: note what it holds now. *existed says whether it exists.
+ * Errors: YB_ESTORE (the read failed). */
+static int journal_before_write(struct store_txn *txn, unsigned col, const MDB_val *k,
+                                bool *existed)
+{
+    MDB_val old;
+    int rc = mdb_get(txn->txn, txn->s->dbi[col], (MDB_val *)k, &old);
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+        return store_err(rc, "journal");
+    }
+    *existed = rc == MDB_SUCCESS;
+    journal_add(&txn->journal, col, k, *existed ? &old : NULL);
+    return YB_OK;
+}
+
+/* Puts every key of txn's journal back as it was, newest change first. */
+static int journal_undo(struct store_txn *txn)
+{
+    struct store_journal *j = &txn->journal;
+    int err = YB_OK;
+    for (size_t i = j->n; i-- > 0 && err == YB_OK;) {
+        const uint8_t *p = j->bytes + j->starts[i];
+        uint32_t h[3];
+        memcpy(h, p, sizeof h);
+        MDB_val k = {.mv_size = h[1], .mv_data = (void *)(p + sizeof h)};
+        int rc;
+        if (h[2] == JOURNAL_ABSENT) {
+            rc = mdb_del(txn->txn, txn->s->dbi[h[0]], &k, NULL);
+            rc = rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+        } else {
+            MDB_val v = {.mv_size = h[2], .mv_data = (void *)(p + sizeof h + h[1])};
+            rc = mdb_put(txn->txn, txn->s->dbi[h[0]], &k, &v, 0);
+        }
+        err = store_err(rc, "undo");
+    }
+    return err;
+}
+
+/* Hands child's journal to its nested parent, after the parent's own entries. */
+static void journal_append(struct store_journal *to, const struct store_journal *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        size_t end = i + 1 < from->n ? from->starts[i + 1] : from->len;
+        size_t n = end - from->starts[i];
+        memcpy(journal_reserve(to, n), from->bytes + from->starts[i], n);
+    }
+}
+
+static void journal_free(struct store_journal *j)
+{
+    free(j->bytes);
+    free(j->starts);
+    memset(j, 0, sizeof *j);
 }
 
 /* Detach every iterator of t; their cursors are closed here, while the txn is still alive. */
@@ -359,6 +466,7 @@ static void store_txn_release(struct store_txn *t)
         store_txn_release(t->child);
         t->child = NULL;
     }
+    journal_free(&t->journal);
     if (t->parent) {
         t->parent->child = NULL;
     } else if (!t->snapshot) {
@@ -397,7 +505,14 @@ int store_commit(struct store_txn *txn)
     }
     store_txn_close_iters(txn);
     int err;
-    if (txn->failed) {
+    if (txn->nested) {
+        /* The writes are already in the shared LMDB txn; a nested parent takes over the
+         * journal so that its own abort can still undo them. */
+        err = txn->failed;
+        if (!err && txn->parent->nested) {
+            journal_append(&txn->parent->journal, &txn->journal);
+        }
+    } else if (txn->failed) {
         /* LMDB refuses to commit a poisoned txn; report the original cause, not MDB_BAD_TXN. */
         mdb_txn_abort(txn->txn);
         err = txn->failed;
@@ -419,8 +534,27 @@ void store_abort(struct store_txn *txn)
         return;
     }
     store_txn_close_all_iters(txn);
-    /* mdb_txn_abort aborts the open children of txn too. */
-    mdb_txn_abort(txn->txn);
+    if (txn->nested) {
+        /* Children first: their changes are the newest. A failed undo leaves the shared LMDB
+         * txn in an unknown state, so the parent is poisoned: it can only be aborted. */
+        struct store_txn *deepest = txn;
+        while (deepest->child != NULL) {
+            deepest = deepest->child;
+        }
+        int err = YB_OK;
+        for (struct store_txn *u = deepest; err == YB_OK; u = u->parent) {
+            err = u->failed ? u->failed : journal_undo(u);
+            if (u == txn) {
+                break;
+            }
+        }
+        if (err) {
+            store_write_failed(txn->parent, err);
+        }
+    } else {
+        /* mdb_txn_abort aborts the open children of txn too (they share or nest in it). */
+        mdb_txn_abort(txn->txn);
+    }
     store_txn_release(txn);
 }
 
@@ -497,8 +631,11 @@ int store_get(struct store_txn *txn, unsigned col, const void *key, size_t key_l
 /* Record a failed write: after anything but NOTFOUND, LMDB has marked the txn as unusable. */
 static int store_write_failed(struct store_txn *txn, int err)
 {
-    if (err != YB_ENOTFOUND && !txn->failed) {
-        txn->failed = err;
+    /* A nested txn shares its ancestors' LMDB txn: they are poisoned with it. */
+    for (struct store_txn *t = txn; err != YB_ENOTFOUND && t != NULL; t = t->parent) {
+        if (!t->failed) {
+            t->failed = err;
+        }
     }
     store_note_full(txn->s, err);
     return err;
@@ -525,6 +662,13 @@ int store_put(struct store_txn *txn, unsigned col, const void *key, size_t key_l
     }
     MDB_val k = {.mv_size = key_len, .mv_data = (void *)key};
     MDB_val v = {.mv_size = val_len, .mv_data = (void *)val};
+    if (txn->nested) {
+        bool existed;
+        err = journal_before_write(txn, col, &k, &existed);
+        if (err) {
+            return store_write_failed(txn, err);
+        }
+    }
     err = store_err(mdb_put(txn->txn, txn->s->dbi[col], &k, &v, 0), "put");
     return err ? store_write_failed(txn, err) : YB_OK;
 }
@@ -542,6 +686,18 @@ int store_del(struct store_txn *txn, unsigned col, const void *key, size_t key_l
         return txn->failed;
     }
     MDB_val k = {.mv_size = key_len, .mv_data = (void *)key};
+    if (txn->nested) {
+        bool existed;
+        err = journal_before_write(txn, col, &k, &existed);
+        if (err) {
+            return store_write_failed(txn, err);
+        }
+        if (!existed) {
+            txn->journal.n--; /* nothing to undo: the entry just added is dropped */
+            txn->journal.len = txn->journal.starts[txn->journal.n];
+            return YB_ENOTFOUND;
+        }
+    }
     err = store_err(mdb_del(txn->txn, txn->s->dbi[col], &k, NULL), "del");
     return err ? store_write_failed(txn, err) : YB_OK;
 }
@@ -576,6 +732,9 @@ int store_del_prefix(struct store_txn *txn, unsigned col, const void *prefix, si
             break;
         }
         if (rc == MDB_SUCCESS) {
+            if (txn->nested) {
+                journal_add(&txn->journal, col, &k, &v);
+            }
             rc = mdb_cursor_del(cur, 0);
         }
         err = store_err(rc, "del_prefix");

@@ -14,7 +14,10 @@
  *   - a nested write transaction (store_nested_begin): a child of a write transaction (or of
  *     another nested one). store_commit merges its changes into the parent; store_abort discards
  *     only the child's changes. The runtime opens one per receipt to roll back a failed receipt.
- *     While a child is open its parent must not be used (LMDB's rule; the store returns YB_EBUSY).
+ *     While a child is open its parent must not be used (the store returns YB_EBUSY). A child
+ *     writes straight into its parent's LMDB transaction and keeps an undo journal (each key's
+ *     value before the child first changed it), which store_abort replays: beginning and
+ *     committing a child cost nothing in LMDB, each put/del one extra read.
  *   - a snapshot (store_snapshot_begin): a read-only view of the last committed state, isolated
  *     from later commits. Many may be open at once, from any thread, beside the write txn.
  *
@@ -40,7 +43,8 @@
  *   LMDB codes are converted in one place (store.c): MDB_NOTFOUND -> YB_ENOTFOUND, MDB_MAP_FULL
  *   -> YB_ESTORE_FULL, everything else -> YB_ESTORE, with mdb_strerror() written to the log with
  *   message id STORE-LMDB. After YB_ESTORE_FULL (or YB_ESTORE) from a put/del inside a write
- *   transaction, that transaction (and its parents) can only be aborted: LMDB has poisoned it.
+ *   transaction, that transaction and all its parents can only be aborted: LMDB has poisoned
+ *   the one LMDB transaction they share.
  *
  * Map size
  *   The map is virtual address space, not disk: the default (STORE_DEFAULT_MAP_SIZE, 64 GiB)
@@ -126,7 +130,7 @@ int store_write_begin(struct store *s, struct store_txn **out);
  * Begin a nested write transaction under `parent` (borrowed; a write or nested txn, not a
  * snapshot). *out is returned; end it with store_commit (merge into parent) or store_abort
  * (discard only its changes). Errors: YB_EPERM (parent is a snapshot), YB_EBUSY (parent already
- * has an open child), YB_ESTORE.
+ * has an open child).
  */
 int store_nested_begin(struct store_txn *parent, struct store_txn **out);
 

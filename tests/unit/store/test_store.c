@@ -212,6 +212,81 @@ static void nested_commit_then_parent_abort_discards_both(void **state)
     store_snapshot_end(snap);
 }
 
+/* A nested txn writes into its parent's LMDB txn and undoes itself from a journal on abort:
+ * every kind of change must come back exactly, also for keys changed several times. */
+static void nested_abort_restores_every_kind_of_change(void **state)
+{
+    struct fixture *f = *state;
+    struct store_txn *block = NULL, *receipt = NULL;
+    assert_int_equal(store_write_begin(f->s, &block), YB_OK);
+    put_str(block, 0, "overwritten", "old");
+    put_str(block, 0, "deleted", "here");
+    put_str(block, 1, "other column", "same key elsewhere");
+    assert_int_equal(store_nested_begin(block, &receipt), YB_OK);
+    put_str(receipt, 0, "overwritten", "new");
+    put_str(receipt, 0, "overwritten", "newer, and longer than the first value");
+    assert_int_equal(store_del(receipt, 0, "deleted", 7), YB_OK);
+    assert_int_equal(store_del(receipt, 0, "deleted", 7), YB_ENOTFOUND);
+    assert_int_equal(store_del(receipt, 0, "never", 5), YB_ENOTFOUND);
+    put_str(receipt, 0, "created", "c");
+    assert_int_equal(store_del(receipt, 0, "created", 7), YB_OK);
+    put_str(receipt, 0, "created", "again");
+    put_str(receipt, 0, "deleted", "recreated");
+    put_str(receipt, 1, "other column", "changed");
+    assert_value(receipt, 0, "overwritten", "newer, and longer than the first value");
+    store_abort(receipt);
+    assert_value(block, 0, "overwritten", "old");
+    assert_value(block, 0, "deleted", "here");
+    assert_value(block, 0, "created", NULL);
+    assert_value(block, 0, "never", NULL);
+    assert_value(block, 1, "other column", "same key elsewhere");
+    assert_int_equal(store_commit(block), YB_OK);
+    struct store_txn *snap = NULL;
+    assert_int_equal(store_snapshot_begin(f->s, &snap), YB_OK);
+    assert_value(snap, 0, "overwritten", "old");
+    assert_value(snap, 0, "deleted", "here");
+    assert_value(snap, 0, "created", NULL);
+    store_snapshot_end(snap);
+}
+
+/* A child committed into a nested parent is undone by the parent's abort, newest first. */
+static void committed_grandchild_is_undone_with_its_parent(void **state)
+{
+    struct fixture *f = *state;
+    struct store_txn *block = NULL, *r1 = NULL, *r2 = NULL;
+    assert_int_equal(store_write_begin(f->s, &block), YB_OK);
+    put_str(block, 0, "a", "block");
+    assert_int_equal(store_nested_begin(block, &r1), YB_OK);
+    put_str(r1, 0, "a", "r1");
+    assert_int_equal(store_nested_begin(r1, &r2), YB_OK);
+    put_str(r2, 0, "a", "r2");
+    put_str(r2, 0, "b", "r2");
+    assert_int_equal(store_commit(r2), YB_OK);
+    assert_value(r1, 0, "a", "r2");
+    store_abort(r1);
+    assert_value(block, 0, "a", "block");
+    assert_value(block, 0, "b", NULL);
+    /* and an open grandchild is undone when its grandparent's child aborts */
+    assert_int_equal(store_nested_begin(block, &r1), YB_OK);
+    put_str(r1, 0, "c", "r1");
+    assert_int_equal(store_nested_begin(r1, &r2), YB_OK);
+    put_str(r2, 0, "a", "open");
+    assert_int_equal(store_del(r2, 0, "c", 1), YB_OK);
+    store_abort(r1);
+    assert_value(block, 0, "a", "block");
+    assert_value(block, 0, "c", NULL);
+    /* a committed child under the block stays */
+    assert_int_equal(store_nested_begin(block, &r1), YB_OK);
+    put_str(r1, 0, "a", "kept");
+    assert_int_equal(store_commit(r1), YB_OK);
+    assert_int_equal(store_commit(block), YB_OK);
+    struct store_txn *snap = NULL;
+    assert_int_equal(store_snapshot_begin(f->s, &snap), YB_OK);
+    assert_value(snap, 0, "a", "kept");
+    assert_value(snap, 0, "b", NULL);
+    store_snapshot_end(snap);
+}
+
 static void parent_abort_with_open_child_frees_both(void **state)
 {
     struct fixture *f = *state;
@@ -662,6 +737,41 @@ static void map_full_is_reported(void **state)
     f->s = open_fast(f->dir);
 }
 
+/* MAP_FULL inside a nested txn poisons the block too (they share one LMDB txn): the child
+ * and the block can only be aborted, and the committed data is intact. */
+static void map_full_in_nested_poisons_the_block(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    struct store_options o;
+    store_options_default(&o);
+    o.sync = false;
+    o.map_size = 256 * 1024;
+    o.max_map_size = o.map_size;
+    struct store *s = NULL;
+    assert_int_equal(store_open(f->dir, &o, &s), YB_OK);
+    commit_one(s, 0, "kept", "1");
+    static uint8_t value[4096];
+    struct store_txn *t = NULL, *r = NULL;
+    assert_int_equal(store_write_begin(s, &t), YB_OK);
+    assert_int_equal(store_nested_begin(t, &r), YB_OK);
+    int err = YB_OK;
+    for (uint32_t i = 0; i < 1000 && err == YB_OK; i++) {
+        err = store_put(r, 0, &i, sizeof i, value, sizeof value);
+    }
+    assert_int_equal(err, YB_ESTORE_FULL);
+    store_abort(r);
+    assert_int_equal(store_put(t, 0, "x", 1, "y", 1), YB_ESTORE_FULL);
+    assert_int_equal(store_commit(t), YB_ESTORE_FULL);
+    struct store_txn *snap = NULL;
+    assert_int_equal(store_snapshot_begin(s, &snap), YB_OK);
+    assert_value(snap, 0, "kept", "1");
+    store_snapshot_end(snap);
+    store_close(s);
+    f->s = open_fast(f->dir);
+}
+
 /* With room to grow, an aborted block that hit MAP_FULL succeeds when retried. */
 static void map_grows_after_full(void **state)
 {
@@ -786,6 +896,8 @@ int main(void)
         T(nested_abort_discards_only_nested),
         T(nested_commit_merges_then_parent_commit_persists),
         T(nested_commit_then_parent_abort_discards_both),
+        T(nested_abort_restores_every_kind_of_change),
+        T(committed_grandchild_is_undone_with_its_parent),
         T(parent_abort_with_open_child_frees_both),
         T(misuse_is_reported_not_undefined),
         T(key_size_cap),
@@ -800,6 +912,7 @@ int main(void)
         T(map_growth_waits_for_snapshots),
         T(named_columns_and_bad_options),
         T(map_full_is_reported),
+        T(map_full_in_nested_poisons_the_block),
         T(map_grows_after_full),
         T(kill_9_keeps_exactly_the_committed_blocks),
 #undef T
