@@ -168,6 +168,23 @@ static char *account_arg(const struct args *a, const char *key, size_t *len)
     return id;
 }
 
+/* ---- the request reference {"request_id":N} ---- */
+
+#define REFERENCE_PREFIX "{\"request_id\":"
+/* The prefix, up to 20 digits and the closing brace. */
+#define REFERENCE_MAX (sizeof REFERENCE_PREFIX - 1 + STR_U64_MAX)
+
+/* Writes {"request_id":N}, the yield callback's arguments and the resume payload, to out and
+ * returns its length. A fixed shape of a number and a literal needs no JSON writer. */
+static size_t request_reference(uint64_t id, char out[REFERENCE_MAX])
+{
+    size_t n = sizeof REFERENCE_PREFIX - 1;
+    memcpy(out, REFERENCE_PREFIX, n);
+    n += str_from_u64(id, out + n);
+    out[n++] = '}';
+    return n;
+}
+
 /* ---- events (NEP-297) ---- */
 
 /* Starts the event line in ev; the caller writes the data array and calls env_event_log. A
@@ -240,14 +257,8 @@ static void request_impl(const char *method)
     uint64_t expires = created + env_storage_get_u64(KEY_TIMEOUT, KEYLEN(KEY_TIMEOUT),
                                                      ASSISTANT_DEFAULT_TIMEOUT_BLOCKS);
 
-    struct jw cb;
-    jw_init(&cb, 64);
-    jw_object_begin(&cb);
-    jw_key_lit(&cb, "request_id");
-    jw_u64(&cb, id);
-    jw_object_end(&cb);
-    size_t cb_len;
-    const char *cb_args = env_json_finish(&cb, "callback arguments", &cb_len);
+    char cb_args[REFERENCE_MAX];
+    size_t cb_len = request_reference(id, cb_args);
     uint8_t yield_id[32];
     uint64_t promise = promise_yield(ASSISTANT_CALLBACK, cb_args, cb_len, ASSISTANT_CALLBACK_GAS,
                                      ASSISTANT_CALLBACK_WEIGHT, ASSISTANT_YIELD_REGISTER, yield_id);
@@ -397,14 +408,8 @@ NEAR_METHOD(get_request)
  * the answer from state); whether the chain accepted it. */
 static bool resume_with_reference(const uint8_t yield_id[32], uint64_t id)
 {
-    struct jw p;
-    size_t payload_len;
-    jw_init(&p, 64);
-    jw_object_begin(&p);
-    jw_key_lit(&p, "request_id");
-    jw_u64(&p, id);
-    jw_object_end(&p);
-    const char *payload = env_json_finish(&p, "resume payload", &payload_len);
+    char payload[REFERENCE_MAX];
+    size_t payload_len = request_reference(id, payload);
     return promise_resume(yield_id, payload, payload_len);
 }
 

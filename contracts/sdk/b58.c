@@ -11,6 +11,9 @@
 
 #include "libc.h"
 
+/* A u32 at any address (WebAssembly stores need no alignment). */
+typedef uint32_t __attribute__((aligned(1), may_alias)) u32_any;
+
 static const char b58_alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 /* 58^5: the largest power of 58 below 2^32. */
@@ -183,11 +186,15 @@ int b58_decode_exact(const char *s, size_t slen, uint8_t *out, size_t n)
     }
     memset(out, 0, zeros);
     uint8_t *o = out + zeros;
-    for (size_t j = nl; j > 0; j--) {
-        uint32_t limb = limbs[j - 1];
-        size_t bytes = j == nl ? top_bytes : 4;
-        for (size_t b = bytes; b > 0; b--) {
-            *o++ = (uint8_t)(limb >> (8 * (b - 1)));
+    if (nl > 0) {
+        for (size_t b = top_bytes; b > 0; b--) {
+            *o++ = (uint8_t)(limbs[nl - 1] >> (8 * (b - 1)));
+        }
+        /* The other limbs whole: one big-endian 4-byte store each. */
+        for (size_t j = nl - 1; j > 0; j--, o += 4) {
+            uint32_t x = limbs[j - 1];
+            x = (x >> 24) | ((x >> 8) & 0xFF00u) | ((x << 8) & 0xFF0000u) | (x << 24);
+            *(u32_any *)(void *)o = x;
         }
     }
     return YB_OK;

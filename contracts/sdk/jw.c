@@ -84,7 +84,7 @@ static inline bool reserve(struct jw *w, size_t n)
 static void put(struct jw *w, const char *s, size_t n)
 {
     if (reserve(w, n)) {
-        memcpy(w->buf + w->len, s, n);
+        libc_copy(w->buf + w->len, s, n);
         w->len += n;
     }
 }
@@ -135,7 +135,7 @@ static void put_escaped(struct jw *w, const char *s, size_t n)
         /* Plain ASCII (keys, ids, most values): quotes and bytes in one reservation. */
         if (reserve(w, n + 2)) {
             w->buf[w->len] = '"';
-            memcpy(w->buf + w->len + 1, s, n);
+            libc_copy(w->buf + w->len + 1, s, n);
             w->buf[w->len + 1 + n] = '"';
             w->len += n + 2;
         }
@@ -259,7 +259,7 @@ void jw_key_raw(struct jw *w, const char *text, size_t n)
         if (comma) {
             *o++ = ',';
         }
-        memcpy(o, text, n);
+        libc_copy(o, text, n);
         w->len = (size_t)(o + n - w->buf);
     }
 }
@@ -283,7 +283,7 @@ void jw_key_n(struct jw *w, const char *key, size_t n)
                 *o++ = ',';
             }
             *o++ = '"';
-            memcpy(o, key, n);
+            libc_copy(o, key, n);
             o += n;
             *o++ = '"';
             *o++ = ':';

@@ -32,4 +32,30 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 #endif
 
+#include <stdint.h>
+
+/* memcpy for blocks that are usually short (JSON keys, small values): 4 to 16 bytes are moved
+ * inline with two overlapping loads and stores, with no call; other sizes go to memcpy. The
+ * blocks must not overlap, as for memcpy. dst and src borrowed. */
+static inline void libc_copy(void *dst, const void *src, size_t n)
+{
+    typedef uint64_t __attribute__((aligned(1), may_alias)) u64_any;
+    typedef uint32_t __attribute__((aligned(1), may_alias)) u32_any;
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (n >= 8 && n <= 16) {
+        uint64_t a = *(const u64_any *)(const void *)s;
+        uint64_t b = *(const u64_any *)(const void *)(s + n - 8);
+        *(u64_any *)(void *)d = a;
+        *(u64_any *)(void *)(d + n - 8) = b;
+    } else if (n >= 4 && n < 8) {
+        uint32_t a = *(const u32_any *)(const void *)s;
+        uint32_t b = *(const u32_any *)(const void *)(s + n - 4);
+        *(u32_any *)(void *)d = a;
+        *(u32_any *)(void *)(d + n - 4) = b;
+    } else if (n > 0) {
+        memcpy(dst, src, n);
+    }
+}
+
 #endif
