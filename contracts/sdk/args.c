@@ -61,14 +61,14 @@ void args_of(struct args *a, struct jr_value obj)
 }
 
 /* jr_get over the noted members: YB_OK, YB_EJSON_MISSING, or YB_EJSON for a key given twice. */
-static int lookup(const struct args *a, const char *key, struct jr_value *out)
+static int lookup(const struct args *a, const char *key, size_t key_len, struct jr_value *out)
 {
     if (!a->indexed || a->count > ARGS_MAX_MEMBERS) {
         return jr_get(a->root, key, out);
     }
     bool found = false;
     for (size_t i = 0; i < a->count; i++) {
-        if (jr_key_is(a->members[i].key, key)) {
+        if (jr_member_is(&a->members[i], key, key_len)) {
             if (found) {
                 return YB_EJSON;
             }
@@ -80,10 +80,10 @@ static int lookup(const struct args *a, const char *key, struct jr_value *out)
 }
 
 /* The member or a panic; null counts as missing, as for serde's Option fields. */
-static struct jr_value member(const struct args *a, const char *key)
+static struct jr_value member(const struct args *a, const char *key, size_t key_len)
 {
     struct jr_value v;
-    int rc = lookup(a, key, &v);
+    int rc = lookup(a, key, key_len, &v);
     if (rc == YB_EJSON) {
         args_fail(key, ": given twice");
     }
@@ -93,20 +93,20 @@ static struct jr_value member(const struct args *a, const char *key)
     return v;
 }
 
-bool args_has(const struct args *a, const char *key)
+bool args_has_n(const struct args *a, const char *key, size_t key_len)
 {
     struct jr_value v;
-    return lookup(a, key, &v) == YB_OK && jr_type_of(v) != JR_NULL;
+    return lookup(a, key, key_len, &v) == YB_OK && jr_type_of(v) != JR_NULL;
 }
 
-struct jr_value args_value(const struct args *a, const char *key)
+struct jr_value args_value_n(const struct args *a, const char *key, size_t key_len)
 {
-    return member(a, key);
+    return member(a, key, key_len);
 }
 
-char *args_string(const struct args *a, const char *key, size_t max, size_t *len)
+char *args_string_n(const struct args *a, const char *key, size_t key_len, size_t max, size_t *len)
 {
-    struct jr_value v = member(a, key);
+    struct jr_value v = member(a, key, key_len);
     char *s;
     int rc = jr_string_alloc(v, max, &s, len);
     if (rc == YB_EJSON_TYPE) {
@@ -129,9 +129,9 @@ char *args_string(const struct args *a, const char *key, size_t max, size_t *len
     return s;
 }
 
-uint64_t args_u64(const struct args *a, const char *key)
+uint64_t args_u64_n(const struct args *a, const char *key, size_t key_len)
 {
-    struct jr_value v = member(a, key);
+    struct jr_value v = member(a, key, key_len);
     uint64_t out;
     int rc = jr_u64(v, &out);
     if (rc == YB_EOVERFLOW) {
@@ -143,23 +143,23 @@ uint64_t args_u64(const struct args *a, const char *key)
     return out;
 }
 
-uint64_t args_u64_or(const struct args *a, const char *key, uint64_t dflt)
+uint64_t args_u64_or_n(const struct args *a, const char *key, size_t key_len, uint64_t dflt)
 {
-    return args_has(a, key) ? args_u64(a, key) : dflt;
+    return args_has_n(a, key, key_len) ? args_u64_n(a, key, key_len) : dflt;
 }
 
-bool args_bool(const struct args *a, const char *key)
+bool args_bool_n(const struct args *a, const char *key, size_t key_len)
 {
     bool out;
-    if (jr_bool(member(a, key), &out) != YB_OK) {
+    if (jr_bool(member(a, key, key_len), &out) != YB_OK) {
         args_fail(key, ": expected true or false");
     }
     return out;
 }
 
-void args_hash32(const struct args *a, const char *key, uint8_t out[32])
+void args_hash32_n(const struct args *a, const char *key, size_t key_len, uint8_t out[32])
 {
-    struct jr_value v = member(a, key);
+    struct jr_value v = member(a, key, key_len);
     if (jr_type_of(v) == JR_STRING) {
         char text[B58_MAX_TEXT];
         size_t n;

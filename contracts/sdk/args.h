@@ -39,23 +39,35 @@ void args_load(struct args *a);
  * argument array), so the same getters and messages apply to it. obj borrowed. */
 void args_of(struct args *a, struct jr_value obj);
 
+/*
+ * The getters are macros over the *_n functions below, which take the key's length: keys are
+ * almost always literals, whose length the compiler knows, so no lookup measures its key.
+ */
+
 /* Whether key is present (and not null). */
-bool args_has(const struct args *a, const char *key);
+#define args_has(a, key) args_has_n((a), (key), __builtin_strlen(key))
+bool args_has_n(const struct args *a, const char *key, size_t key_len);
 
 /* A string member of at most max bytes (decoded), NUL-terminated; *len its length. */
-char *args_string(const struct args *a, const char *key, size_t max, size_t *len);
+#define args_string(a, key, max, len) args_string_n((a), (key), __builtin_strlen(key), (max), (len))
+char *args_string_n(const struct args *a, const char *key, size_t key_len, size_t max, size_t *len);
 
 /* An unsigned integer member (number or decimal string); args_u64_or gives dflt if absent. */
-uint64_t args_u64(const struct args *a, const char *key);
-uint64_t args_u64_or(const struct args *a, const char *key, uint64_t dflt);
+#define args_u64(a, key)          args_u64_n((a), (key), __builtin_strlen(key))
+#define args_u64_or(a, key, dflt) args_u64_or_n((a), (key), __builtin_strlen(key), (dflt))
+uint64_t args_u64_n(const struct args *a, const char *key, size_t key_len);
+uint64_t args_u64_or_n(const struct args *a, const char *key, size_t key_len, uint64_t dflt);
 
-bool args_bool(const struct args *a, const char *key);
+#define args_bool(a, key) args_bool_n((a), (key), __builtin_strlen(key))
+bool args_bool_n(const struct args *a, const char *key, size_t key_len);
 
 /* A 32-byte id given as near-sdk's array of 32 numbers or as a base58 string. */
-void args_hash32(const struct args *a, const char *key, uint8_t out[32]);
+#define args_hash32(a, key, out) args_hash32_n((a), (key), __builtin_strlen(key), (out))
+void args_hash32_n(const struct args *a, const char *key, size_t key_len, uint8_t out[32]);
 
 /* The raw JSON of a member (for arrays); panics if missing. */
-struct jr_value args_value(const struct args *a, const char *key);
+#define args_value(a, key) args_value_n((a), (key), __builtin_strlen(key))
+struct jr_value args_value_n(const struct args *a, const char *key, size_t key_len);
 
 /* Panics "argument `key`: <what>". */
 __attribute__((noreturn)) void args_fail(const char *key, const char *what);

@@ -123,35 +123,42 @@ void env_log_z(const char *s)
 /* NEAR's max_total_log_length: one event line can never be longer. */
 #define ENV_LOG_MAX 16384
 
-void env_event_begin_n(struct jw *w, const char *standard, size_t standard_len, const char *version,
-                       size_t version_len, const char *event, size_t event_len)
+void env_event_start(struct jw *w, const char *head, size_t head_len)
 {
-    jw_init_prefixed(w, ENV_LOG_MAX, ENV_EVENT_PREFIX, sizeof ENV_EVENT_PREFIX - 1);
-    jw_object_begin(w);
-    jw_key_lit(w, "standard");
-    jw_string(w, standard, standard_len);
-    jw_key_lit(w, "version");
-    jw_string(w, version, version_len);
-    jw_key_lit(w, "event");
-    jw_string(w, event, event_len);
-    jw_key_lit(w, "data");
+    /* One byte of the limit stays free for the closing brace env_event_log adds. */
+    jw_init_prefixed(w, ENV_LOG_MAX - 1, head, head_len);
 }
 
 void env_event_log(struct jw *w)
 {
     size_t n;
-    jw_object_end(w);
-    const char *line = env_json_finish(w, "event log", &n);
-    env_log(line, n);
+    const char *text = env_json_finish(w, "event log", &n);
+    /* The data value is complete; the object the head opened closes in the NUL's place (the
+     * line is passed with its length). */
+    char *line = (char *)text;
+    line[n] = '}';
+    env_log(line, n + 1);
 }
 
 void env_log_event(const char *standard, const char *version, const char *event, const char *data,
                    size_t data_len)
 {
     struct jw w;
-    env_event_begin(&w, standard, version, event);
+    size_t prefix = sizeof ENV_EVENT_PREFIX - 1;
+    jw_init_prefixed(&w, ENV_LOG_MAX, ENV_EVENT_PREFIX, prefix);
+    jw_object_begin(&w);
+    jw_key_lit(&w, "standard");
+    jw_string(&w, standard, strlen(standard));
+    jw_key_lit(&w, "version");
+    jw_string(&w, version, strlen(version));
+    jw_key_lit(&w, "event");
+    jw_string(&w, event, strlen(event));
+    jw_key_lit(&w, "data");
     jw_raw(&w, data, data_len);
-    env_event_log(&w);
+    jw_object_end(&w);
+    size_t n;
+    const char *line = env_json_finish(&w, "event log", &n);
+    env_log(line, n);
 }
 
 uint8_t *env_storage_get(const void *key, size_t key_len, size_t *value_len)

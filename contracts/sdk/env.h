@@ -59,17 +59,21 @@ void env_log_event(const char *standard, const char *version, const char *event,
                    size_t data_len);
 
 /* The same event written in place, without building data apart and copying it: env_event_begin
- * starts w (caller-owned) as the line up to "data":, the caller writes the data value into w,
- * and env_event_log closes the object and logs the line (panicking like env_log_event if w
- * failed, e.g. over 16 KiB). Strings borrowed. */
+ * starts w (caller-owned) as the line up to "data": — standard, version and event must be string
+ * literals of plain characters (no '"', '\\' or control characters), as event names are, since
+ * the whole head is pasted together at compile time. The caller writes the data value (one JSON
+ * value, an array by convention) into w, and env_event_log closes the object and logs the line,
+ * panicking like env_log_event if w failed (e.g. over 16 KiB). */
 #define env_event_begin(w, standard, version, event)                                               \
-    env_event_begin_n((w), (standard), __builtin_strlen(standard), (version),                      \
-                      __builtin_strlen(version), (event), __builtin_strlen(event))
+    env_event_start((w), ENV_EVENT_HEAD(standard, version, event),                                 \
+                    sizeof ENV_EVENT_HEAD(standard, version, event) - 1)
+#define ENV_EVENT_HEAD(standard, version, event)                                                   \
+    ENV_EVENT_PREFIX "{\"standard\":\"" standard "\",\"version\":\"" version                       \
+                     "\",\"event\":\"" event "\",\"data\":"
 void env_event_log(struct jw *w);
-/* The function behind env_event_begin (a macro, so literal names are measured at compile
- * time): each string with its length. */
-void env_event_begin_n(struct jw *w, const char *standard, size_t standard_len, const char *version,
-                       size_t version_len, const char *event, size_t event_len);
+/* The function behind env_event_begin: w starts with head (head_len bytes, borrowed), the line
+ * up to "data":, and takes the data value as its JSON document. */
+void env_event_start(struct jw *w, const char *head, size_t head_len);
 
 /* Storage. Keys and values are borrowed. env_storage_get returns NULL if the key is absent. */
 uint8_t *env_storage_get(const void *key, size_t key_len, size_t *value_len);

@@ -304,7 +304,8 @@ static int scan_value(const char *p, size_t n, size_t *i, int depth, struct memb
                 return YB_EJSON;
             }
             size_t key_start = k;
-            rc = walk_string(p, n, &k, NULL, 0, NULL);
+            size_t key_len;
+            rc = walk_string(p, n, &k, NULL, 0, &key_len);
             if (rc != YB_OK) {
                 return rc;
             }
@@ -313,6 +314,8 @@ static int scan_value(const char *p, size_t n, size_t *i, int depth, struct memb
                     rec = &log->m[log->count];
                     rec->key.p = p + key_start;
                     rec->key.n = k - key_start;
+                    /* Escapes always shrink the text: a key that decodes shorter has some. */
+                    rec->key_escaped = key_len != k - key_start - 2;
                 }
                 log->count++;
             }
@@ -455,24 +458,14 @@ int jr_parse_members(const char *p, size_t n, struct jr_value *out, struct jr_me
     return YB_OK;
 }
 
-bool jr_key_is(struct jr_value raw_key, const char *key)
+bool jr_member_is(const struct jr_member *m, const char *key, size_t key_len)
 {
-    const char *r = raw_key.p + 1; /* after the opening quote */
-    size_t rn = raw_key.n - 2;
-    size_t i = 0;
-    /* Byte by byte against the NUL-terminated key, so most mismatches stop at the first byte;
-     * a key with escapes is decoded by match_key instead. */
-    for (; i < rn; i++) {
-        if (r[i] == '\\') {
-            size_t k = 0;
-            bool match = false;
-            return match_key(raw_key.p, raw_key.n, &k, key, strlen(key), &match) == YB_OK && match;
-        }
-        if (r[i] != key[i]) {
-            return false;
-        }
+    if (!m->key_escaped) {
+        return m->key.n - 2 == key_len && memcmp(m->key.p + 1, key, key_len) == 0;
     }
-    return key[i] == '\0';
+    size_t k = 0;
+    bool match = false;
+    return match_key(m->key.p, m->key.n, &k, key, key_len, &match) == YB_OK && match;
 }
 
 int jr_object_next(struct jr_value obj, size_t *pos, struct jr_member *member)
@@ -501,6 +494,8 @@ int jr_object_next(struct jr_value obj, size_t *pos, struct jr_member *member)
     }
     member->key.p = p + key_start;
     member->key.n = k - key_start;
+    member->key_escaped =
+        str_quote_run((const uint8_t *)p + key_start + 1, k - key_start - 2) != k - key_start - 2;
     k = skip_ws(p, n, k);
     if (k >= n || p[k] != ':') {
         return YB_EJSON;

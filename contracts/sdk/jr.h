@@ -45,6 +45,7 @@ int jr_parse(const char *p, size_t n, struct jr_value *out);
 struct jr_member {
     struct jr_value key;
     struct jr_value value;
+    bool key_escaped; /* the key has escapes: compare it decoded */
 };
 
 /* jr_parse, and if the value is an object, its first max members in members[] (in document
@@ -58,8 +59,8 @@ int jr_parse_members(const char *p, size_t n, struct jr_value *out, struct jr_me
  * object. */
 int jr_object_next(struct jr_value obj, size_t *pos, struct jr_member *member);
 
-/* Whether a member's raw key decodes to key (NUL-terminated). */
-bool jr_key_is(struct jr_value raw_key, const char *key);
+/* Whether a member's key decodes to key[0..key_len). m borrowed. */
+bool jr_member_is(const struct jr_member *m, const char *key, size_t key_len);
 
 /* The type of a value returned by this module. */
 enum jr_type jr_type_of(struct jr_value v);

@@ -262,22 +262,26 @@ static void jr_parse_members_notes_top_level_members_while_validating(void **sta
         assert_memory_equal(all[i].value.p, values[i], all[i].value.n);
     }
     /* Keys compare after unescaping; nested members are not listed. */
-    assert_true(jr_key_is(all[1].key, "bc"));
-    assert_false(jr_key_is(all[1].key, "b"));
-    assert_false(jr_key_is(all[1].key, "bcd"));
-    assert_true(jr_key_is(all[0].key, "a"));
-    assert_false(jr_key_is(all[0].key, ""));
-    assert_false(jr_key_is(all[0].key, "ab"));
+    assert_true(jr_member_is(&all[1], "bc", 2));
+    assert_false(jr_member_is(&all[1], "b", 1));
+    assert_false(jr_member_is(&all[1], "bcd", 3));
+    assert_true(jr_member_is(&all[0], "a", 1));
+    assert_false(jr_member_is(&all[0], "", 0));
+    assert_false(jr_member_is(&all[0], "ab", 2));
+    assert_false(jr_member_is(&all[1], "b\\u0063", 7)); /* raw text is not the name */
+    assert_true(all[1].key_escaped);
+    assert_false(all[0].key_escaped);
     /* More members than room: the count says so, the first ones are kept. */
     assert_int_equal(jr_parse_members(doc, strlen(doc), &root, m, 2, &count), YB_OK);
     assert_int_equal(count, 4);
-    assert_true(jr_key_is(m[1].key, "bc"));
+    assert_true(jr_member_is(&m[1], "bc", 2));
     /* jr_object_next walks the same members. */
     size_t pos = 0;
     struct jr_member e;
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(jr_object_next(root, &pos, &e), YB_OK);
         assert_memory_equal(e.key.p, all[i].key.p, e.key.n);
+        assert_int_equal(e.key_escaped, all[i].key_escaped);
         assert_ptr_equal(e.value.p, all[i].value.p);
         assert_int_equal(e.value.n, all[i].value.n);
     }
