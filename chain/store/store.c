@@ -110,6 +110,7 @@ void store_options_default(struct store_options *opts)
     opts->map_size = STORE_DEFAULT_MAP_SIZE;
     opts->max_map_size = STORE_DEFAULT_MAX_MAP_SIZE;
     opts->sync = true;
+    opts->write_map = true;
     opts->max_readers = STORE_DEFAULT_READERS;
     opts->n_columns = STORE_MAX_COLUMNS;
 }
@@ -223,6 +224,11 @@ int store_open(const char *dir, const struct store_options *opts, struct store *
         /* MDB_NOTLS: reader slots belong to transactions, not threads, so a snapshot may be
          * begun on one thread and ended on another. */
         unsigned flags = MDB_NOTLS;
+        /* MDB_WRITEMAP is possible because nested txns are ours (LMDB's refuse it); with it a
+         * commit neither copies pages into malloc'd buffers nor writes them with writev. */
+        if (o.write_map) {
+            flags |= MDB_WRITEMAP;
+        }
         if (!o.sync) {
             flags |= MDB_NOSYNC | MDB_NOMETASYNC;
         }

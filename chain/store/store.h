@@ -76,6 +76,10 @@ struct store_options {
     size_t max_map_size;             /* growth limit on MAP_FULL; 0 = never grow past map_size */
     bool sync;                       /* fsync on every commit (default true); false = MDB_NOSYNC |
                                         MDB_NOMETASYNC: fast, but a crash may lose recent commits */
+    bool write_map;                  /* default true: MDB_WRITEMAP, writes go straight into the
+                                        map (no page copies, no writev at commit; the data file
+                                        is a sparse file as large as the map). false: LMDB's
+                                        read-only map, writes buffered in malloc'd pages */
     unsigned max_readers;            /* concurrent snapshots; 0 = STORE_DEFAULT_READERS (an
                                         existing lock file may keep a larger count) */
     unsigned n_columns;              /* columns 0..n_columns-1; 0 = STORE_MAX_COLUMNS */
@@ -90,7 +94,7 @@ struct store_slice {
 };
 
 /* Fill *opts with the defaults: 64 GiB map growing up to STORE_DEFAULT_MAX_MAP_SIZE, sync on,
- * STORE_DEFAULT_READERS readers, STORE_MAX_COLUMNS unnamed columns. */
+ * write_map on, STORE_DEFAULT_READERS readers, STORE_MAX_COLUMNS unnamed columns. */
 void store_options_default(struct store_options *opts);
 
 /*

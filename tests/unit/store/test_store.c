@@ -737,6 +737,42 @@ static void map_full_is_reported(void **state)
     f->s = open_fast(f->dir);
 }
 
+/* The store without MDB_WRITEMAP (write_map = false) behaves the same: nested undo, commit,
+ * reopen. */
+static void read_only_map_mode_keeps_the_semantics(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    struct store_options o;
+    store_options_default(&o);
+    o.sync = false;
+    o.write_map = false;
+    struct store *s = NULL;
+    assert_int_equal(store_open(f->dir, &o, &s), YB_OK);
+    struct store_txn *t = NULL, *r = NULL;
+    assert_int_equal(store_write_begin(s, &t), YB_OK);
+    put_str(t, 0, "a", "1");
+    assert_int_equal(store_nested_begin(t, &r), YB_OK);
+    put_str(r, 0, "a", "2");
+    put_str(r, 0, "b", "2");
+    store_abort(r);
+    assert_int_equal(store_nested_begin(t, &r), YB_OK);
+    put_str(r, 0, "c", "3");
+    assert_int_equal(store_commit(r), YB_OK);
+    assert_int_equal(store_commit(t), YB_OK);
+    store_close(s);
+    assert_int_equal(store_open(f->dir, &o, &s), YB_OK);
+    struct store_txn *snap = NULL;
+    assert_int_equal(store_snapshot_begin(s, &snap), YB_OK);
+    assert_value(snap, 0, "a", "1");
+    assert_value(snap, 0, "b", NULL);
+    assert_value(snap, 0, "c", "3");
+    store_snapshot_end(snap);
+    store_close(s);
+    f->s = open_fast(f->dir);
+}
+
 /* MAP_FULL inside a nested txn poisons the block too (they share one LMDB txn): the child
  * and the block can only be aborted, and the committed data is intact. */
 static void map_full_in_nested_poisons_the_block(void **state)
@@ -913,6 +949,7 @@ int main(void)
         T(named_columns_and_bad_options),
         T(map_full_is_reported),
         T(map_full_in_nested_poisons_the_block),
+        T(read_only_map_mode_keeps_the_semantics),
         T(map_grows_after_full),
         T(kill_9_keeps_exactly_the_committed_blocks),
 #undef T
