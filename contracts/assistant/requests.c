@@ -54,22 +54,6 @@ struct link {
     uint64_t next;
 };
 
-static uint64_t load_u64le(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) {
-        v = (v << 8) | p[i];
-    }
-    return v;
-}
-
-static void store_u64le(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
 static bool link_get(uint64_t id, struct link *l)
 {
     struct key k = key_id('l', id);
@@ -81,8 +65,8 @@ static bool link_get(uint64_t id, struct link *l)
     if (n != 16) {
         env_panic_z("assistant: corrupt pending list in state");
     }
-    l->prev = load_u64le(v);
-    l->next = load_u64le(v + 8);
+    l->prev = libc_load_u64le(v);
+    l->next = libc_load_u64le(v + 8);
     return true;
 }
 
@@ -90,8 +74,8 @@ static void link_set(uint64_t id, struct link l)
 {
     struct key k = key_id('l', id);
     uint8_t v[16];
-    store_u64le(v, l.prev);
-    store_u64le(v + 8, l.next);
+    libc_store_u64le(v, l.prev);
+    libc_store_u64le(v + 8, l.next);
     env_storage_set(k.b, k.n, v, sizeof v);
 }
 
@@ -266,7 +250,7 @@ void requests_add(uint64_t id, const uint8_t yield_id[32], const char *record, s
     struct key kr = key_id('r', id);
     struct key ky = key_yield(yield_id);
     uint8_t id_le[8];
-    store_u64le(id_le, id);
+    libc_store_u64le(id_le, id);
     env_storage_set(kr.b, kr.n, record, record_len);
     env_storage_set(ky.b, ky.n, id_le, sizeof id_le);
     pending_push(id);
@@ -283,7 +267,7 @@ bool requests_find_by_yield(const uint8_t yield_id[32], uint64_t *id)
     if (n != 8) {
         env_panic_z("assistant: corrupt yield index in state");
     }
-    *id = load_u64le(v);
+    *id = libc_load_u64le(v);
     return true;
 }
 

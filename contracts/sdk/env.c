@@ -77,10 +77,8 @@ void env_require_no_deposit(const char *method)
 {
     uint8_t deposit[16];
     near_attached_deposit(NEAR_PTR(deposit));
-    for (size_t i = 0; i < sizeof deposit; i++) {
-        if (deposit[i] != 0) {
-            env_panic3("Method ", method, " doesn't accept deposit");
-        }
+    if ((libc_load_u64le(deposit) | libc_load_u64le(deposit + 8)) != 0) {
+        env_panic3("Method ", method, " doesn't accept deposit");
     }
 }
 
@@ -196,19 +194,13 @@ uint64_t env_storage_get_u64(const void *key, size_t key_len, uint64_t dflt)
     if (n != 8) {
         env_panic_z("storage: a u64 value is not 8 bytes");
     }
-    uint64_t r = 0;
-    for (int i = 7; i >= 0; i--) {
-        r = (r << 8) | v[i];
-    }
-    return r;
+    return libc_load_u64le(v);
 }
 
 void env_storage_set_u64(const void *key, size_t key_len, uint64_t v)
 {
     uint8_t le[8];
-    for (int i = 0; i < 8; i++) {
-        le[i] = (uint8_t)(v >> (8 * i));
-    }
+    libc_store_u64le(le, v);
     env_storage_set(key, key_len, le, sizeof le);
 }
 

@@ -116,7 +116,7 @@ static int walk_string(const char *p, size_t n, size_t *i, char *out, size_t cap
             size_t end = k + 1 + str_plain_run(u + k + 1, n - k - 1);
             if (out != NULL && w < cap) {
                 size_t room = cap - w;
-                memcpy(out + w, p + k, end - k < room ? end - k : room);
+                libc_copy(out + w, p + k, end - k < room ? end - k : room);
             }
             w += end - k;
             k = end;
@@ -461,7 +461,7 @@ int jr_parse_members(const char *p, size_t n, struct jr_value *out, struct jr_me
 bool jr_member_is(const struct jr_member *m, const char *key, size_t key_len)
 {
     if (!m->key_escaped) {
-        return m->key.n - 2 == key_len && memcmp(m->key.p + 1, key, key_len) == 0;
+        return m->key.n - 2 == key_len && libc_same(m->key.p + 1, key, key_len);
     }
     size_t k = 0;
     bool match = false;

@@ -32,7 +32,26 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 #endif
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "libc.h: the little-endian helpers below assume a little-endian target (wasm32 is)"
+#endif
+
+/* A u64 stored as 8 bytes little-endian (NEAR's u64 layout) at any address: one load or store
+ * instead of eight byte steps. p borrowed. */
+static inline uint64_t libc_load_u64le(const void *p)
+{
+    typedef uint64_t __attribute__((aligned(1), may_alias)) u64_any;
+    return *(const u64_any *)p;
+}
+
+static inline void libc_store_u64le(void *p, uint64_t v)
+{
+    typedef uint64_t __attribute__((aligned(1), may_alias)) u64_any;
+    *(u64_any *)p = v;
+}
 
 /* memcpy for blocks that are usually short (JSON keys, small values): 4 to 16 bytes are moved
  * inline with two overlapping loads and stores, with no call; other sizes go to memcpy. The
@@ -56,6 +75,27 @@ static inline void libc_copy(void *dst, const void *src, size_t n)
     } else if (n > 0) {
         memcpy(dst, src, n);
     }
+}
+
+/* Whether two blocks hold the same n bytes (memcmp(a, b, n) == 0), for short keys: 4 to 16
+ * bytes are compared inline as two overlapping words. a and b borrowed. */
+static inline bool libc_same(const void *a, const void *b, size_t n)
+{
+    typedef uint64_t __attribute__((aligned(1), may_alias)) u64_any;
+    typedef uint32_t __attribute__((aligned(1), may_alias)) u32_any;
+    const unsigned char *x = a;
+    const unsigned char *y = b;
+    if (n >= 8 && n <= 16) {
+        return ((*(const u64_any *)(const void *)x ^ *(const u64_any *)(const void *)y) |
+                (*(const u64_any *)(const void *)(x + n - 8) ^
+                 *(const u64_any *)(const void *)(y + n - 8))) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        return ((*(const u32_any *)(const void *)x ^ *(const u32_any *)(const void *)y) |
+                (*(const u32_any *)(const void *)(x + n - 4) ^
+                 *(const u32_any *)(const void *)(y + n - 4))) == 0;
+    }
+    return n == 0 || memcmp(a, b, n) == 0;
 }
 
 #endif

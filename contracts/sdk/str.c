@@ -116,7 +116,7 @@ size_t str_from_u64(uint64_t v, char out[STR_U64_MAX])
 
 bool str_eq(const void *a, size_t an, const void *b, size_t bn)
 {
-    return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+    return an == bn && libc_same(a, b, an);
 }
 
 bool str_eq_z(const void *p, size_t n, const char *z)

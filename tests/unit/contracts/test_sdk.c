@@ -123,6 +123,36 @@ static void libc_memcmp_orders_by_the_first_differing_byte(void **state)
     }
 }
 
+static void libc_inline_copy_same_and_u64le_match_the_c_library(void **state)
+{
+    _Alignas(8) uint8_t src[LIBC_MAX_N + 8];
+    _Alignas(8) uint8_t got[LIBC_MAX_N + 16];
+    _Alignas(8) uint8_t want[LIBC_MAX_N + 16];
+    (void)state;
+    fill_pattern(src, sizeof src, 5);
+    for (size_t n = 0; n <= LIBC_MAX_N; n++) {
+        for (size_t off = 0; off < 8; off++) {
+            memset(got, 0xAA, sizeof got);
+            memset(want, 0xAA, sizeof want);
+            libc_copy(got + off, src + off, n);
+            memcpy(want + off, src + off, n);
+            assert_memory_equal(got, want, sizeof got);
+            /* Equal, then one byte different at every position. */
+            assert_true(libc_same(got + off, src + off, n));
+            for (size_t at = 0; at < n; at++) {
+                got[off + at] ^= 0x01;
+                assert_false(libc_same(got + off, src + off, n));
+                got[off + at] ^= 0x01;
+            }
+        }
+    }
+    uint8_t le[9];
+    libc_store_u64le(le + 1, 0x0102030405060708ull);
+    assert_int_equal(le[1], 0x08);
+    assert_int_equal(le[8], 0x01);
+    assert_true(libc_load_u64le(le + 1) == 0x0102030405060708ull);
+}
+
 static void libc_strlen_finds_the_terminator_at_any_alignment(void **state)
 {
     /* Padded to a multiple of 8 past every terminator, as wasm memory always is. */
@@ -942,6 +972,7 @@ int main(void)
         cmocka_unit_test(libc_memcpy_and_memset_match_at_every_offset_and_length),
         cmocka_unit_test(libc_memmove_handles_overlap_both_ways),
         cmocka_unit_test(libc_memcmp_orders_by_the_first_differing_byte),
+        cmocka_unit_test(libc_inline_copy_same_and_u64le_match_the_c_library),
         cmocka_unit_test(libc_strlen_finds_the_terminator_at_any_alignment),
         cmocka_unit_test(jr_parse_accepts_json_and_rejects_the_rest),
         cmocka_unit_test(jr_parse_caps_nesting_depth),
