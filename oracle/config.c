@@ -68,10 +68,10 @@ static const struct opt opts[] = {
      "blocks kept in reserve before a request's expiry"},
     {"answer_max_bytes", OPT_U32, O(answer_max_bytes), "16384", 1, 65536,
      "answers are cut to this many bytes (UTF-8-safe)"},
-    {"send_window", OPT_U32, O(send_window), "16", 1, 1024,
-     "respond send_tx calls in flight at once; 1 keeps the key's nonces in order on the wire, "
-     "more is faster (a chain that applies one key's transactions out of nonce order makes "
-     "some fail with InvalidNonce; they are re-signed)"},
+    {"send_window", OPT_U32, O(send_window), "4", 1, 1024,
+     "respond send_tx calls in flight at most; one at a time keeps the key's nonces in order, "
+     "more go out only while a full batch (or, without batches, any answer) waits; those may "
+     "land out of nonce order across a block boundary (InvalidNonce: re-signed); 1 = never"},
     {"respond_batch_max", OPT_U32, O(respond_batch_max), "32", 1, 32,
      "answers per respond_many call when several are ready at send time (profiles with a batch "
      "method); a lone answer still goes out at once with respond; 1 = never batch"},

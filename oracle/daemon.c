@@ -44,6 +44,13 @@
 #define JOURNAL_PRUNE_ROUNDS 100
 /* Largest chain event accepted (events are hints; a big one is suspicious). */
 #define EVENT_MAX_BYTES (1u << 20)
+/* An event-triggered poll of a paged profile starts this many items before the first one it
+ * expects to be new (requests that left the list meanwhile shift the new ones forward). */
+#define POLL_TAIL_SLACK 32
+/* The assistant pages by walking its list from the head (gas grows with from_index: ~57 Ggas a
+ * step, so a read from 5,000 exceeds a view's 300 Tgas). A tail read starting further in than
+ * this is not worth the risk: the poll reads the whole list, page by page, instead. */
+#define POLL_TAIL_MAX_FROM 512
 /* The pending view's result bytes (a page of 1024 requests with 4 KiB prompts, escaped). */
 #define PENDING_MAX_BYTES (32u << 20)
 
@@ -97,8 +104,13 @@ struct daemon {
     bool have_sub;
     /* poll state */
     bool polling, poll_again, nonce_fetching;
+    bool poll_again_full; /* the poll asked for while one ran must read the whole list */
     uint64_t round;
     uint64_t page_from;
+    bool round_full;         /* this poll reads the whole list (so it may sweep) */
+    bool tail_check;         /* this poll's first page must overlap what is known (see poll_tail) */
+    bool have_full;          /* a whole-list poll has succeeded since start */
+    uint64_t max_request_id; /* the highest request id any poll returned */
     uint8_t block_hash[NEAR_HASH_LEN];
     bool have_block;
     unsigned ai_in_flight;
@@ -585,6 +597,17 @@ static void retry_send(struct daemon *d, struct request *r)
     request_transition(r, REQ_ANSWERED);
 }
 
+/* Commits the journal updates of one respond transaction's requests together (see
+ * journal_group_begin); a failure loses only bookkeeping, which a restart redoes. */
+static void end_group(struct daemon *d, bool grouped)
+{
+    int rc = grouped ? journal_group_end(d->journal) : YB_OK;
+    if (rc != YB_OK) {
+        log_warn("YB-ORACLE-JOURNAL", "cannot record a respond's tx hash or outcomes: %s",
+                 yb_err_name(rc));
+    }
+}
+
 /* One request's share of a respond transaction's outcome: v as respond_values gives it, for
  * a call that reached the chain (rc YB_OK); rc and err for one that did not. *nonce_counted
  * makes one transaction count one nonce recovery, however many answers it carried. */
@@ -663,6 +686,7 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
         atomic_fetch_add(&d->m->tx_errors, 1);
     }
     bool nonce_counted = false;
+    bool grouped = journal_group_begin(d->journal) == YB_OK;
     for (size_t i = 0; i < c->n_ids; i++) {
         atomic_fetch_sub(&d->m->tx_in_flight, 1);
         struct request *r = request_table_find(&d->reqs, c->ids[i]);
@@ -670,6 +694,7 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
             respond_outcome(d, r, rc, rc == YB_OK ? v[i] : -1, result, err, &nonce_counted);
         }
     }
+    end_group(d, grouped);
     schedule_soon(d);
 }
 
@@ -784,6 +809,7 @@ static void send_one(struct daemon *d, struct request **rs, size_t n)
         return;
     }
     char(*ids)[NEAR_HASH_STR_MAX] = yb_xcalloc(n, NEAR_HASH_STR_MAX);
+    bool grouped = journal_group_begin(d->journal) == YB_OK;
     for (size_t i = 0; i < n; i++) {
         struct request *r = rs[i];
         rc = journal_set_submitted(d->journal, r->yield_id, hash, nonce);
@@ -795,6 +821,7 @@ static void send_one(struct daemon *d, struct request **rs, size_t n)
         r->has_tx_hash = true;
         memcpy(ids[i], r->yield_id, NEAR_HASH_STR_MAX);
     }
+    end_group(d, grouped);
     cJSON *params = cJSON_CreateObject();
     cJSON_AddStringToObject(params, "signed_tx_base64", b64);
     cJSON_AddStringToObject(params, "wait_until", "NONE");
@@ -820,12 +847,19 @@ static void send_one(struct daemon *d, struct request **rs, size_t n)
     }
 }
 
-/* Signs and sends queued responds while fewer than send_window sends are in flight, as many
- * answers per transaction as batch_limit allows. */
+/*
+ * Signs and sends queued responds, as many answers per transaction as batch_limit allows. One
+ * send at a time keeps the key's nonces in order on the wire, and answers that queue up during
+ * it share the next batch. Only while a full batch is still waiting (batches alone do not keep
+ * up: each send waits for the chain's admission, tens of ms under load) do more sends go out
+ * at once, up to send_window; those may land out of nonce order across a block boundary and
+ * are then re-signed (InvalidNonce).
+ */
 static void send_next(struct daemon *d)
 {
     size_t max = batch_limit(d);
-    while (d->sending < d->cfg->send_window && d->sq_len > 0) {
+    while (d->sq_len > 0 &&
+           (d->sending == 0 || (d->sending < d->cfg->send_window && d->sq_len >= max))) {
         struct request *rs[PROFILE_BATCH_MAX];
         size_t n = 0;
         while (n < max && d->sq_len > 0) {
@@ -932,10 +966,14 @@ static void schedule_soon(struct daemon *d)
 
 /* ---- polling the truth ---- */
 
-static void poll_start(struct daemon *d);
+static void poll_start(struct daemon *d, bool full);
+static uint64_t poll_tail(struct daemon *d);
 
 static void add_pending(struct daemon *d, const struct pending_item *it)
 {
+    if (it->request_id > d->max_request_id) {
+        d->max_request_id = it->request_id;
+    }
     struct request *r = request_table_find(&d->reqs, it->yield_id);
     if (r) {
         r->last_seen_poll = d->round;
@@ -1024,12 +1062,16 @@ static void poll_finished(struct daemon *d, bool ok)
     d->polling = false;
     if (ok) {
         atomic_store(&d->m->last_poll_ok_unix_ms, unix_ms());
-        struct sweep s = {.d = d};
-        request_table_each(&d->reqs, sweep_one, &s);
-        for (size_t i = 0; i < s.n; i++) {
-            request_table_remove(&d->reqs, s.gone[i]);
+        /* Only a poll that read the whole list knows what left it. */
+        if (d->round_full) {
+            d->have_full = true;
+            struct sweep s = {.d = d};
+            request_table_each(&d->reqs, sweep_one, &s);
+            for (size_t i = 0; i < s.n; i++) {
+                request_table_remove(&d->reqs, s.gone[i]);
+            }
+            free(s.gone);
         }
-        free(s.gone);
         atomic_store(&d->m->tracked, (int_fast64_t)d->reqs.count);
         journal_sync(d->journal);
         prune_journal(d);
@@ -1042,8 +1084,10 @@ static void poll_finished(struct daemon *d, bool ok)
         atomic_fetch_add(&d->m->poll_errors, 1);
     }
     if (d->poll_again) {
+        bool full = d->poll_again_full || !ok;
         d->poll_again = false;
-        poll_start(d);
+        d->poll_again_full = false;
+        poll_start(d, full);
     }
 }
 
@@ -1072,6 +1116,18 @@ static void on_pending(struct call *c, int rc, const cJSON *result, const struct
         log_rpc_failure("YB-ORACLE-POLL", d->profile->pending_method, rc, err);
         poll_finished(d, false);
         return;
+    }
+    if (d->tail_check) {
+        /* The list is in request-id order, so if the first item read is one already known,
+         * every new request is in this read; otherwise some were skipped: read it all. */
+        d->tail_check = false;
+        if (count == 0 || items[0].request_id > d->max_request_id) {
+            profile_items_free(items, count);
+            d->round_full = true;
+            d->page_from = 0;
+            fetch_page(d);
+            return;
+        }
     }
     for (size_t i = 0; i < count; i++) {
         add_pending(d, &items[i]);
@@ -1162,17 +1218,51 @@ static void on_block(struct call *c, int rc, const cJSON *result, const struct r
     if (!d->signer.nonce_known && !d->nonce_fetching) {
         fetch_nonce(d);
     }
-    d->page_from = 0;
+    d->page_from = d->round_full ? 0 : poll_tail(d);
+    d->tail_check = d->page_from > 0;
     fetch_page(d);
 }
 
-static void poll_start(struct daemon *d)
+/* Requests still waiting on chain as far as this oracle knows (not submitted, not finished). */
+static void count_waiting(struct request *r, void *ctx)
+{
+    size_t *n = ctx;
+    if (r->state == REQ_SEEN || r->state == REQ_ASKING || r->state == REQ_ANSWERED) {
+        (*n)++;
+    }
+}
+
+/*
+ * Where an event-triggered poll starts reading: the pending list holds requests in creation
+ * (request-id) order and new ones join its end, so the known requests still waiting are at its
+ * front. Starting POLL_TAIL_SLACK items before the first expected new one reads the new
+ * requests without the whole list — whose size grows with the backlog and made each poll cost
+ * more as load rose. on_pending checks the first item read is a known one, else reads it all.
+ */
+static uint64_t poll_tail(struct daemon *d)
+{
+    size_t waiting = 0;
+    request_table_each(&d->reqs, count_waiting, &waiting);
+    uint64_t from = waiting > POLL_TAIL_SLACK ? waiting - POLL_TAIL_SLACK : 0;
+    if (from > POLL_TAIL_MAX_FROM) {
+        d->round_full = true;
+        return 0;
+    }
+    return from;
+}
+
+/* full: read the whole pending list (the timer's polls, which also find requests that left
+ * it); else only its new end where the profile allows (the events' polls). */
+static void poll_start(struct daemon *d, bool full)
 {
     if (d->polling) {
         d->poll_again = true;
+        d->poll_again_full = d->poll_again_full || full;
         return;
     }
     d->polling = true;
+    d->round_full = full || !d->have_full || !d->profile->pages;
+    d->tail_check = false;
     d->round++;
     atomic_fetch_add(&d->m->polls, 1);
     cJSON *p = cJSON_CreateObject();
@@ -1188,7 +1278,7 @@ static void on_poll_timer(struct ev_loop *ev, ev_timer *w, int revents)
 {
     (void)ev;
     (void)revents;
-    poll_start(w->data);
+    poll_start(w->data, true);
 }
 
 /* ---- events: hints to poll now ---- */
@@ -1214,7 +1304,7 @@ static void on_events(struct ev_loop *ev, ev_io *w, int revents)
         nng_msg_free(msg);
     }
     if (poll) {
-        poll_start(d);
+        poll_start(d, false);
     }
 }
 

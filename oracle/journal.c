@@ -24,6 +24,8 @@
 struct journal {
     MDB_env *env;
     MDB_dbi dbi;
+    MDB_txn *group; /* open between journal_group_begin and journal_group_end */
+    int group_rc;   /* the first failure inside the group */
 };
 
 static const char *const state_names[] = {"answered", "submitted", "done"};
@@ -88,6 +90,9 @@ void journal_close(struct journal *j)
 {
     if (!j) {
         return;
+    }
+    if (j->group) {
+        mdb_txn_abort(j->group);
     }
     mdb_env_close(j->env);
     free(j);
@@ -202,6 +207,15 @@ static int update_txn(struct journal *j, const char *yield_id,
 static int update(struct journal *j, const char *yield_id,
                   int (*fn)(struct journal_entry *e, bool found, const void *arg), const void *arg)
 {
+    if (j->group) {
+        /* A refused update (no such entry, a bad argument) writes nothing and leaves the
+         * transaction usable; a store failure may not, so it fails the whole group. */
+        int rc = update_txn(j, yield_id, fn, arg);
+        if (rc != YB_OK && rc != YB_ENOTFOUND && rc != YB_EINVAL && j->group_rc == YB_OK) {
+            j->group_rc = rc;
+        }
+        return rc;
+    }
     /* Bookkeeping after the answer (tx hash, outcome) is committed without its own fsync: the
      * next durable commit or journal_sync carries it. Losing it in a crash costs at most a
      * harmless second respond, never a second AI call (the answer itself is durable). */
@@ -218,8 +232,8 @@ static int update_txn(struct journal *j, const char *yield_id,
     if (!valid_key(yield_id)) {
         return YB_EINVAL;
     }
-    MDB_txn *txn;
-    int rc = from_mdb(mdb_txn_begin(j->env, NULL, 0, &txn), "journal begin");
+    MDB_txn *txn = j->group;
+    int rc = txn ? YB_OK : from_mdb(mdb_txn_begin(j->env, NULL, 0, &txn), "journal begin");
     if (rc != YB_OK) {
         return rc;
     }
@@ -242,12 +256,41 @@ static int update_txn(struct journal *j, const char *yield_id,
     if (rc == YB_OK) {
         rc = write_entry(txn, j->dbi, &e, 0);
     }
-    if (rc == YB_OK) {
+    if (j->group) {
+        /* journal_group_end commits (or, after a failure, aborts) the whole group. */
+    } else if (rc == YB_OK) {
         rc = from_mdb(mdb_txn_commit(txn), "journal commit");
     } else {
         mdb_txn_abort(txn);
     }
     journal_entry_fini(&e);
+    return rc;
+}
+
+int journal_group_begin(struct journal *j)
+{
+    if (j->group) {
+        return YB_EINVAL;
+    }
+    j->group_rc = YB_OK;
+    return from_mdb(mdb_txn_begin(j->env, NULL, 0, &j->group), "journal begin");
+}
+
+int journal_group_end(struct journal *j)
+{
+    MDB_txn *txn = j->group;
+    j->group = NULL;
+    if (!txn) {
+        return YB_EINVAL;
+    }
+    if (j->group_rc != YB_OK) {
+        mdb_txn_abort(txn);
+        return j->group_rc;
+    }
+    /* Bookkeeping only, so no fsync of its own (as update() says). */
+    mdb_env_set_flags(j->env, MDB_NOSYNC, 1);
+    int rc = from_mdb(mdb_txn_commit(txn), "journal commit");
+    mdb_env_set_flags(j->env, MDB_NOSYNC, 0);
     return rc;
 }
 

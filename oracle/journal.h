@@ -101,6 +101,17 @@ int journal_set_submitted(struct journal *j, const char *yield_id,
  */
 int journal_set_done(struct journal *j, const char *yield_id, uint64_t expires_height,
                      const char *outcome);
+/*
+ * Groups the journal_set_submitted / journal_set_done calls made until journal_group_end into
+ * one transaction (one commit instead of one per request: a batch of answers shares a
+ * transaction hash and an outcome). Only those two may be called inside a group. A call
+ * refused as usual (YB_ENOTFOUND, YB_EINVAL) changes nothing and the group goes on; after a
+ * store failure journal_group_end aborts the whole group and returns that error (bookkeeping
+ * only: the answers themselves are untouched). Errors: YB_EINVAL (a group is already open /
+ * none is open), YB_ESTORE*.
+ */
+int journal_group_begin(struct journal *j);
+int journal_group_end(struct journal *j);
 /* Reads the entry for yield_id (borrowed) into *out (caller-owned; journal_entry_fini).
  * Errors: YB_ENOTFOUND, YB_ESTORE, YB_EMALFORMED (a value this code did not write). */
 int journal_get(struct journal *j, const char *yield_id, struct journal_entry *out);

@@ -117,6 +117,38 @@ static void submitted_then_done(void **state)
     assert_int_equal(journal_set_done(f->j, "Y4", 400, "a-very-long-outcome-name"), YB_EINVAL);
 }
 
+/* A group: its updates commit together at the end; a refused one does not spoil the rest. */
+static void grouped_updates(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t hash[32] = {9};
+    assert_int_equal(journal_put_answer(f->j, "G1", 1, 100, "a", 1), YB_OK);
+    assert_int_equal(journal_put_answer(f->j, "G2", 2, 100, "b", 1), YB_OK);
+    assert_int_equal(journal_group_end(f->j), YB_EINVAL); /* none open */
+    assert_int_equal(journal_group_begin(f->j), YB_OK);
+    assert_int_equal(journal_group_begin(f->j), YB_EINVAL); /* no nesting */
+    assert_int_equal(journal_set_submitted(f->j, "G1", hash, 7), YB_OK);
+    assert_int_equal(journal_set_submitted(f->j, "missing", hash, 7), YB_ENOTFOUND);
+    assert_int_equal(journal_set_submitted(f->j, "G2", hash, 7), YB_OK);
+    assert_int_equal(journal_set_done(f->j, "G2", 100, "confirmed"), YB_OK);
+    assert_int_equal(journal_group_end(f->j), YB_OK);
+    struct journal_entry e;
+    assert_int_equal(journal_get(f->j, "G1", &e), YB_OK);
+    assert_int_equal(e.state, JOURNAL_SUBMITTED);
+    assert_int_equal(e.tx_nonce, 7);
+    journal_entry_fini(&e);
+    assert_int_equal(journal_get(f->j, "G2", &e), YB_OK);
+    assert_int_equal(e.state, JOURNAL_DONE);
+    assert_string_equal(e.outcome, "confirmed");
+    assert_string_equal(e.answer, "b");
+    journal_entry_fini(&e);
+    assert_int_equal(journal_get(f->j, "missing", &e), YB_ENOTFOUND);
+    journal_entry_fini(&e);
+    /* Closing with a group open aborts it (no leak, no half-written entry). */
+    assert_int_equal(journal_group_begin(f->j), YB_OK);
+    assert_int_equal(journal_set_done(f->j, "G1", 100, "failed"), YB_OK);
+}
+
 struct collected {
     size_t n;
     size_t answered;
@@ -225,6 +257,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(walk_and_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(group_commit_reports_each_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(grouped_updates, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
