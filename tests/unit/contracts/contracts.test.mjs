@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { NearHost, base58 } from './near_host.mjs';
+import { transcript } from './assistant_transcript.mjs';
 
 const dir = process.env.YB_CONTRACTS_DIR;
 if (!dir) {
@@ -344,6 +346,16 @@ test('assistant: respond_many caps, oracle check and bad entries', () => {
   assert.equal(ev.data.length, 32);
   assert.ok(full.logs[0].length < 16384);
   assert.deepEqual(host.call('get_pending_requests', {}, { view: true }).json.map((x) => x.prompt), ['q32']);
+});
+
+test('assistant: results, events, errors and state are byte for byte the recorded ones', () => {
+  // data/assistant_transcript.txt: digests of the same session run before the speed work
+  // (assistant_transcript.mjs says what each covers and what is left out).
+  const want = readFileSync(new URL('./data/assistant_transcript.txt', import.meta.url), 'utf8')
+    .trim().split('\n').map((line) => line.slice(0, 64));
+  const got = transcript(wasm('assistant'));
+  assert.equal(got.length, want.length);
+  got.forEach((s, i) => assert.equal(s.digest, want[i], `step ${i}: ${s.step}`));
 });
 
 test('counter: increment, decrement, status messages', () => {
