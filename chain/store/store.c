@@ -66,7 +66,18 @@ struct store_txn {
     bool snapshot;
     bool nested;
     struct store_journal journal; /* nested only */
-    int failed;                   /* first yb error of a put/del: LMDB has poisoned the txn */
+    /* Nested only: the last store_get, while no write has happened since. The runtime reads
+     * most keys right before writing them (a storage_write's old value, queue indices), so the
+     * journal takes the old value from here instead of reading it a second time. */
+    struct {
+        bool valid;
+        bool found;
+        unsigned col;
+        size_t key_len;
+        MDB_val val;
+        uint8_t key[STORE_KEY_MAX];
+    } last_get;
+    int failed; /* first yb error of a put/del: LMDB has poisoned the txn */
 };
 
 static int store_write_failed(struct store_txn *txn, int err);
@@ -354,6 +365,8 @@ int store_nested_begin(struct store_txn *parent, struct store_txn **out)
         return YB_EBUSY;
     }
     struct store_txn *t = store_txn_new(parent->s, parent->txn, parent, false);
+    /* The child may write anything: the parent's remembered read would go stale. */
+    parent->last_get.valid = false;
     t->nested = true;
     t->failed = parent->failed;
     parent->child = t;
@@ -401,7 +414,16 @@ static int journal_before_write(struct store_txn *txn, unsigned col, const MDB_v
                                 bool *existed)
 {
     MDB_val old;
-    int rc = mdb_get(txn->txn, txn->s->dbi[col], (MDB_val *)k, &old);
+    int rc;
+    if (txn->last_get.valid && txn->last_get.col == col && txn->last_get.key_len == k->mv_size &&
+        memcmp(txn->last_get.key, k->mv_data, k->mv_size) == 0) {
+        rc = txn->last_get.found ? MDB_SUCCESS : MDB_NOTFOUND;
+        old = txn->last_get.val;
+    } else {
+        rc = mdb_get(txn->txn, txn->s->dbi[col], (MDB_val *)k, &old);
+    }
+    /* Whatever happens next is a write: the remembered slice dies with it. */
+    txn->last_get.valid = false;
     if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
         return store_err(rc, "journal");
     }
@@ -626,6 +648,14 @@ int store_get(struct store_txn *txn, unsigned col, const void *key, size_t key_l
     MDB_val k = {.mv_size = key_len, .mv_data = (void *)key};
     MDB_val v;
     err = store_err(mdb_get(txn->txn, txn->s->dbi[col], &k, &v), "get");
+    if (txn->nested && (err == YB_OK || err == YB_ENOTFOUND)) {
+        txn->last_get.valid = true;
+        txn->last_get.found = err == YB_OK;
+        txn->last_get.col = col;
+        txn->last_get.key_len = key_len;
+        txn->last_get.val = v;
+        memcpy(txn->last_get.key, key, key_len);
+    }
     if (err) {
         return err;
     }
@@ -740,6 +770,7 @@ int store_del_prefix(struct store_txn *txn, unsigned col, const void *prefix, si
         if (rc == MDB_SUCCESS) {
             if (txn->nested) {
                 journal_add(&txn->journal, col, &k, &v);
+                txn->last_get.valid = false;
             }
             rc = mdb_cursor_del(cur, 0);
         }

@@ -249,6 +249,45 @@ static void nested_abort_restores_every_kind_of_change(void **state)
     store_snapshot_end(snap);
 }
 
+/* The journal reuses a read made right before a write of the same key: reads followed by
+ * writes, of present and absent keys, interleaved with other writes, all undo exactly. (Only
+ * a key's first journal entry matters for the undo, so a wrong first entry is what to catch:
+ * a read of the same key in another column.) */
+static void reads_before_writes_in_nested_are_undone(void **state)
+{
+    struct fixture *f = *state;
+    struct store_txn *block = NULL, *r = NULL, *r2 = NULL;
+    assert_int_equal(store_write_begin(f->s, &block), YB_OK);
+    put_str(block, 0, "x", "x0");
+    put_str(block, 0, "y", "y0");
+    put_str(block, 0, "z", "z0");
+    assert_int_equal(store_nested_begin(block, &r), YB_OK);
+    assert_value(r, 0, "x", "x0");
+    put_str(r, 0, "x", "x1"); /* old value from the read */
+    assert_value(r, 0, "absent", NULL);
+    put_str(r, 0, "absent", "a1"); /* absence from the read */
+    assert_value(r, 0, "y", "y0");
+    put_str(r, 0, "x", "x2"); /* a different key than the last read */
+    put_str(r, 0, "y", "y1"); /* the read went stale with the write above */
+    assert_value(r, 1, "z", NULL);
+    put_str(r, 0, "z", "z1"); /* same key, other column: must not be taken for it */
+    put_str(r, 0, "x", "x3");
+    assert_value(r, 0, "y", "y1");
+    assert_int_equal(store_del(r, 0, "y", 1), YB_OK);
+    /* a read in the parent, then a child writing that key */
+    assert_value(r, 0, "x", "x3");
+    assert_int_equal(store_nested_begin(r, &r2), YB_OK);
+    put_str(r2, 0, "x", "child");
+    assert_int_equal(store_commit(r2), YB_OK);
+    put_str(r, 0, "x", "x4");
+    store_abort(r);
+    assert_value(block, 0, "x", "x0");
+    assert_value(block, 0, "y", "y0");
+    assert_value(block, 0, "absent", NULL);
+    assert_value(block, 0, "z", "z0");
+    assert_int_equal(store_commit(block), YB_OK);
+}
+
 /* A child committed into a nested parent is undone by the parent's abort, newest first. */
 static void committed_grandchild_is_undone_with_its_parent(void **state)
 {
@@ -934,6 +973,7 @@ int main(void)
         T(nested_commit_then_parent_abort_discards_both),
         T(nested_abort_restores_every_kind_of_change),
         T(committed_grandchild_is_undone_with_its_parent),
+        T(reads_before_writes_in_nested_are_undone),
         T(parent_abort_with_open_child_frees_both),
         T(misuse_is_reported_not_undefined),
         T(key_size_cap),
