@@ -272,11 +272,12 @@ static void request_impl(const char *method)
     jw_key_lit(&rec, "request_id");
     jw_u64(&rec, id);
     jw_key_lit(&rec, "yield_id");
-    jw_string(&rec, yid_text, yid_text_len);
+    /* Base58 and account ids (the runtime hands out valid ones only) need no escaping. */
+    jw_string_plain(&rec, yid_text, yid_text_len);
     jw_key_lit(&rec, "prompt");
     jw_string(&rec, prompt, prompt_len);
     jw_key_lit(&rec, "requester");
-    jw_string(&rec, requester, requester_len);
+    jw_string_plain(&rec, requester, requester_len);
     jw_key_lit(&rec, "created_height");
     jw_u64(&rec, created);
     jw_key_lit(&rec, "expires_height");
@@ -300,11 +301,11 @@ static void request_impl(const char *method)
         jw_key_lit(&ev, "request_id");
         jw_u64(&ev, id);
         jw_key_lit(&ev, "yield_id");
-        jw_string(&ev, yid_text, yid_text_len);
+        jw_string_plain(&ev, yid_text, yid_text_len);
         jw_key_lit(&ev, "prompt_omitted");
         jw_bool(&ev, true);
         jw_key_lit(&ev, "requester");
-        jw_string(&ev, requester, requester_len);
+        jw_string_plain(&ev, requester, requester_len);
         jw_key_lit(&ev, "created_height");
         jw_u64(&ev, created);
         jw_key_lit(&ev, "expires_height");
@@ -413,34 +414,46 @@ static bool resume_with_reference(const uint8_t yield_id[32], uint64_t id)
     return promise_resume(yield_id, payload, payload_len);
 }
 
-/* The base58 text of an entry's yield_id (decoded into yield_id by args_hash32). A base58
- * argument that decoded to exactly 32 bytes already is the canonical text (its leading '1's are
- * the zero bytes and no zero digit follows them), so it is reused rather than encoded again. */
-static void yield_text(const struct args *a, const uint8_t yield_id[32], char out[B58_HASH_TEXT],
-                       size_t *len)
+/*
+ * The yield_id argument: its 32 bytes in id, and in *text the canonical base58 text of them when
+ * the argument gave it (the usual form), else NULL. The raw string is decoded first: if that
+ * works it holds no escape (a backslash is no base58 digit), so it equals the decoded string,
+ * and being base58 of exactly 32 bytes it is the canonical text (its leading '1's are the zero
+ * bytes and no zero digit follows) — reused instead of encoding the id again. Anything else
+ * (the array form, escapes, errors with their messages) goes through args_hash32.
+ */
+static void yield_arg(const struct args *a, uint8_t id[32], const char **text, size_t *text_len)
 {
     struct jr_value v = args_value(a, "yield_id");
-    if (jr_type_of(v) == JR_STRING && v.n - 2 < B58_HASH_TEXT &&
-        str_quote_run((const uint8_t *)v.p + 1, v.n - 2) == v.n - 2) {
-        memcpy(out, v.p + 1, v.n - 2);
-        out[v.n - 2] = '\0';
-        *len = v.n - 2;
+    if (jr_type_of(v) == JR_STRING && v.n - 2 <= B58_MAX_TEXT &&
+        b58_decode_exact(v.p + 1, v.n - 2, id, 32) == YB_OK) {
+        *text = v.p + 1;
+        *text_len = v.n - 2;
         return;
     }
-    b58_encode(yield_id, 32, out, B58_HASH_TEXT, len);
+    args_hash32(a, "yield_id", id);
+    *text = NULL;
+    *text_len = 0;
 }
 
-/* One request_answered data object: {"request_id","yield_id","responder","answer_bytes"}. */
-static void write_answered(struct jw *ev, uint64_t id, const char *yid_text, size_t yid_text_len,
-                           const char *responder, size_t responder_len, size_t answer_len)
+/* One request_answered data object: {"request_id","yield_id","responder","answer_bytes"}. Base58
+ * text and account ids (the runtime only hands out valid ones) need no escaping. */
+static void write_answered(struct jw *ev, uint64_t id, const uint8_t yield_id[32],
+                           const char *yid_text, size_t yid_text_len, const char *responder,
+                           size_t responder_len, size_t answer_len)
 {
+    char encoded[B58_HASH_TEXT];
+    if (yid_text == NULL) {
+        b58_encode(yield_id, 32, encoded, sizeof encoded, &yid_text_len);
+        yid_text = encoded;
+    }
     jw_object_begin(ev);
     jw_key_lit(ev, "request_id");
     jw_u64(ev, id);
     jw_key_lit(ev, "yield_id");
-    jw_string(ev, yid_text, yid_text_len);
+    jw_string_plain(ev, yid_text, yid_text_len);
     jw_key_lit(ev, "responder");
-    jw_string(ev, responder, responder_len);
+    jw_string_plain(ev, responder, responder_len);
     jw_key_lit(ev, "answer_bytes");
     jw_u64(ev, answer_len);
     jw_object_end(ev);
@@ -493,18 +506,17 @@ NEAR_METHOD(respond)
     size_t answer_len;
     uint64_t id;
     char *caller = require_oracle("respond", &caller_len);
+    const char *yid_text;
+    size_t yid_text_len;
     args_load(&a);
-    args_hash32(&a, "yield_id", yield_id);
+    yield_arg(&a, yield_id, &yid_text, &yid_text_len);
     char *answer = args_string(&a, "response", ASSISTANT_ANSWER_MAX, &answer_len);
     bool accepted = answer_one(yield_id, answer, answer_len, &id);
     if (accepted) {
-        char yid_text[B58_HASH_TEXT];
-        size_t yid_text_len;
         struct jw ev;
-        yield_text(&a, yield_id, yid_text, &yid_text_len);
         event_begin(&ev, "request_answered");
         jw_array_begin(&ev);
-        write_answered(&ev, id, yid_text, yid_text_len, caller, caller_len, answer_len);
+        write_answered(&ev, id, yield_id, yid_text, yid_text_len, caller, caller_len, answer_len);
         jw_array_end(&ev);
         env_event_log(&ev);
     }
@@ -514,7 +526,7 @@ NEAR_METHOD(respond)
 /* One entry of respond_many, decoded before any state changes. */
 struct respond_entry {
     uint8_t yield_id[32];
-    char yield_text[B58_HASH_TEXT];
+    const char *yield_text; /* NULL: encode yield_id when needed */
     size_t yield_text_len;
     char *answer;
     size_t answer_len;
@@ -550,8 +562,7 @@ NEAR_METHOD(respond_many)
         struct args entry;
         args_of(&entry, e);
         struct respond_entry *r = &entries[count++];
-        args_hash32(&entry, "yield_id", r->yield_id);
-        yield_text(&entry, r->yield_id, r->yield_text, &r->yield_text_len);
+        yield_arg(&entry, r->yield_id, &r->yield_text, &r->yield_text_len);
         r->answer = args_string(&entry, "response", ASSISTANT_ANSWER_MAX, &r->answer_len);
     }
     if (count == 0) {
@@ -570,8 +581,8 @@ NEAR_METHOD(respond_many)
         bool accepted =
             answer_one(entries[i].yield_id, entries[i].answer, entries[i].answer_len, &id);
         if (accepted) {
-            write_answered(&ev, id, entries[i].yield_text, entries[i].yield_text_len, caller,
-                           caller_len, entries[i].answer_len);
+            write_answered(&ev, id, entries[i].yield_id, entries[i].yield_text,
+                           entries[i].yield_text_len, caller, caller_len, entries[i].answer_len);
             any = true;
         }
         jw_bool(&result, accepted);

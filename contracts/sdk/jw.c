@@ -306,6 +306,17 @@ void jw_string(struct jw *w, const char *s, size_t n)
     }
 }
 
+void jw_string_plain(struct jw *w, const char *s, size_t n)
+{
+    before_value(w);
+    if (reserve(w, n + 2)) {
+        w->buf[w->len] = '"';
+        libc_copy(w->buf + w->len + 1, s, n);
+        w->buf[w->len + 1 + n] = '"';
+        w->len += n + 2;
+    }
+}
+
 /* v in decimal, written backwards from end; returns where the digits start. */
 static char *decimal(uint64_t v, char *end)
 {

@@ -62,6 +62,10 @@ void jw_key_raw(struct jw *w, const char *text, size_t n);
 
 /* Values. s borrowed; jw_string takes n bytes (may contain NUL, escaped as \u0000). */
 void jw_string(struct jw *w, const char *s, size_t n);
+/* A string the caller knows needs no escaping — printable ASCII without '"' or '\\', such as
+ * base58 text or a NEAR account id — written with its quotes and no per-byte check (like jw_raw,
+ * it is trusted). s borrowed. */
+void jw_string_plain(struct jw *w, const char *s, size_t n);
 /* A NUL-terminated string (a macro, like jw_key). */
 #define jw_string_z(w, s) jw_string((w), (s), __builtin_strlen(s))
 void jw_u64(struct jw *w, uint64_t v);

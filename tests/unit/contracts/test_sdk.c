@@ -850,6 +850,21 @@ static void jw_key_lit_writes_what_jw_key_writes(void **state)
     assert_int_equal(jw_finish(&b, &tb, &nb), YB_OK);
     assert_string_equal(ta, "{\"request_id\":7,\"\":{\"a\":null}}");
     assert_string_equal(ta, tb);
+    /* jw_string_plain writes what jw_string writes for text without anything to escape. */
+    jw_init(&a, 256);
+    jw_init(&b, 256);
+    jw_array_begin(&a);
+    jw_array_begin(&b);
+    const char *plain[] = {"", "x", "oracle.test", "3yZe7d3Qx9vPQ8VQr6oUf2Yq1TnHRXuxQbJ9hWsxyzab"};
+    for (size_t i = 0; i < N_ELEMS(plain); i++) {
+        jw_string_plain(&a, plain[i], strlen(plain[i]));
+        jw_string(&b, plain[i], strlen(plain[i]));
+    }
+    jw_array_end(&a);
+    jw_array_end(&b);
+    assert_int_equal(jw_finish(&a, &ta, &na), YB_OK);
+    assert_int_equal(jw_finish(&b, &tb, &nb), YB_OK);
+    assert_string_equal(ta, tb);
     /* The same misuse errors as jw_key: a key where a value is due, or outside an object. */
     jw_init(&a, 256);
     jw_array_begin(&a);
