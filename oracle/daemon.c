@@ -11,6 +11,7 @@
 #include <ev.h>
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,23 @@ struct daemon {
     size_t jq_len, jq_cap;
     ev_timer flush;
     unsigned sending; /* send_tx calls in flight (at most cfg->send_window) */
+    /* The sync thread: answers are committed without an fsync on the loop thread and wait in
+     * dw (ids with the sync generation that covers them) until the thread has flushed the
+     * journal; only then are they submitted. A slow disk then delays those answers, not the
+     * loop (polls, sends, AI calls). smu guards sync_want/done/rc/stop. */
+    pthread_t syncer;
+    bool syncer_running;
+    pthread_mutex_t smu;
+    pthread_cond_t scv;
+    uint64_t sync_want, sync_done;
+    int sync_rc;
+    bool sync_stop;
+    ev_async synced;
+    struct durable_wait {
+        char id[NEAR_HASH_STR_MAX];
+        uint64_t gen;
+    } * dw;
+    size_t dw_len, dw_cap;
 };
 
 static uint64_t now_ms(struct daemon *d)
@@ -351,6 +369,104 @@ static void take_journaled(struct daemon *d, struct request *r)
     finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
 }
 
+/* ---- the sync thread ---- */
+
+static void *sync_main(void *arg)
+{
+    struct daemon *d = arg;
+    pthread_mutex_lock(&d->smu);
+    for (;;) {
+        while (!d->sync_stop && d->sync_want == d->sync_done) {
+            pthread_cond_wait(&d->scv, &d->smu);
+        }
+        if (d->sync_want == d->sync_done) {
+            break; /* stopping, nothing left to flush */
+        }
+        uint64_t want = d->sync_want;
+        pthread_mutex_unlock(&d->smu);
+        int rc = journal_flush(d->journal);
+        pthread_mutex_lock(&d->smu);
+        d->sync_done = want;
+        d->sync_rc = rc;
+        ev_async_send(d->ev, &d->synced);
+    }
+    pthread_mutex_unlock(&d->smu);
+    return NULL;
+}
+
+static void durable_wait_push(struct daemon *d, const char *yield_id)
+{
+    if (d->dw_len == d->dw_cap) {
+        d->dw_cap = d->dw_cap ? d->dw_cap * 2 : 64;
+        d->dw = yb_xrealloc(d->dw, d->dw_cap * sizeof *d->dw);
+    }
+    struct durable_wait *w = &d->dw[d->dw_len++];
+    snprintf(w->id, sizeof w->id, "%s", yield_id);
+    w->gen = d->sync_want + 1; /* the flush sync_request asks for next covers it */
+}
+
+/* Asks the sync thread for a flush covering everything committed so far. */
+static void sync_request(struct daemon *d)
+{
+    pthread_mutex_lock(&d->smu);
+    d->sync_want++;
+    pthread_cond_signal(&d->scv);
+    pthread_mutex_unlock(&d->smu);
+}
+
+/* Answers whose flush completed become answered (submittable); a failed flush fails them, as
+ * a failed journal commit does. */
+static void on_synced(struct ev_loop *ev, ev_async *w, int revents)
+{
+    (void)ev;
+    (void)revents;
+    struct daemon *d = w->data;
+    pthread_mutex_lock(&d->smu);
+    uint64_t done = d->sync_done;
+    int rc = d->sync_rc;
+    pthread_mutex_unlock(&d->smu);
+    size_t kept = 0, durable = 0;
+    for (size_t k = 0; k < d->dw_len; k++) {
+        if (d->dw[k].gen > done) {
+            d->dw[kept++] = d->dw[k];
+            continue;
+        }
+        struct request *r = request_table_find(&d->reqs, d->dw[k].id);
+        if (!r || r->state != REQ_ASKING) {
+            continue;
+        }
+        if (rc == YB_OK) {
+            request_transition(r, REQ_ANSWERED);
+            durable++;
+        } else {
+            log_error("YB-ORACLE-JOURNAL", "cannot flush the answer for %s: %s; not submitting",
+                      r->yield_id, yb_err_name(rc));
+            finish(d, r, REQ_FAILED, METRICS_FAILED, "failed");
+        }
+    }
+    d->dw_len = kept;
+    if (durable && d->failpoint_after_journal) {
+        /* Fault injection for the crash test: die exactly between journal and submission. */
+        log_warn("YB-ORACLE-FAILPOINT", "%zu answers journaled; killing the process (failpoint)",
+                 durable);
+        raise(SIGKILL);
+    }
+    schedule_soon(d);
+}
+
+static void syncer_stop(struct daemon *d)
+{
+    if (!d->syncer_running) {
+        return;
+    }
+    pthread_mutex_lock(&d->smu);
+    d->sync_stop = true;
+    pthread_cond_signal(&d->scv);
+    pthread_mutex_unlock(&d->smu);
+    pthread_join(d->syncer, NULL);
+    d->syncer_running = false;
+}
+
 static void flush_answers(struct daemon *d)
 {
     struct journal_answer *a = yb_xcalloc(d->jq_len ? d->jq_len : 1, sizeof *a);
@@ -370,12 +486,21 @@ static void flush_answers(struct daemon *d)
         n++;
     }
     d->jq_len = 0;
+    bool lazy = d->syncer_running;
     if (n) {
-        journal_put_answers(d->journal, a, n);
+        if (lazy) {
+            journal_put_answers_nosync(d->journal, a, n);
+        } else {
+            journal_put_answers(d->journal, a, n);
+        }
     }
+    size_t waiting = 0;
     for (size_t k = 0; k < n; k++) {
         struct request *r = rs[k];
-        if (a[k].rc == YB_OK) {
+        if (a[k].rc == YB_OK && lazy) {
+            durable_wait_push(d, r->yield_id);
+            waiting++;
+        } else if (a[k].rc == YB_OK) {
             request_transition(r, REQ_ANSWERED);
         } else if (a[k].rc == YB_EEXIST) {
             take_journaled(d, r);
@@ -387,6 +512,10 @@ static void flush_answers(struct daemon *d)
     }
     free(a);
     free(rs);
+    if (waiting) {
+        sync_request(d);
+        return; /* on_synced goes on once they are on disk */
+    }
     if (n && d->failpoint_after_journal) {
         /* Fault injection for the crash test: die exactly between journal and submission. */
         log_warn("YB-ORACLE-FAILPOINT", "%zu answers journaled; killing the process (failpoint)",
@@ -1354,6 +1483,8 @@ int daemon_new(const struct oracle_config *cfg, struct metrics *m, struct daemon
     d->profile = profile_find(cfg->profile);
     const char *fp = getenv("YB_ORACLE_FAILPOINT");
     d->failpoint_after_journal = fp && strcmp(fp, "after-journal") == 0;
+    pthread_mutex_init(&d->smu, NULL);
+    pthread_cond_init(&d->scv, NULL);
     config_ai(cfg, &d->ai);
     request_table_init(&d->reqs);
     deadline_clock_init(&d->clock);
@@ -1394,6 +1525,8 @@ int daemon_new(const struct oracle_config *cfg, struct metrics *m, struct daemon
     d->kick.data = d;
     ev_timer_init(&d->flush, on_flush, 0.0, 0.0);
     d->flush.data = d;
+    ev_async_init(&d->synced, on_synced);
+    d->synced.data = d;
     ev_signal_init(&d->sigint, on_signal, SIGINT);
     ev_signal_init(&d->sigterm, on_signal, SIGTERM);
     *out = d;
@@ -1413,10 +1546,20 @@ int daemon_run(struct daemon *d)
     ev_signal_start(d->ev, &d->sigint);
     ev_signal_start(d->ev, &d->sigterm);
     ev_timer_start(d->ev, &d->poll_timer);
+    ev_async_start(d->ev, &d->synced);
+    d->syncer_running = pthread_create(&d->syncer, NULL, sync_main, d) == 0;
+    if (!d->syncer_running) {
+        log_warn("YB-ORACLE-JOURNAL", "no sync thread; answers are flushed on the event loop");
+    }
     ev_run(d->ev, 0);
-    /* Answers paid for but not yet journaled are kept, so a restart does not ask again. */
+    syncer_stop(d);
+    /* Answers paid for but not yet journaled are kept, so a restart does not ask again; those
+     * committed without a flush are flushed now. */
     if (d->jq_len) {
         flush_answers(d);
+    }
+    if (d->dw_len) {
+        journal_flush(d->journal);
     }
     return YB_OK;
 }
@@ -1431,7 +1574,9 @@ void daemon_free(struct daemon *d)
         loop_cancel(&d->loop, c->kind == CALL_RPC ? c->t.curl : c->curl);
         call_free(c);
     }
+    syncer_stop(d);
     if (d->ev) {
+        ev_async_stop(d->ev, &d->synced);
         ev_timer_stop(d->ev, &d->poll_timer);
         ev_timer_stop(d->ev, &d->kick);
         ev_timer_stop(d->ev, &d->flush);
@@ -1453,6 +1598,9 @@ void daemon_free(struct daemon *d)
     request_table_fini(&d->reqs);
     free(d->sendq);
     free(d->jq);
+    free(d->dw);
+    pthread_cond_destroy(&d->scv);
+    pthread_mutex_destroy(&d->smu);
     if (d->ev) {
         ev_loop_destroy(d->ev);
     }

@@ -8,6 +8,7 @@
 #include <lmdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <cJSON.h>
@@ -294,7 +295,31 @@ int journal_group_end(struct journal *j)
     return rc;
 }
 
+static int put_answers(struct journal *j, struct journal_answer *a, size_t n, bool sync);
+
 int journal_put_answers(struct journal *j, struct journal_answer *a, size_t n)
+{
+    return put_answers(j, a, n, true);
+}
+
+int journal_put_answers_nosync(struct journal *j, struct journal_answer *a, size_t n)
+{
+    return put_answers(j, a, n, false);
+}
+
+int journal_flush(struct journal *j)
+{
+    /* What mdb_env_sync does for an environment without MDB_WRITEMAP, on the descriptor that
+     * is fixed after open: so it touches no state a committing thread changes. */
+    int fd = -1;
+    if (mdb_env_get_fd(j->env, &fd) != MDB_SUCCESS || fdatasync(fd) != 0) {
+        log_error("YB-ORACLE-JOURNAL", "journal flush failed: %s", strerror(errno));
+        return YB_EIO;
+    }
+    return YB_OK;
+}
+
+static int put_answers(struct journal *j, struct journal_answer *a, size_t n, bool sync)
 {
     MDB_txn *txn;
     int rc = from_mdb(mdb_txn_begin(j->env, NULL, 0, &txn), "journal begin");
@@ -327,7 +352,9 @@ int journal_put_answers(struct journal *j, struct journal_answer *a, size_t n)
         journal_entry_fini(&e);
     }
     if (rc == YB_OK) {
+        mdb_env_set_flags(j->env, MDB_NOSYNC, sync ? 0 : 1);
         rc = from_mdb(mdb_txn_commit(txn), "journal commit");
+        mdb_env_set_flags(j->env, MDB_NOSYNC, 0);
     } else {
         mdb_txn_abort(txn);
     }

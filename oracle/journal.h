@@ -90,6 +90,18 @@ struct journal_answer {
  * YB_EINVAL); a store failure fails all (returned, and in every rc that was YB_OK).
  */
 int journal_put_answers(struct journal *j, struct journal_answer *a, size_t n);
+/*
+ * journal_put_answers without the fsync: the answers are committed (readable at once) but
+ * durable only once a later journal_flush has returned — until then they must not be acted
+ * on (submitted). Same results and errors.
+ */
+int journal_put_answers_nosync(struct journal *j, struct journal_answer *a, size_t n);
+/*
+ * Makes everything committed so far durable (fdatasync of the data file). Unlike every other
+ * call here it may run on another thread while the owner thread commits (the daemon's sync
+ * thread, so a slow disk does not stop its event loop). Errors: YB_EIO.
+ */
+int journal_flush(struct journal *j);
 
 /* Records that a respond with tx_hash / nonce was sent. Errors: YB_ENOTFOUND, YB_ESTORE*. */
 int journal_set_submitted(struct journal *j, const char *yield_id,

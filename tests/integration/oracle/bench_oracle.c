@@ -348,7 +348,9 @@ static void report(struct env *e, const struct bench_cfg *c, struct loadgen *g,
                (unsigned long long)(last_h - first_h),
                chain_s * 1000.0 / (double)(last_h - first_h ? last_h - first_h : 1),
                (double)gap_max / 1e6);
-        steady_rate(g, answered);
+        if (c->rate > 0) {
+            steady_rate(g, answered);
+        }
         print_dist("yield block -> callback block", blocks, (size_t)answered, "blocks");
         print_dist("in block time", ms, (size_t)answered, "ms");
     }

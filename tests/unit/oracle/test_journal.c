@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +117,41 @@ static void submitted_then_done(void **state)
     /* It can no longer take an answer. */
     assert_int_equal(journal_put_answer(f->j, "Y4", 4, 400, "late", 4), YB_EEXIST);
     assert_int_equal(journal_set_done(f->j, "Y4", 400, "a-very-long-outcome-name"), YB_EINVAL);
+}
+
+/* Answers committed without an fsync are there at once, flushed from another thread, and
+ * after a reopen; the results per answer are those of journal_put_answers. */
+static void *flush_thread(void *arg)
+{
+    return (void *)(intptr_t)journal_flush(arg);
+}
+
+static void lazy_answers_then_flush(void **state)
+{
+    struct fixture *f = *state;
+    struct journal_answer a[2] = {{.yield_id = "L1", .request_id = 1, .answer = "x", .len = 1},
+                                  {.yield_id = "", .request_id = 2, .answer = "y", .len = 1}};
+    assert_int_equal(journal_put_answers_nosync(f->j, a, 2), YB_OK);
+    assert_int_equal(a[0].rc, YB_OK);
+    assert_int_equal(a[1].rc, YB_EINVAL);
+    struct journal_entry e;
+    assert_int_equal(journal_get(f->j, "L1", &e), YB_OK);
+    journal_entry_fini(&e);
+    pthread_t t;
+    void *rc = NULL;
+    assert_int_equal(pthread_create(&t, NULL, flush_thread, f->j), 0);
+    assert_int_equal(pthread_join(t, &rc), 0);
+    assert_int_equal((int)(intptr_t)rc, YB_OK);
+    journal_close(f->j);
+    assert_int_equal(journal_open(f->dir, 16u << 20, &f->j), YB_OK);
+    assert_int_equal(journal_get(f->j, "L1", &e), YB_OK);
+    assert_string_equal(e.answer, "x");
+    assert_int_equal(e.state, JOURNAL_ANSWERED);
+    journal_entry_fini(&e);
+    /* Same refusal as the synced form: the first answer stays. */
+    a[0].answer = "z";
+    assert_int_equal(journal_put_answers_nosync(f->j, a, 1), YB_OK);
+    assert_int_equal(a[0].rc, YB_EEXIST);
 }
 
 /* A group: its updates commit together at the end; a refused one does not spoil the rest. */
@@ -258,6 +295,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(refuses_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(group_commit_reports_each_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(grouped_updates, setup, teardown),
+        cmocka_unit_test_setup_teardown(lazy_answers_then_flush, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
