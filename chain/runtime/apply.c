@@ -112,7 +112,7 @@ static int queue_receipt(struct apply_ctx *ac, const struct receipt *r)
     yb_buf_reset(&ac->scratch);
     int rc = receipt_encode(&ac->scratch, r);
     if (rc == YB_OK) {
-        rc = state_queue_push(ac->txn, STATE_COL_DELAYED, ac->scratch.data, ac->scratch.len);
+        rc = state_queue_append(ac->txn, &ac->delayed, ac->scratch.data, ac->scratch.len);
     }
     return rc;
 }
@@ -698,32 +698,30 @@ void runtime_block_result_fini(struct runtime_block_result *res)
 /* Runs the queued receipts with index below end: those earlier blocks queued. */
 static int run_delayed(struct apply_ctx *ac, uint64_t end)
 {
-    struct state_queue_indices q;
-    int rc = state_queue_indices(ac->txn, STATE_COL_DELAYED, &q);
+    struct state_queue *dq = &ac->delayed;
+    const uint64_t first = dq->q.first;
     uint64_t limit = ac->rt->block_gas_limit;
-    for (uint64_t i = q.first; rc == YB_OK && i < end; i++) {
+    int rc = YB_OK;
+    while (rc == YB_OK && dq->q.first < end) {
         /* A congested block stops here; the rest keeps its place at the head of the queue.
          * At least one queued receipt runs per block, so the queue always moves. */
-        if (limit != 0 && i > q.first && ac->res->gas_burnt >= limit) {
+        if (limit != 0 && dq->q.first > first && ac->res->gas_burnt >= limit) {
             break;
         }
-        uint8_t *v = NULL;
+        /* Decoded straight from the store's slice (it copies what it keeps), then dropped. */
+        const uint8_t *v = NULL;
         size_t n = 0;
-        rc = state_queue_get(ac->txn, STATE_COL_DELAYED, i, &v, &n);
-        if (rc == YB_OK) {
-            rc = state_queue_pop(ac->txn, STATE_COL_DELAYED);
-        }
         struct receipt r;
-        if (rc == YB_OK) {
-            rc = receipt_decode(v, n, &r);
+        rc = state_queue_head(ac->txn, dq, &v, &n);
+        if (rc == YB_OK && receipt_decode(v, n, &r) != YB_OK) {
+            rc = YB_EMALFORMED;
+        } else if (rc == YB_OK) {
+            rc = state_queue_drop_head(ac->txn, dq);
             if (rc == YB_OK) {
                 rc = process_receipt(ac, &r);
-                receipt_fini(&r);
-            } else {
-                rc = YB_EMALFORMED;
             }
+            receipt_fini(&r);
         }
-        free(v);
     }
     return rc;
 }
@@ -746,13 +744,14 @@ int runtime_apply_block(struct runtime *rt, struct store_txn *txn, const struct 
     if (rc != YB_OK) {
         return rc;
     }
-    /* Only what earlier blocks queued runs in this one; receipts queued from here on wait. */
-    struct state_queue_indices queued;
-    rc = state_queue_indices(txn, STATE_COL_DELAYED, &queued);
+    struct apply_ctx ac = {.rt = rt, .txn = txn, .blk = blk, .res = res};
+    /* The delayed queue's indices stay in ac for the whole block (written once, below). Only
+     * what earlier blocks queued runs in this one; receipts queued from here on wait. */
+    rc = state_queue_open(txn, STATE_COL_DELAYED, &ac.delayed);
     if (rc != YB_OK) {
         return rc;
     }
-    struct apply_ctx ac = {.rt = rt, .txn = txn, .blk = blk, .res = res};
+    const uint64_t queued_end = ac.delayed.q.next;
     yb_buf_init(&ac.scratch, RECEIPT_MAX_ENCODED);
 
     /* (0) transactions become receipts; (1) local receipts run at once */
@@ -786,7 +785,7 @@ int runtime_apply_block(struct runtime *rt, struct store_txn *txn, const struct 
 
     /* (2)+(3) receipts queued by earlier blocks */
     if (rc == YB_OK) {
-        rc = run_delayed(&ac, queued.next);
+        rc = run_delayed(&ac, queued_end);
     }
     /* (4) timeouts, last */
     if (rc == YB_OK) {
@@ -798,9 +797,8 @@ int runtime_apply_block(struct runtime *rt, struct store_txn *txn, const struct 
         }
     }
     if (rc == YB_OK) {
-        struct state_queue_indices q;
-        rc = state_queue_indices(txn, STATE_COL_DELAYED, &q);
-        res->n_queued = (size_t)(q.next - q.first);
+        rc = state_queue_flush(txn, &ac.delayed);
+        res->n_queued = (size_t)(ac.delayed.q.next - ac.delayed.q.first);
     }
     yb_buf_fini(&ac.scratch);
     return rc;

@@ -23,7 +23,8 @@ struct apply_ctx {
     struct store_txn *txn; /* the block's write txn */
     const struct runtime_block *blk;
     struct runtime_block_result *res;
-    struct yb_buf scratch; /* receipt encodings on their way to the store; reset before use */
+    struct yb_buf scratch;      /* receipt encodings on their way to the store; reset before use */
+    struct state_queue delayed; /* the delayed-receipt queue, its indices flushed at block end */
 };
 
 /* A receipt made while executing another one, waiting for its id. */

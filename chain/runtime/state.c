@@ -730,6 +730,70 @@ int state_queue_pop(struct store_txn *txn, enum state_col col)
     return queue_indices_set(txn, col, &q);
 }
 
+int state_queue_open(struct store_txn *txn, enum state_col col, struct state_queue *out)
+{
+    out->col = col;
+    out->dirty = false;
+    return state_queue_indices(txn, col, &out->q);
+}
+
+int state_queue_append(struct store_txn *txn, struct state_queue *sq, const uint8_t *val,
+                       size_t len)
+{
+    uint8_t k[9];
+    queue_entry_key(sq->q.next, k);
+    int rc = store_put(txn, sq->col, k, sizeof k, val, len);
+    if (rc == YB_OK) {
+        sq->q.next++;
+        sq->dirty = true;
+    }
+    return rc;
+}
+
+int state_queue_head(struct store_txn *txn, const struct state_queue *sq, const uint8_t **val,
+                     size_t *len)
+{
+    if (sq->q.first >= sq->q.next) {
+        return YB_ENOTFOUND;
+    }
+    uint8_t k[9];
+    queue_entry_key(sq->q.first, k);
+    struct store_slice s;
+    int rc = store_get(txn, sq->col, k, sizeof k, &s);
+    if (rc == YB_OK) {
+        *val = s.data;
+        *len = s.len;
+    }
+    return rc;
+}
+
+int state_queue_drop_head(struct store_txn *txn, struct state_queue *sq)
+{
+    if (sq->q.first >= sq->q.next) {
+        return YB_ENOTFOUND;
+    }
+    uint8_t k[9];
+    queue_entry_key(sq->q.first, k);
+    int rc = store_del(txn, sq->col, k, sizeof k);
+    if (rc == YB_OK) {
+        sq->q.first++;
+        sq->dirty = true;
+    }
+    return rc;
+}
+
+int state_queue_flush(struct store_txn *txn, struct state_queue *sq)
+{
+    if (!sq->dirty) {
+        return YB_OK;
+    }
+    int rc = queue_indices_set(txn, sq->col, &sq->q);
+    if (rc == YB_OK) {
+        sq->dirty = false;
+    }
+    return rc;
+}
+
 /* ---- bookkeeping ---- */
 
 static const uint8_t META_HEIGHT_KEY[] = "last_height";

@@ -160,6 +160,30 @@ int state_queue_get(struct store_txn *txn, enum state_col col, uint64_t index, u
 /* Removes the head entry. YB_ENOTFOUND when the queue is empty. */
 int state_queue_pop(struct store_txn *txn, enum state_col col);
 
+/* A queue worked on many times in one txn (a block's delayed receipts): its indices are read
+ * once by state_queue_open, kept in the struct, and written once by state_queue_flush — two
+ * store operations per push or pop fewer. While it is open, only these calls may touch the
+ * queue in that txn (state_queue_indices and the calls above would see stale indices until
+ * the flush). The struct is caller-owned; nothing to free. */
+struct state_queue {
+    enum state_col col;
+    struct state_queue_indices q;
+    bool dirty; /* q differs from the stored indices */
+};
+/* Errors: as state_queue_indices. txn and out borrowed. */
+int state_queue_open(struct store_txn *txn, enum state_col col, struct state_queue *out);
+/* Appends val (borrowed, copied into the store). Errors: the store's. */
+int state_queue_append(struct store_txn *txn, struct state_queue *sq, const uint8_t *val,
+                       size_t len);
+/* The head entry, borrowed from the store until the txn's next write. YB_ENOTFOUND when the
+ * queue is empty. */
+int state_queue_head(struct store_txn *txn, const struct state_queue *sq, const uint8_t **val,
+                     size_t *len);
+/* Removes the head entry. YB_ENOTFOUND when the queue is empty. */
+int state_queue_drop_head(struct store_txn *txn, struct state_queue *sq);
+/* Writes the indices if they changed. Errors: the store's. */
+int state_queue_flush(struct store_txn *txn, struct state_queue *sq);
+
 /* ---- runtime bookkeeping ---- */
 /* The height of the last applied block; YB_ENOTFOUND before the first. */
 int state_last_height_get(struct store_txn *txn, uint64_t *out);

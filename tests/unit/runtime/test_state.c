@@ -181,6 +181,50 @@ static void queues_are_fifo(void **state)
     assert_int_equal(q.next, 0);
 }
 
+/* An open queue keeps its indices in memory: pushes and pops through it interleave with the
+ * stored entries, the stored indices change only at the flush, and afterwards the plain calls
+ * see exactly the same queue. */
+static void open_queue_flushes_its_indices_once(void **state)
+{
+    struct ctx *c = *state;
+    for (uint8_t i = 0; i < 3; i++) {
+        assert_int_equal(state_queue_push(c->txn, STATE_COL_DELAYED, &i, 1), YB_OK);
+    }
+    struct state_queue sq;
+    assert_int_equal(state_queue_open(c->txn, STATE_COL_DELAYED, &sq), YB_OK);
+    assert_int_equal(sq.q.first, 0);
+    assert_int_equal(sq.q.next, 3);
+    const uint8_t *v;
+    size_t n;
+    for (uint8_t i = 3; i < 6; i++) {
+        assert_int_equal(state_queue_append(c->txn, &sq, &i, 1), YB_OK);
+        assert_int_equal(state_queue_head(c->txn, &sq, &v, &n), YB_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(v[0], i - 3);
+        assert_int_equal(state_queue_drop_head(c->txn, &sq), YB_OK);
+    }
+    /* not flushed yet: the stored indices are the old ones */
+    struct state_queue_indices q;
+    assert_int_equal(state_queue_indices(c->txn, STATE_COL_DELAYED, &q), YB_OK);
+    assert_int_equal(q.first, 0);
+    assert_int_equal(q.next, 3);
+    assert_int_equal(state_queue_flush(c->txn, &sq), YB_OK);
+    assert_int_equal(state_queue_indices(c->txn, STATE_COL_DELAYED, &q), YB_OK);
+    assert_int_equal(q.first, 3);
+    assert_int_equal(q.next, 6);
+    for (uint8_t i = 3; i < 6; i++) {
+        uint8_t *d;
+        assert_int_equal(state_queue_get(c->txn, STATE_COL_DELAYED, i, &d, &n), YB_OK);
+        assert_int_equal(d[0], i);
+        free(d);
+        assert_int_equal(state_queue_pop(c->txn, STATE_COL_DELAYED), YB_OK);
+    }
+    assert_int_equal(state_queue_open(c->txn, STATE_COL_DELAYED, &sq), YB_OK);
+    assert_int_equal(state_queue_head(c->txn, &sq, &v, &n), YB_ENOTFOUND);
+    assert_int_equal(state_queue_drop_head(c->txn, &sq), YB_ENOTFOUND);
+    assert_int_equal(state_queue_flush(c->txn, &sq), YB_OK);
+}
+
 static void receipts_round_trip_through_borsh(void **state)
 {
     (void)state;
@@ -265,6 +309,7 @@ int main(void)
         T(data_keys_of_every_length_up_to_2k),
         T(received_data_is_an_option),
         T(queues_are_fifo),
+        T(open_queue_flushes_its_indices_once),
         cmocka_unit_test(receipts_round_trip_through_borsh),
         cmocka_unit_test(receipt_ids_follow_nearcore),
 #undef T
