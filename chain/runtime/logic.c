@@ -545,7 +545,7 @@ static void build_host_index(void)
 /* The last lookups of this thread, by the address of the import's name: the same module binds
  * the same names on every call, and its strings stay put while it is cached. The name is
  * compared too, since a freed module's address may be reused by another. */
-#define HOST_MEMO_SLOTS 64
+#define HOST_MEMO_SLOTS 256 /* a contract's ~20-100 imports rarely share a slot */
 static _Thread_local struct {
     const char *name;
     const struct host_entry *e;
@@ -554,7 +554,8 @@ static _Thread_local struct {
 static const struct host_entry *find_host_fn(const struct logic *l, const char *name)
 {
     pthread_once(&host_index_once, build_host_index);
-    size_t slot = ((uintptr_t)name >> 3) % HOST_MEMO_SLOTS;
+    /* Fibonacci hashing of the address: nearby strings land far apart. */
+    size_t slot = (size_t)(((uint64_t)(uintptr_t)name * 0x9E3779B97F4A7C15ull) >> 56);
     const struct host_entry *hit = NULL;
     if (host_memo[slot].name == name && strcmp(host_memo[slot].e->f->name, name) == 0) {
         hit = host_memo[slot].e;

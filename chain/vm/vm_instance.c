@@ -114,12 +114,15 @@ static int create_objects(struct vm_store *s, struct vm_instance *inst, struct v
 {
     const struct vm_module *m = inst->mod;
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        /* Every field written (the block is not zeroed: instantiation is per contract call). */
         struct vm_func *f = &inst->own_funcs[i - m->nfunc_imports];
-        f->def = &m->funcs[i];
-        f->type = &m->types[m->funcs[i].type_index];
-        f->inst = inst;
-        f->code = m->code + m->funcs[i].code_start;
-        f->index = i;
+        *f = (struct vm_func){
+            .def = &m->funcs[i],
+            .type = &m->types[m->funcs[i].type_index],
+            .inst = inst,
+            .code = m->code + m->funcs[i].code_start,
+            .index = i,
+        };
         inst->funcs[i] = f;
     }
     if (m->nmems > 0 && inst->mem == NULL) {
@@ -215,7 +218,9 @@ int vm_instance_new(struct vm_store *s, struct vm_module *m, vm_resolve_fn resol
     size_t sz_own_globals = nown_globals * sizeof(*inst->own_globals);
     size_t total =
         sz_own + sz_own_globals + sz_funcs + sz_tables + sz_globals + m->nelems + m->ndatas + 1;
-    uint8_t *b = vm_store_alloc(s, total);
+    /* own_funcs (most of the block) is filled by create_objects; the rest starts zeroed. */
+    uint8_t *b = vm_store_alloc_raw(s, total);
+    memset(b + sz_own, 0, total - sz_own);
     inst->own_funcs = (struct vm_func *)b; /* pointer-aligned structs first */
     b += sz_own;
     inst->own_globals = (struct vm_global *)b;

@@ -317,6 +317,8 @@ uint64_t vm_type_hash(const struct vm_type *t);
  * comes from here, so creating an instance costs a few bump allocations instead of a malloc
  * per host function, memory, table and array. Aborts on out of memory like yb_xmalloc. */
 void *vm_store_alloc(struct vm_store *s, size_t n);
+/* The same without zeroing, for memory the caller fills completely. */
+void *vm_store_alloc_raw(struct vm_store *s, size_t n);
 
 /* Register o (from vm_store_alloc) with fini in the store: vm_store_free calls fini(o), most
  * recently adopted first, before it frees the arena. */

@@ -41,6 +41,13 @@ static void arena_release(struct vm_arena_chunk *c)
 
 void *vm_store_alloc(struct vm_store *s, size_t n)
 {
+    void *p = vm_store_alloc_raw(s, n);
+    memset(p, 0, n);
+    return p;
+}
+
+void *vm_store_alloc_raw(struct vm_store *s, size_t n)
+{
     n = (n + 15) & ~(size_t)15;
     struct vm_arena_chunk *c = s->arena;
     if (c == NULL || c->size - c->used < n) {
@@ -58,7 +65,6 @@ void *vm_store_alloc(struct vm_store *s, size_t n)
     }
     void *p = c->data + c->used;
     c->used += n;
-    memset(p, 0, n);
     return p;
 }
 
