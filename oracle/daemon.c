@@ -52,6 +52,10 @@
  * step, so a read from 5,000 exceeds a view's 300 Tgas). A tail read starting further in than
  * this is not worth the risk: the poll reads the whole list, page by page, instead. */
 #define POLL_TAIL_MAX_FROM 512
+/* Pages of a poll overlap by this many items: requests leaving the list between two pages
+ * shift the later ones forward, and a page that does not overlap the previous one (fewer
+ * than this many left meanwhile) shows items may have been skipped. */
+#define POLL_PAGE_OVERLAP 64
 /* The pending view's result bytes (a page of 1024 requests with 4 KiB prompts, escaped). */
 #define PENDING_MAX_BYTES (32u << 20)
 
@@ -110,6 +114,9 @@ struct daemon {
     uint64_t page_from;
     bool round_full;         /* this poll reads the whole list (so it may sweep) */
     bool tail_check;         /* this poll's first page must overlap what is known (see poll_tail) */
+    bool page_check;         /* this page must overlap the previous one (see on_pending) */
+    bool round_gap;          /* a page did not: this poll may have missed requests */
+    uint64_t page_last_id;   /* the last request id of the previous page */
     bool have_full;          /* a whole-list poll has succeeded since start */
     uint64_t max_request_id; /* the highest request id any poll returned */
     uint8_t block_hash[NEAR_HASH_LEN];
@@ -1192,7 +1199,11 @@ static void poll_finished(struct daemon *d, bool ok)
     if (ok) {
         atomic_store(&d->m->last_poll_ok_unix_ms, unix_ms());
         /* Only a poll that read the whole list knows what left it. */
-        if (d->round_full) {
+        if (d->round_full && d->round_gap) {
+            log_info("YB-ORACLE-POLL-GAP",
+                     "the pending list changed between pages; not sweeping after this poll");
+        }
+        if (d->round_full && !d->round_gap) {
             d->have_full = true;
             struct sweep s = {.d = d};
             request_table_each(&d->reqs, sweep_one, &s);
@@ -1258,15 +1269,27 @@ static void on_pending(struct call *c, int rc, const cJSON *result, const struct
             return;
         }
     }
+    if (d->page_check) {
+        /* In id order, a page whose first item is not above the previous page's last one
+         * covers everything after that one; otherwise requests that left the list between the
+         * two reads shifted some past the overlap, unread: this poll must not sweep. */
+        d->page_check = false;
+        if (count == 0 || items[0].request_id > d->page_last_id) {
+            d->round_gap = true;
+        }
+    }
     for (size_t i = 0; i < count; i++) {
         add_pending(d, &items[i]);
     }
-    profile_items_free(items, count);
     if (d->profile->pages && count == PROFILE_PAGE_MAX) {
-        d->page_from += count;
+        d->page_from += count - POLL_PAGE_OVERLAP;
+        d->page_last_id = items[count - 1].request_id;
+        d->page_check = true;
+        profile_items_free(items, count);
         fetch_page(d);
         return;
     }
+    profile_items_free(items, count);
     poll_finished(d, true);
 }
 
@@ -1392,6 +1415,8 @@ static void poll_start(struct daemon *d, bool full)
     d->polling = true;
     d->round_full = full || !d->have_full || !d->profile->pages;
     d->tail_check = false;
+    d->page_check = false;
+    d->round_gap = false;
     d->round++;
     atomic_fetch_add(&d->m->polls, 1);
     cJSON *p = cJSON_CreateObject();
