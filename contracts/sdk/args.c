@@ -1,5 +1,6 @@
 /*
- * args.c — argument getters over jr (see args.h).
+ * args.c — argument getters over jr (see args.h). args_load validates the input once and keeps
+ * its members (jr_parse_members); the getters look keys up in that list, by length first.
  */
 #include "args.h"
 

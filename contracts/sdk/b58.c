@@ -2,10 +2,11 @@
  * b58.c — base58 by base conversion (see b58.h).
  *
  * Contracts pay gas per instruction, so the conversion works on big limbs instead of single
- * digits: encoding takes four input bytes per step into limbs of base 58^5 (which fit 32 bits)
- * and emits five digits per limb; decoding takes five digits per step into limbs of base 2^32.
- * For a 32-byte id that is about 40 inner steps each way instead of about 700 with the
- * byte-by-digit schoolbook conversion.
+ * digits: encoding divides the value, held in 32-bit words, by 58^5 (which fits 32 bits) and
+ * emits five digits per pass; decoding takes five digits per step into limbs of base 2^32. For a
+ * 32-byte id that is about 40 inner steps each way instead of about 700 with the byte-by-digit
+ * schoolbook conversion. The five-digit steps are unrolled: a loop's bookkeeping would cost about
+ * as many instructions as the digits themselves.
  */
 #include "b58.h"
 

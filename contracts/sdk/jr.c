@@ -1,10 +1,12 @@
 /*
  * jr.c — JSON validation and value lookup over borrowed buffers (see jr.h).
  *
- * One recursive-descent scanner validates everything; lookups re-run it over the object they
- * are given, which is cheap for the small argument objects contracts receive and keeps a single
- * code path responsible for correctness. Every index is checked against the buffer length
- * before it is read.
+ * One recursive-descent scanner validates everything, and notes an object's top-level members
+ * on the way when asked (jr_parse_members), so argument lookups need not walk the text again.
+ * Lookups in other objects (jr_get, jr_object_next) skip through text that was validated
+ * already, tracking only quotes, escapes and brackets. Strings are scanned eight bytes per step
+ * (str_plain_run, str_quote_run): every wasm instruction costs gas. Every index is checked
+ * against the buffer length before it is read.
  */
 #include "jr.h"
 

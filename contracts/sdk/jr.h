@@ -41,7 +41,7 @@ enum jr_type { JR_NULL, JR_BOOL, JR_NUMBER, JR_STRING, JR_ARRAY, JR_OBJECT };
 int jr_parse(const char *p, size_t n, struct jr_value *out);
 
 /* One member of an object: its key as raw JSON text (the string with its quotes, escapes not
- * decoded; compare it with jr_key_is) and its value. Both point into the parsed buffer. */
+ * decoded; compare it with jr_member_is) and its value. Both point into the parsed buffer. */
 struct jr_member {
     struct jr_value key;
     struct jr_value value;
