@@ -57,7 +57,7 @@ const ak = await provider.viewAccessKey({
   finalityQuery: { finality: 'optimistic' },
 });
 assert.equal(ak.permission.FunctionCall.receiver_id, ASSISTANT);
-assert.deepEqual(ak.permission.FunctionCall.method_names, ['respond']);
+assert.deepEqual(ak.permission.FunctionCall.method_names, ['respond', 'respond_many']);
 step(`view_account ${USER} amount ${view.amount}; oracle key is a function-call key`);
 
 const pending = async () =>
