@@ -114,6 +114,13 @@ static int create_objects(struct vm_store *s, struct vm_instance *inst, struct v
 {
     const struct vm_module *m = inst->mod;
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        /* Only functions that can escape the code get an object: exports, table elements,
+         * ref.func and global initialisers (all flagged in func_refs at load) and the start
+         * function. Direct calls use the funcdef and never look here. */
+        if (!m->func_refs[i] && !(m->has_start && m->start == i)) {
+            inst->funcs[i] = NULL;
+            continue;
+        }
         /* Every field written (the block is not zeroed: instantiation is per contract call). */
         struct vm_func *f = &inst->own_funcs[i - m->nfunc_imports];
         *f = (struct vm_func){
