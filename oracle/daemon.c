@@ -51,7 +51,7 @@
 /* The assistant pages by walking its list from the head (gas grows with from_index: ~57 Ggas a
  * step, so a read from 5,000 exceeds a view's 300 Tgas). A tail read starting further in than
  * this is not worth the risk: the poll reads the whole list, page by page, instead. */
-#define POLL_TAIL_MAX_FROM 512
+#define POLL_TAIL_MAX_FROM 2048
 /* Pages of a poll overlap by this many items: requests leaving the list between two pages
  * shift the later ones forward, and a page that does not overlap the previous one (fewer
  * than this many left meanwhile) shows items may have been skipped. */
@@ -117,6 +117,8 @@ struct daemon {
     bool page_check;         /* this page must overlap the previous one (see on_pending) */
     bool round_gap;          /* a page did not: this poll may have missed requests */
     uint64_t page_last_id;   /* the last request id of the previous page */
+    uint64_t list_len;       /* the pending list's length as the last poll read it, 0 = unknown */
+    uint64_t removed_since;  /* our answers accepted since then (they left the list) */
     bool have_full;          /* a whole-list poll has succeeded since start */
     uint64_t max_request_id; /* the highest request id any poll returned */
     uint8_t block_hash[NEAR_HASH_LEN];
@@ -757,6 +759,7 @@ static void respond_outcome(struct daemon *d, struct request *r, int rc, int v, 
             log_info("YB-ORACLE-ANSWERED", "%s (request %llu) answered, %llu ms after first seen",
                      r->yield_id, (unsigned long long)r->request_id, (unsigned long long)ms);
             finish(d, r, REQ_CONFIRMED, METRICS_ANSWERED, "confirmed");
+            d->removed_since++;
         } else if (v == 0) {
             log_info("YB-ORACLE-LOST",
                      "%s: respond returned false (answered by another, or "
@@ -1259,12 +1262,15 @@ static void on_pending(struct call *c, int rc, const cJSON *result, const struct
     }
     if (d->tail_check) {
         /* The list is in request-id order, so if the first item read is one already known,
-         * every new request is in this read; otherwise some were skipped: read it all. */
+         * every new request is in this read; otherwise some may lie before it (more left the
+         * list than we knew of): read again from a quarter of the way, and from the head (a
+         * whole read, which may sweep) once that is close. */
         d->tail_check = false;
         if (count == 0 || items[0].request_id > d->max_request_id) {
             profile_items_free(items, count);
-            d->round_full = true;
-            d->page_from = 0;
+            d->page_from = d->page_from / 4 > POLL_TAIL_SLACK ? d->page_from / 4 : 0;
+            d->tail_check = d->page_from > 0;
+            d->round_full = d->page_from == 0;
             fetch_page(d);
             return;
         }
@@ -1290,6 +1296,7 @@ static void on_pending(struct call *c, int rc, const cJSON *result, const struct
         return;
     }
     profile_items_free(items, count);
+    d->list_len = d->page_from + count;
     poll_finished(d, true);
 }
 
@@ -1372,30 +1379,23 @@ static void on_block(struct call *c, int rc, const cJSON *result, const struct r
     }
     d->page_from = d->round_full ? 0 : poll_tail(d);
     d->tail_check = d->page_from > 0;
+    d->removed_since = 0;
     fetch_page(d);
-}
-
-/* Requests still waiting on chain as far as this oracle knows (not submitted, not finished). */
-static void count_waiting(struct request *r, void *ctx)
-{
-    size_t *n = ctx;
-    if (r->state == REQ_SEEN || r->state == REQ_ASKING || r->state == REQ_ANSWERED) {
-        (*n)++;
-    }
 }
 
 /*
  * Where an event-triggered poll starts reading: the pending list holds requests in creation
- * (request-id) order and new ones join its end, so the known requests still waiting are at its
- * front. Starting POLL_TAIL_SLACK items before the first expected new one reads the new
- * requests without the whole list — whose size grows with the backlog and made each poll cost
- * more as load rose. on_pending checks the first item read is a known one, else reads it all.
+ * (request-id) order and new ones join its end. The last poll saw list_len items; since then
+ * removed_since of ours left it (others may have too: timeouts, other oracles), so the first
+ * new request is at most at list_len - removed_since. Starting POLL_TAIL_SLACK before that reads
+ * the new requests without the whole list — whose size grows with the backlog and made each
+ * poll cost more as load rose. on_pending checks the first item read is a known one, else
+ * steps back (see there).
  */
 static uint64_t poll_tail(struct daemon *d)
 {
-    size_t waiting = 0;
-    request_table_each(&d->reqs, count_waiting, &waiting);
-    uint64_t from = waiting > POLL_TAIL_SLACK ? waiting - POLL_TAIL_SLACK : 0;
+    uint64_t from = d->list_len > d->removed_since ? d->list_len - d->removed_since : 0;
+    from = from > POLL_TAIL_SLACK ? from - POLL_TAIL_SLACK : 0;
     if (from > POLL_TAIL_MAX_FROM) {
         d->round_full = true;
         return 0;
