@@ -1372,7 +1372,13 @@ static void on_block(struct call *c, int rc, const cJSON *result, const struct r
         return;
     }
     d->have_block = true;
-    deadline_clock_observe(&d->clock, height, now_ms(d));
+    /* Date the height by the block's own timestamp, not by when its answer was read. */
+    uint64_t ts_ns = 0, age_ms = 0, unix_now = unix_ms();
+    if (json_opt_u64(header, "timestamp_nanosec", 0, &ts_ns) == YB_OK && ts_ns / 1000000u > 0 &&
+        ts_ns / 1000000u < unix_now) {
+        age_ms = unix_now - ts_ns / 1000000u;
+    }
+    deadline_clock_observe_at(&d->clock, height, now_ms(d), age_ms);
     atomic_store(&d->m->chain_height, height);
     if (!d->signer.nonce_known && !d->nonce_fetching) {
         fetch_nonce(d);

@@ -9,6 +9,23 @@ void deadline_clock_init(struct deadline_clock *c)
 {
     memset(c, 0, sizeof *c);
     c->block_ms = DEADLINE_DEFAULT_BLOCK_MS;
+    c->fast_ms = DEADLINE_DEFAULT_BLOCK_MS;
+}
+
+void deadline_clock_observe_at(struct deadline_clock *c, uint64_t height, uint64_t now_ms,
+                               uint64_t age_ms)
+{
+    if (age_ms > DEADLINE_MAX_AGE_MS || age_ms > now_ms) {
+        age_ms = 0;
+    }
+    uint64_t at = now_ms - age_ms;
+    if (c->height != 0 && height > c->height && at <= c->at_ms) {
+        /* Dated no later than the previous height (timestamps and reads disagree): a sample
+         * from it would claim blocks take no time. Take the height, keep the estimate. */
+        c->height = height;
+        return;
+    }
+    deadline_clock_observe(c, height, at);
 }
 
 void deadline_clock_observe(struct deadline_clock *c, uint64_t height, uint64_t now_ms)
@@ -34,6 +51,12 @@ void deadline_clock_observe(struct deadline_clock *c, uint64_t height, uint64_t 
     if (c->block_ms < 1.0) {
         c->block_ms = 1.0;
     }
+    /* One odd sample (two heights read close together) must not collapse every deadline:
+     * at most twice as fast as the average. */
+    c->fast_ms = sample < c->block_ms ? sample : c->block_ms;
+    if (c->fast_ms < c->block_ms / 2.0) {
+        c->fast_ms = c->block_ms / 2.0;
+    }
     c->height = height;
     c->at_ms = now_ms;
 }
@@ -58,7 +81,7 @@ int64_t deadline_remaining_ms(const struct deadline_clock *c, uint64_t expires_h
     if (last <= c->height) {
         return -1;
     }
-    double until = (double)(last - c->height) * c->block_ms - ((double)now_ms - (double)c->at_ms);
+    double until = (double)(last - c->height) * c->fast_ms - ((double)now_ms - (double)c->at_ms);
     return (int64_t)until;
 }
 

@@ -58,11 +58,55 @@ static void remaining_time_and_budget(void **state)
     assert_int_equal(deadline_ai_budget_ms(&c, 150, 0, 100000, 500, 30000), 0);
 }
 
+/* After a slow stretch the average lags; deadlines count blocks at the latest, faster pace. */
+static void deadlines_follow_a_faster_chain_at_once(void **state)
+{
+    (void)state;
+    struct deadline_clock c;
+    deadline_clock_init(&c);
+    deadline_clock_observe(&c, 100, 0);
+    deadline_clock_observe(&c, 110, 1000); /* 100 ms blocks under load */
+    deadline_clock_observe(&c, 120, 1200); /* back to 20 ms */
+    assert_true(c.block_ms > 79.9 && c.block_ms < 80.1);
+    assert_true(c.fast_ms > 39.9 && c.fast_ms < 40.1);
+    /* Expires at 220: the last useful send at 218, 98 blocks of 40 ms (the fast sample, at
+     * most twice as fast as the 80 ms average), not of 80 ms. */
+    assert_int_equal(deadline_remaining_ms(&c, 220, 0, 1200), 3920);
+    /* Slower again: the average, not the slow sample, is what deadlines use. */
+    deadline_clock_observe(&c, 121, 1400);
+    assert_true(c.fast_ms > c.block_ms - 0.01 && c.fast_ms < c.block_ms + 0.01);
+}
+
+/* A block dated by its timestamp: the time its answer took to arrive does not count. */
+static void observation_dated_by_block_age(void **state)
+{
+    (void)state;
+    struct deadline_clock c;
+    deadline_clock_init(&c);
+    deadline_clock_observe_at(&c, 100, 10000, 0);
+    /* Height 110 was produced at 10200 but read at 10350 (a slow RPC answer). */
+    deadline_clock_observe_at(&c, 110, 10350, 150);
+    assert_int_equal(c.at_ms, 10200);
+    assert_true(c.block_ms > 19.9 && c.block_ms < 20.1);
+    /* An age beyond DEADLINE_MAX_AGE_MS (clocks apart) is ignored. */
+    deadline_clock_observe_at(&c, 120, 10600, DEADLINE_MAX_AGE_MS + 1);
+    assert_int_equal(c.at_ms, 10600);
+    /* An age that would date a later height before the previous one: the height is taken,
+     * the estimate kept (no zero-length sample). */
+    double before = c.block_ms;
+    deadline_clock_observe_at(&c, 121, 10650, 500);
+    assert_int_equal(c.height, 121);
+    assert_int_equal(c.at_ms, 10600);
+    assert_true(c.block_ms == before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(estimates_block_time),
         cmocka_unit_test(remaining_time_and_budget),
+        cmocka_unit_test(deadlines_follow_a_faster_chain_at_once),
+        cmocka_unit_test(observation_dated_by_block_age),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
