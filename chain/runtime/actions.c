@@ -386,6 +386,27 @@ static int action_delete_account(struct exec_state *es, const struct tx_action *
     return YB_OK;
 }
 
+/* What a function call's action hash and random seed are made of; logic derives them only if
+ * the call makes a data id or asks for the seed (two sha256 saved on most calls). */
+struct call_hashes {
+    const uint8_t *receipt_id;
+    uint64_t height;
+    size_t action_index;
+    const uint8_t *block_random;
+};
+
+static void derive_call_hashes(const void *arg, uint8_t action_hash[LOGIC_HASH_LEN],
+                               uint8_t random_seed[LOGIC_HASH_LEN])
+{
+    const struct call_hashes *h = arg;
+    receipt_action_hash(h->receipt_id, h->height, h->action_index, action_hash);
+    /* nearcore's create_random_seed: sha256(action_hash ‖ block random value) */
+    uint8_t seed_in[2 * NEAR_HASH_LEN];
+    memcpy(seed_in, action_hash, NEAR_HASH_LEN);
+    memcpy(seed_in + NEAR_HASH_LEN, h->block_random, NEAR_HASH_LEN);
+    crypto_sha256(seed_in, sizeof seed_in, random_seed);
+}
+
 static int action_function_call(struct exec_state *es, size_t index, const struct tx_action *a)
 {
     struct apply_ctx *ac = es->ac;
@@ -456,12 +477,14 @@ static int action_function_call(struct exec_state *es, size_t index, const struc
         .ext = &ext_ops,
         .ext_ctx = &ext,
     };
-    receipt_action_hash(r->id, ac->blk->height, index, ctx.action_hash);
-    /* nearcore's create_random_seed: sha256(action_hash ‖ block random value) */
-    uint8_t seed_in[2 * NEAR_HASH_LEN];
-    memcpy(seed_in, ctx.action_hash, NEAR_HASH_LEN);
-    memcpy(seed_in + NEAR_HASH_LEN, ac->blk->random_seed, NEAR_HASH_LEN);
-    crypto_sha256(seed_in, sizeof seed_in, ctx.random_seed);
+    struct call_hashes hashes = {
+        .receipt_id = r->id,
+        .height = ac->blk->height,
+        .action_index = index,
+        .block_random = ac->blk->random_seed,
+    };
+    ctx.derive_hashes = derive_call_hashes;
+    ctx.derive_arg = &hashes;
 
     struct logic_outcome out;
     if (module) {

@@ -85,7 +85,7 @@ static int h_random_seed(struct vm_call *call, void *ctx, const union vm_value *
                          union vm_value *res)
 {
     struct logic *l = ctx;
-    return to_register(call, ctx, a[0].i64, NULL, l->ctx->random_seed, LOGIC_HASH_LEN);
+    return to_register(call, ctx, a[0].i64, NULL, logic_random_seed(l), LOGIC_HASH_LEN);
 }
 
 /* base, an optional view prohibition, then a u64 result. */

@@ -137,10 +137,36 @@ int logic_check_not_view(struct logic *l, const char *name)
     return 0;
 }
 
+static void hashes_ready(struct logic *l)
+{
+    if (l->hashes_ready) {
+        return;
+    }
+    if (l->ctx->derive_hashes) {
+        l->ctx->derive_hashes(l->ctx->derive_arg, l->action_hash, l->random_seed);
+    } else {
+        memcpy(l->action_hash, l->ctx->action_hash, LOGIC_HASH_LEN);
+        memcpy(l->random_seed, l->ctx->random_seed, LOGIC_HASH_LEN);
+    }
+    l->hashes_ready = true;
+}
+
+const uint8_t *logic_action_hash(struct logic *l)
+{
+    hashes_ready(l);
+    return l->action_hash;
+}
+
+const uint8_t *logic_random_seed(struct logic *l)
+{
+    hashes_ready(l);
+    return l->random_seed;
+}
+
 void logic_new_data_id(struct logic *l, uint8_t out[LOGIC_HASH_LEN])
 {
     uint8_t buf[LOGIC_HASH_LEN + 16];
-    memcpy(buf, l->ctx->action_hash, LOGIC_HASH_LEN);
+    memcpy(buf, logic_action_hash(l), LOGIC_HASH_LEN);
     for (int i = 0; i < 8; i++) {
         buf[LOGIC_HASH_LEN + i] = (uint8_t)(l->ctx->block_height >> (8 * i));
         buf[LOGIC_HASH_LEN + 8 + i] = (uint8_t)(l->data_count >> (8 * i));

@@ -130,6 +130,12 @@ struct logic_ctx {
     /* Data ids are sha256(action_hash ‖ block_height_le ‖ counter_le), the counter starting
      * at 0 for this action and shared by every data id it makes (nep519 §5.2.6). */
     uint8_t action_hash[LOGIC_HASH_LEN];
+    /* Optional: when set, action_hash and random_seed above are ignored and this fills both
+     * the first time the call needs either (most calls make no data id and never ask for the
+     * seed, and each is a sha256). derive_arg borrowed, passed back. */
+    void (*derive_hashes)(const void *derive_arg, uint8_t action_hash[LOGIC_HASH_LEN],
+                          uint8_t random_seed[LOGIC_HASH_LEN]);
+    const void *derive_arg;
     /* Results of the promises this receipt waited on (callbacks), in input_data_ids order. */
     const struct logic_promise_result *promise_results;
     size_t n_promise_results;

@@ -76,7 +76,12 @@ struct logic {
     size_t n_weights, cap_weights;
 
     uint64_t data_count; /* data ids made so far in this action */
-    yb_u128 balance;     /* account balance minus deposits promised */
+    /* ctx's action hash and random seed, or what ctx->derive_hashes made of them on first use
+     * (logic_action_hash / logic_random_seed). */
+    bool hashes_ready;
+    uint8_t action_hash[LOGIC_HASH_LEN];
+    uint8_t random_seed[LOGIC_HASH_LEN];
+    yb_u128 balance; /* account balance minus deposits promised */
     uint64_t storage_usage;
     int internal; /* a yb_err that stopped the call (store failure); 0 if none */
 };
@@ -105,6 +110,9 @@ uint64_t logic_burnt_gas(const struct logic *l);
 uint64_t logic_used_gas(const struct logic *l);
 /* ProhibitedInView{name} when the call is a view. */
 int logic_check_not_view(struct logic *l, const char *name);
+/* The action hash and random seed of this call (derived on first use, see logic_ctx). */
+const uint8_t *logic_action_hash(struct logic *l);
+const uint8_t *logic_random_seed(struct logic *l);
 /* A fresh data id: sha256(action_hash ‖ height_le ‖ data_count_le), then data_count++. */
 void logic_new_data_id(struct logic *l, uint8_t out[LOGIC_HASH_LEN]);
 /* Ensure room for one more element in a growable array (yb_xrealloc, doubling). */

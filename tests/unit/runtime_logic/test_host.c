@@ -566,6 +566,47 @@ static void yield_create_writes_id_and_status(void **state)
     assert_int_equal(mem_ext_status(f->ext, ME, id), LOGIC_YIELD_YIELDED);
 }
 
+/* The runtime hands logic a derive_hashes callback instead of a precomputed action hash and
+ * random seed: it runs once per call, only for a call that makes a data id or reads the seed,
+ * and what it derives is what the call uses. */
+struct derive_count {
+    int calls;
+};
+
+static void derive_fixed(const void *arg, uint8_t action_hash[32], uint8_t random_seed[32])
+{
+    ((struct derive_count *)arg)->calls++;
+    memset(action_hash, 0x11, 32);
+    memset(random_seed, 0x22, 32);
+}
+
+static void hashes_are_derived_once_and_only_when_used(void **state)
+{
+    struct fx *f = *state;
+    struct derive_count n = {0};
+    f->ctx.derive_hashes = derive_fixed;
+    f->ctx.derive_arg = &n;
+    assert_ok(run_str(f, "echo", "no hashes needed"));
+    assert_int_equal(n.calls, 0);
+
+    struct logic_outcome *o = run_str(f, "seed", "");
+    assert_ok(o);
+    assert_int_equal(n.calls, 1);
+    uint8_t want[32];
+    memset(want, 0x22, 32);
+    assert_int_equal(o->return_len, 32);
+    assert_memory_equal(o->return_data, want, 32);
+
+    o = run_str(f, "yield", "{\"request_id\":1}");
+    assert_ok(o);
+    assert_int_equal(n.calls, 2);
+    memset(f->ctx.action_hash, 0x11, 32); /* what expected_data_id hashes */
+    uint8_t id[32];
+    expected_data_id(f, 0, id);
+    assert_memory_equal(o->return_data, id, 32);
+    f->ctx.derive_hashes = NULL;
+}
+
 /* resume input: u64 id_len ‖ id ‖ payload */
 static size_t resume_input(uint8_t *buf, const uint8_t *id, uint64_t id_len, const char *payload,
                            size_t payload_len)
@@ -1298,6 +1339,7 @@ int main(void)
         T(per_byte_gas_is_exact),
         T(hostile_arguments_never_break_the_host),
         T(view_call_rules_per_host_function),
+        T(hashes_are_derived_once_and_only_when_used),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,7 @@
   (import "env" "promise_yield_resume" (func $yield_resume (param i64 i64 i64 i64) (result i32)))
   (import "env" "promise_yield_create_with_id" (func $yield_create_with_id (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_yield_resume_with_yield_id" (func $yield_resume_with_id (param i64 i64 i64 i64) (result i32)))
+  (import "env" "random_seed" (func $random_seed (param i64)))
   (memory 1)
   (data (i32.const 1000) "v1")
   (data (i32.const 1010) "cb")
@@ -86,6 +87,10 @@
     (call $current_account_id (i64.const 1))
     (call $predecessor_account_id (i64.const 2))
     (call $ret_2u64 (call $register_len (i64.const 1)) (call $block_index)))
+  ;; the random seed (32 bytes) as the return value
+  (func (export "seed")
+    (call $random_seed (i64.const 4))
+    (call $value_return (i64.const -1) (i64.const 4)))
   (func (export "deposit")
     (call $attached_deposit (i64.const 60000))
     (call $value_return (i64.const 16) (i64.const 60000)))
