@@ -19,8 +19,9 @@
 #include "rpc_int.h"
 #include "tx.h"
 
-/* `tx` for a hash not committed yet waits like nearcore's (10 s by default), looking again every
- * RPC_TX_POLL_MS, then answers TIMEOUT_ERROR. */
+/* `tx` for a hash not committed yet waits like nearcore's (10 s by default), then answers
+ * TIMEOUT_ERROR: a hash in the mempool gets a waiter completed by its block; one the node has
+ * not received is looked up again every RPC_TX_POLL_MS. */
 #define RPC_TX_LOOKUP_WAIT_MS 10000u
 #define RPC_TX_POLL_MS        50u
 
