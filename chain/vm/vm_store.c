@@ -3,6 +3,7 @@
  * functions, calls into wasm, and what a host function may do while it runs.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,11 @@ void *vm_store_alloc(struct vm_store *s, size_t n)
 
 void *vm_store_alloc_raw(struct vm_store *s, size_t n)
 {
+    if (n > SIZE_MAX / 2) {
+        /* No validated module asks for this much (its counts are capped at load); rounding
+         * up below would wrap. yb_xmalloc reports the failure and aborts. */
+        return yb_xmalloc(n);
+    }
     n = (n + 15) & ~(size_t)15;
     struct vm_arena_chunk *c = s->arena;
     if (c == NULL || c->size - c->used < n) {
