@@ -238,10 +238,11 @@ int vm_func_new_host(struct vm_store *s, const struct vm_functype *type, vm_host
     if (fn == NULL || type->nparams > VM_MAX_FUNC_VALUES || type->nresults > VM_MAX_FUNC_VALUES) {
         return YB_EINVAL;
     }
-    struct vm_func *f = vm_store_alloc(s, sizeof(*f));
+    /* The signature's bytes right behind the struct: one allocation per host import. */
+    struct vm_func *f = vm_store_alloc(s, sizeof(*f) + type->nparams + type->nresults + 1);
     f->own_type.nparams = type->nparams;
     f->own_type.nresults = type->nresults;
-    f->own_type.vals = vm_store_alloc(s, type->nparams + type->nresults + 1);
+    f->own_type.vals = (uint8_t *)(f + 1);
     if (type->nparams) {
         memcpy(f->own_type.vals, type->params, type->nparams);
     }
