@@ -320,6 +320,10 @@ void *vm_store_alloc(struct vm_store *s, size_t n);
 /* The same without zeroing, for memory the caller fills completely. */
 void *vm_store_alloc_raw(struct vm_store *s, size_t n);
 
+/* Called whenever a thread keeps a spare (store, arena chunk, execution area, memory): makes
+ * sure the spares are freed when the thread exits. Cheap after the first call per thread. */
+void vm_spares_note(void);
+
 /* Register o (from vm_store_alloc) with fini in the store: vm_store_free calls fini(o), most
  * recently adopted first, before it frees the arena. */
 void vm_store_adopt(struct vm_store *s, struct vm_obj *o, void (*fini)(struct vm_obj *o));

@@ -50,9 +50,18 @@ static void memory_fini(struct vm_obj *o)
         spare_data = m->data;
         spare_reserved = m->reserved;
         spare_open = m->size;
+        vm_spares_note();
         return;
     }
     munmap(m->data, m->reserved);
+}
+
+void vm_memory_spare_release(void)
+{
+    if (spare_data != NULL) {
+        munmap(spare_data, spare_reserved);
+        spare_data = NULL;
+    }
 }
 
 /* A zeroed reservation of `reserve` bytes whose first `size` bytes are accessible. */

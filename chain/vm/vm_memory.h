@@ -26,6 +26,9 @@
 int vm_memory_create(struct vm_store *s, struct vm_limits limits, uint32_t cap_pages,
                      struct vm_memory **out);
 
+/* Unmaps the calling thread's spare reservation, if any (at thread exit). */
+void vm_memory_spare_release(void);
+
 /* Record that [lo, hi) of m (hi <= m->size) may now hold non-zero bytes. Every writer of guest
  * memory must call it (or vm_memory_write / vm_memory_data, which do): a write left out would
  * leak bytes into the next memory reusing the reservation. m borrowed. */

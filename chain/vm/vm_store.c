@@ -2,7 +2,9 @@
  * vm_store.c — stores (one execution context and everything created in it), globals, host
  * functions, calls into wasm, and what a host function may do while it runs.
  */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "mem.h"
 #include "vm_exec.h"
 #include "vm_int.h"
+#include "vm_memory.h"
 
 /* Value stack size in slots: frames beyond it trap "call stack exhausted". Mapped lazily. */
 #define STORE_STACK_SLOTS (4u << 20)
@@ -25,6 +28,43 @@
  * per contract call then allocates nothing for the store and its objects on the common path. */
 static _Thread_local struct vm_store *spare_store;
 static _Thread_local struct vm_arena_chunk *spare_chunk;
+/* The execution area, below, has its spare too. */
+static _Thread_local void *spare_area;
+static _Thread_local size_t spare_size;
+
+/* A thread that kept spares gives them back when it exits (a node runs contracts on worker
+ * threads): a key whose destructor frees them, set once per thread. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool spare_key_set;
+
+static void spares_release(void *unused)
+{
+    (void)unused;
+    free(spare_store);
+    spare_store = NULL;
+    free(spare_chunk);
+    spare_chunk = NULL;
+    if (spare_area != NULL) {
+        munmap(spare_area, spare_size);
+        spare_area = NULL;
+    }
+    vm_memory_spare_release();
+}
+
+static void spare_key_create(void)
+{
+    (void)pthread_key_create(&spare_key, spares_release);
+}
+
+void vm_spares_note(void)
+{
+    if (!spare_key_set) {
+        pthread_once(&spare_key_once, spare_key_create);
+        (void)pthread_setspecific(spare_key, &spare_key_set);
+        spare_key_set = true;
+    }
+}
 
 static void arena_release(struct vm_arena_chunk *c)
 {
@@ -33,6 +73,7 @@ static void arena_release(struct vm_arena_chunk *c)
         if (spare_chunk == NULL && c->size == STORE_ARENA_CHUNK) {
             c->next = NULL;
             spare_chunk = c;
+            vm_spares_note();
         } else {
             free(c);
         }
@@ -98,11 +139,10 @@ static size_t exec_area_size(const struct vm_store *s)
            2 * VM_MAX_FUNC_VALUES * sizeof(union vm_value) + STORE_STACK_SLOTS * sizeof(vm_slot);
 }
 
-/* One spare execution area per thread: a runtime that creates a store per call reuses the
- * mapping (and its already-faulted pages) instead of mapping and unmapping 32 MiB each time.
- * Its contents need no clearing: frames and locals are written before they are read. */
-static _Thread_local void *spare_area;
-static _Thread_local size_t spare_size;
+/* One spare execution area per thread (spare_area above): a runtime that creates a store per
+ * call reuses the mapping (and its already-faulted pages) instead of mapping and unmapping
+ * 32 MiB each time. Its contents need no clearing: frames and locals are written before they
+ * are read. */
 
 static int ensure_exec_area(struct vm_store *s)
 {
@@ -152,12 +192,14 @@ void vm_store_free(struct vm_store *s)
         if (spare_area == NULL) {
             spare_area = s->frames;
             spare_size = exec_area_size(s);
+            vm_spares_note();
         } else {
             munmap(s->frames, exec_area_size(s));
         }
     }
     if (spare_store == NULL) {
         spare_store = s;
+        vm_spares_note();
     } else {
         free(s);
     }
