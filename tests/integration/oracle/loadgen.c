@@ -370,6 +370,13 @@ static void on_status(struct loadgen *g, struct xfer *x, int rc, const cJSON *re
     }
     r->finished = r->yield_height != UINT64_MAX && r->callback_height > r->yield_height;
     r->answered = r->finished && value_answered(result, r->answer);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(result, "status");
+    const cJSON *failure = cJSON_GetObjectItemCaseSensitive(st, "Failure");
+    if (failure && c->errors++ < ERRORS_SHOWN) {
+        char *text = cJSON_PrintUnformatted(failure);
+        fprintf(stderr, "loadgen: request %d failed: %.300s\n", x->req, text ? text : "?");
+        cJSON_free(text);
+    }
 }
 
 void loadgen_collect(struct loadgen *g)
