@@ -12,7 +12,9 @@
  *                          flight per key, so each key's nonces arrive in order)
  *   BENCH_BLOCK_MS [20]    yb-chain's block time (interval mode)
  *   BENCH_SEND_WINDOW [4]  yb-oracle --send-window
- *   BENCH_ORACLE_ARGS      more yb-oracle flags, separated by spaces
+ *   BENCH_ORACLE_ARGS      more yb-oracle flags, separated by spaces (the oracle runs with its
+ *                          defaults otherwise: --concurrency 2000 made ~1,000 connections to
+ *                          yb-mockai at once, and SYNs past its listen backlog waited 1 s)
  *   BENCH_CHAIN_ARGS       more `yb-chain run` flags, separated by spaces (e.g. --no-sync)
  *   BENCH_LOG              keep the oracle's debug log in this file
  *
@@ -110,8 +112,6 @@ static void read_cfg(struct bench_cfg *c)
     int k = 0;
     c->flags[k++] = "--log-level";
     c->flags[k++] = c->log ? "debug" : "warn";
-    c->flags[k++] = "--concurrency";
-    c->flags[k++] = "2000";
     c->flags[k++] = "--send-window";
     c->flags[k++] = c->window;
     c->flags[k++] = "--poll-interval-ms"; /* the default (the tests' fixture polls faster) */
