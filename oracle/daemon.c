@@ -125,6 +125,9 @@ struct daemon {
     bool have_block;
     unsigned ai_in_flight;
     bool failpoint_after_journal; /* YB_ORACLE_FAILPOINT=after-journal (tests only) */
+    /* The profile's batch call cannot be used (the key does not allow it, or the contract lacks
+     * it): one respond per answer for the rest of the run. */
+    bool batch_off;
     /* respond transactions waiting to be signed and sent, in order (a ring of yield ids) */
     char (*sendq)[NEAR_HASH_STR_MAX];
     size_t sq_head, sq_len, sq_cap;
@@ -813,13 +816,56 @@ static void respond_outcome(struct daemon *d, struct request *r, int rc, int v, 
     }
 }
 
+/* Turns the batch call off for the rest of the run, saying why once. */
+static void batching_off(struct daemon *d, const char *why)
+{
+    if (d->batch_off) {
+        return;
+    }
+    d->batch_off = true;
+    log_info("YB-ORACLE-BATCH-OFF",
+             "%s; sending one %s transaction per answer from now on. To send up to %u answers "
+             "per transaction, deploy an assistant with %s and use a key allowing it "
+             "(method_names [\"%s\",\"%s\"])",
+             why, d->profile->respond_method, (unsigned)PROFILE_BATCH_MAX,
+             d->profile->respond_many_method, d->profile->respond_method,
+             d->profile->respond_many_method);
+}
+
+/* The error of a failed batch transaction (rc YB_OK: its final status; else send_tx's refusal)
+ * when it says the batch method cannot be called (see profile_method_unavailable), else NULL;
+ * borrowed from result or err. */
+static const cJSON *batch_unavailable(int rc, const cJSON *result, const struct rpc_error *err)
+{
+    const cJSON *e = NULL;
+    if (rc == YB_OK) {
+        const cJSON *status = cJSON_GetObjectItemCaseSensitive(result, "status");
+        e = cJSON_GetObjectItemCaseSensitive(status, "Failure");
+    } else {
+        e = rpc_error_invalid_tx(err);
+    }
+    return profile_method_unavailable(e) ? e : NULL;
+}
+
 /* The outcome of a respond transaction (rc YB_OK: the `tx` result) or the failure to get one,
  * applied to each request it answers. */
 static void on_submitted(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
 {
     struct daemon *d = c->d;
     int v[PROFILE_BATCH_MAX];
-    if (rc == YB_OK) {
+    const cJSON *unavailable = c->batch ? batch_unavailable(rc, result, err) : NULL;
+    if (unavailable) {
+        /* A key without the batch method (refused at admission: MethodNameMismatch) or a
+         * contract deployed before it (MethodNotFound). The answers are journaled and the
+         * transaction changed nothing, so they go out again one by one: nothing lost and no AI
+         * call repeated. Later batches already in flight come back the same way. */
+        char *text = cJSON_PrintUnformatted(unavailable);
+        char why[400];
+        snprintf(why, sizeof why, "%s refused: %.300s", d->profile->respond_many_method,
+                 text ? text : "?");
+        cJSON_free(text);
+        batching_off(d, why);
+    } else if (rc == YB_OK) {
         respond_values(d, c, result, v);
     } else if (!rpc_error_is_invalid_nonce(err, NULL)) {
         atomic_fetch_add(&d->m->tx_errors, 1);
@@ -829,7 +875,15 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
     for (size_t i = 0; i < c->n_ids; i++) {
         atomic_fetch_sub(&d->m->tx_in_flight, 1);
         struct request *r = request_table_find(&d->reqs, c->ids[i]);
-        if (r && r->state == REQ_SUBMITTED) {
+        if (!r || r->state != REQ_SUBMITTED) {
+            continue;
+        }
+        if (unavailable) {
+            /* Not the answer's fault: the refused batch does not count as an attempt. */
+            r->tx_attempts = r->tx_attempts > 0 ? r->tx_attempts - 1 : 0;
+            r->not_before_ms = 0;
+            request_transition(r, REQ_ANSWERED);
+        } else {
             respond_outcome(d, r, rc, rc == YB_OK ? v[i] : -1, result, err, &nonce_counted);
         }
     }
@@ -895,7 +949,7 @@ static void on_sent(struct call *c, int rc, const cJSON *result, const struct rp
  * that builds up while a send is in flight becomes the next batch. */
 static size_t batch_limit(const struct daemon *d)
 {
-    if (!d->profile->respond_many_method || d->cfg->respond_batch_max <= 1) {
+    if (!d->profile->respond_many_method || d->cfg->respond_batch_max <= 1 || d->batch_off) {
         return 1;
     }
     return d->cfg->respond_batch_max < PROFILE_BATCH_MAX ? d->cfg->respond_batch_max
@@ -1318,6 +1372,35 @@ static void fetch_page(struct daemon *d)
     }
 }
 
+/* What the oracle's access key (its view_access_key "permission", borrowed) allows: a key
+ * limited to respond (every key made before respond_many existed) turns batching off now
+ * rather than having the first batch refused. */
+static void check_permission(struct daemon *d, const cJSON *permission)
+{
+    const char *contract = d->cfg->contract_id;
+    bool ok = false;
+    if (profile_key_permits(permission, contract, d->profile->respond_method, &ok) != YB_OK) {
+        log_warn("YB-ORACLE-KEY", "cannot read the access key's permission; assuming it allows %s",
+                 d->profile->respond_method);
+        return;
+    }
+    if (!ok) {
+        log_warn("YB-ORACLE-KEY",
+                 "the access key may not call %s on %s: the chain will refuse every answer",
+                 d->profile->respond_method, contract);
+    }
+    if (!d->profile->respond_many_method || d->cfg->respond_batch_max <= 1 || d->batch_off) {
+        return;
+    }
+    if (profile_key_permits(permission, contract, d->profile->respond_many_method, &ok) == YB_OK &&
+        !ok) {
+        char why[300];
+        snprintf(why, sizeof why, "the access key of %s does not allow %s on %s",
+                 d->cfg->account_id, d->profile->respond_many_method, contract);
+        batching_off(d, why);
+    }
+}
+
 static void on_access_key(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
 {
     struct daemon *d = c->d;
@@ -1332,6 +1415,7 @@ static void on_access_key(struct call *c, int rc, const cJSON *result, const str
     }
     signer_recover(&d->signer, nonce);
     log_info("YB-ORACLE-KEY", "access key nonce %llu", (unsigned long long)nonce);
+    check_permission(d, cJSON_GetObjectItemCaseSensitive(result, "permission"));
     schedule_soon(d);
 }
 

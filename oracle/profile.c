@@ -241,6 +241,48 @@ static const struct profile_ops profiles[] = {
     },
 };
 
+int profile_key_permits(const cJSON *permission, const char *receiver, const char *method,
+                        bool *allowed)
+{
+    *allowed = false;
+    if (cJSON_IsString(permission) && strcmp(permission->valuestring, "FullAccess") == 0) {
+        *allowed = true;
+        return YB_OK;
+    }
+    const cJSON *fc = cJSON_GetObjectItemCaseSensitive(permission, "FunctionCall");
+    const char *to = NULL;
+    const cJSON *names = NULL;
+    if (!cJSON_IsObject(fc) || json_get_str(fc, "receiver_id", &to) != YB_OK ||
+        json_get_array(fc, "method_names", &names) != YB_OK) {
+        return YB_EMALFORMED;
+    }
+    bool listed = names->child == NULL; /* an empty list allows every method */
+    for (const cJSON *m = names->child; m; m = m->next) {
+        if (!cJSON_IsString(m)) {
+            return YB_EMALFORMED;
+        }
+        if (strcmp(m->valuestring, method) == 0) {
+            listed = true;
+        }
+    }
+    *allowed = listed && strcmp(to, receiver) == 0;
+    return YB_OK;
+}
+
+bool profile_method_unavailable(const cJSON *err)
+{
+    const cJSON *itx = cJSON_GetObjectItemCaseSensitive(err, "InvalidTxError");
+    const cJSON *ak = cJSON_GetObjectItemCaseSensitive(itx ? itx : err, "InvalidAccessKeyError");
+    if (cJSON_GetObjectItemCaseSensitive(ak, "MethodNameMismatch")) {
+        return true;
+    }
+    const cJSON *action = cJSON_GetObjectItemCaseSensitive(err, "ActionError");
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(action, "kind");
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(kind, "FunctionCallError");
+    const cJSON *resolve = cJSON_GetObjectItemCaseSensitive(call, "MethodResolveError");
+    return cJSON_IsString(resolve) && strcmp(resolve->valuestring, "MethodNotFound") == 0;
+}
+
 const struct profile_ops *profile_find(const char *name)
 {
     for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {

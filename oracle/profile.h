@@ -78,6 +78,24 @@ const struct profile_ops *profile_find(const char *name);
 /* The view's arguments for one page: {"from_index":from,"limit":limit} when the profile pages,
  * else {}. *out returned (free()). */
 int profile_pending_args(const struct profile_ops *p, uint64_t from, uint32_t limit, char **out);
+/*
+ * Whether an access key may sign a call of method (borrowed) on receiver (borrowed), from its
+ * permission (borrowed): the "permission" member of a view_access_key result, "FullAccess" or
+ * {"FunctionCall":{"allowance","receiver_id","method_names":[...]}} (near-rpc.md §9: an empty
+ * method_names allows any method of receiver_id). *allowed gets the answer.
+ * Errors: YB_EMALFORMED (neither shape).
+ */
+int profile_key_permits(const cJSON *permission, const char *receiver, const char *method,
+                        bool *allowed);
+/*
+ * True when a failed transaction's error (borrowed, may be NULL) says its method cannot be
+ * called: the contract has none of that name (ActionError kind FunctionCallError
+ * MethodResolveError "MethodNotFound") or the key may not call it (InvalidAccessKeyError
+ * MethodNameMismatch). err is either a TxExecutionError — {"ActionError":...} or
+ * {"InvalidTxError":...}, the "Failure" of a final status — or a bare InvalidTxError value
+ * ({"InvalidAccessKeyError":...}, as rpc_error_invalid_tx gives a refused send_tx).
+ */
+bool profile_method_unavailable(const cJSON *err);
 /* Frees n items (taken; NULL allowed). */
 void profile_items_free(struct pending_item *items, size_t n);
 

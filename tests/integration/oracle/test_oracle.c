@@ -11,7 +11,8 @@
  * disabled (polling alone); two instances (each request answered once, no duplicate AI calls);
  * a follower answering for a leader that is not running;
  * the near-examples profile; settled entries pruned from the journal; a burst answered through
- * respond_many batches, each request exactly once.
+ * respond_many batches, each request exactly once; an oracle key limited to respond (known at
+ * startup, or restricted while the oracle runs: the refused batch is sent again one by one).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -222,6 +223,133 @@ static void burst_answered_in_batches(void **state)
     assert_true(txs >= 1 && txs < N);
 }
 
+/* Makes oracle.test.near's key a FunctionCall key for respond only (as every key made from our
+ * docs before respond_many existed), keeping its nonce, and waits until the chain shows it. */
+static void restrict_oracle_key(struct env *env)
+{
+    char key[400], pk[NEAR_PUBKEY_STR_MAX];
+    snprintf(key, sizeof key, "%s/keys/oracle.test.near.json", env->chain.home);
+    struct signer s;
+    assert_int_equal(signer_init(&s, key, "oracle.test.near"), YB_OK);
+    signer_public_key(&s, pk);
+    signer_fini(&s);
+    cJSON *q = cJSON_CreateObject();
+    cJSON_AddStringToObject(q, "request_type", "view_access_key");
+    cJSON_AddStringToObject(q, "finality", "optimistic");
+    cJSON_AddStringToObject(q, "account_id", "oracle.test.near");
+    cJSON_AddStringToObject(q, "public_key", pk);
+    cJSON *ak = call(env, "query", cJSON_Duplicate(q, true));
+    uint64_t nonce = 0;
+    assert_int_equal(json_get_u64(ak, "nonce", &nonce), YB_OK);
+    cJSON_Delete(ak);
+    char patch[1024];
+    snprintf(patch, sizeof patch,
+             "{\"records\":[{\"AccessKey\":{\"account_id\":\"oracle.test.near\",\"public_key\":"
+             "\"%s\",\"access_key\":{\"nonce\":%llu,\"permission\":{\"FunctionCall\":{"
+             "\"allowance\":null,\"receiver_id\":\"assistant.test.near\",\"method_names\":"
+             "[\"respond\"]}}}}}]}",
+             pk, (unsigned long long)nonce);
+    cJSON_Delete(call(env, "sandbox_patch_state", cJSON_Parse(patch)));
+    cJSON *after = call(env, "query", q);
+    const cJSON *fc = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(after, "permission"), "FunctionCall");
+    assert_non_null(fc);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(fc, "method_names")), 1);
+    cJSON_Delete(after);
+}
+
+/* Lines of oracle i's log containing text. */
+static int oracle_log_lines(struct env *env, int i, const char *text)
+{
+    char path[400], line[2048];
+    snprintf(path, sizeof path, "%s/oracle%d.log", env->chain.home, i);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        n += strstr(line, text) != NULL;
+    }
+    fclose(f);
+    return n;
+}
+
+/* A burst of n requests tagged tag, each answered with its own answer. */
+static void burst_answered(struct env *env, const char *tag, int n)
+{
+    static struct loadgen g;
+    loadgen_init(&g, env, 4);
+    loadgen_sign(&g, n, tag, 0);
+    loadgen_send(&g);
+    loadgen_collect(&g);
+    for (int i = 0; i < n; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "%d", i * 3);
+        if (!g.reqs[i].answered || strcmp(g.reqs[i].answer, want) != 0) {
+            fail_msg("request %d: answered %d, answer \"%s\", want \"%s\"", i, g.reqs[i].answered,
+                     g.reqs[i].answer, want);
+        }
+    }
+    loadgen_fini(&g);
+}
+
+/* An oracle key limited to respond (no respond_many): the oracle sees it at startup and answers
+ * one respond per request; every request answered exactly once, the AI asked once each. */
+static void respond_only_key_answers_one_by_one(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    const char *mock[] = {"--latency-ms", "300", NULL};
+    env_start(env, BLOCK_MS, 0, mock);
+    restrict_oracle_key(env);
+    start_oracle(env, 0, NULL, NULL);
+    enum { N = 24 };
+    burst_answered(env, "ronly", N);
+    assert_int_equal(mock_calls(env, "ronly"), N);
+    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+    /* One respond per answer; more only for re-signs (InvalidNonce: single sends go out up to
+     * send_window at once) or an outcome read that timed out. No batch was ever refused. */
+    long long txs = metric(env, 0, "oracle_respond_tx_total");
+    long long resigned = metric(env, 0, "oracle_nonce_recoveries_total");
+    printf("  %d requests answered with %lld respond transactions (%lld re-signed)\n", N, txs,
+           resigned);
+    assert_true(txs >= N && txs <= N + resigned + 2);
+    assert_int_equal(oracle_log_lines(env, 0, "MethodNameMismatch"), 0);
+    /* said once, at startup, why */
+    assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-BATCH-OFF the access key"), 1);
+    assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-TX-ERROR"), 0);
+}
+
+/* The key loses respond_many while the oracle runs (it read a key allowing it at startup): the
+ * first batch is refused at admission (MethodNameMismatch); the oracle turns batching off and
+ * sends those answers again one by one — nothing lost, no AI call repeated. */
+static void batch_refused_falls_back_to_respond(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    const char *mock[] = {"--latency-ms", "300", NULL};
+    env_start(env, BLOCK_MS, 0, mock);
+    start_oracle(env, 0, NULL, NULL);
+    restrict_oracle_key(env);
+    enum { N = 24 };
+    burst_answered(env, "refused", N);
+    assert_int_equal(mock_calls(env, "refused"), N);
+    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+    long long txs = metric(env, 0, "oracle_respond_tx_total");
+    long long resigned = metric(env, 0, "oracle_nonce_recoveries_total");
+    printf("  %d requests answered with %lld respond transactions (refused batches included, "
+           "%lld re-signed)\n",
+           N, txs, resigned);
+    /* Only the batches sent before the first refusal came back (send_window 4 at most), plus
+     * re-signs and outcome reads that timed out. */
+    assert_true(txs > N && txs <= N + 4 + resigned + 2);
+    assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-BATCH-OFF respond_many refused"), 1);
+    assert_int_equal(oracle_log_lines(env, 0, "MethodNameMismatch"), 1);
+}
+
 static void journal_is_pruned(void **state)
 {
     (void)state;
@@ -266,6 +394,13 @@ int main(void)
         cmocka_unit_test_teardown(near_examples_profile, teardown),
         cmocka_unit_test_teardown(journal_is_pruned, teardown),
         cmocka_unit_test_teardown(burst_answered_in_batches, teardown),
+        cmocka_unit_test_teardown(respond_only_key_answers_one_by_one, teardown),
+        cmocka_unit_test_teardown(batch_refused_falls_back_to_respond, teardown),
     };
+    /* YB_ORACLE_TEST=<glob> runs only the matching scenarios (while working on one). */
+    const char *only = getenv("YB_ORACLE_TEST");
+    if (only) {
+        cmocka_set_test_filter(only);
+    }
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

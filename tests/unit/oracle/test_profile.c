@@ -1,7 +1,8 @@
 /*
  * test_profile.c — oracle/profile: pending lists of both contract interfaces parsed from the
  * JSON their views return, malformed lists refused as a table, and respond arguments built in
- * each interface's yield_id spelling.
+ * each interface's yield_id spelling; which access keys may call a method and which failures
+ * mean a method cannot be called.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -232,12 +233,109 @@ static void respond_many_results(void **state)
     }
 }
 
+/* Whether the oracle's key may batch: view_access_key permissions as a table. */
+static void key_permissions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *permission;
+        const char *method;
+        int rc;
+        bool allowed;
+    } cases[] = {
+        {"\"FullAccess\"", "respond_many", YB_OK, true},
+        /* an empty method_names allows every method of the receiver */
+        {"{\"FunctionCall\":{\"allowance\":null,\"receiver_id\":\"a.near\",\"method_names\":[]}}",
+         "respond_many", YB_OK, true},
+        /* a key made before respond_many existed */
+        {"{\"FunctionCall\":{\"allowance\":null,\"receiver_id\":\"a.near\","
+         "\"method_names\":[\"respond\"]}}",
+         "respond_many", YB_OK, false},
+        {"{\"FunctionCall\":{\"allowance\":null,\"receiver_id\":\"a.near\","
+         "\"method_names\":[\"respond\"]}}",
+         "respond", YB_OK, true},
+        {"{\"FunctionCall\":{\"allowance\":\"1000\",\"receiver_id\":\"a.near\","
+         "\"method_names\":[\"respond\",\"respond_many\"]}}",
+         "respond_many", YB_OK, true},
+        /* a key for another contract allows nothing here */
+        {"{\"FunctionCall\":{\"allowance\":null,\"receiver_id\":\"b.near\","
+         "\"method_names\":[\"respond\",\"respond_many\"]}}",
+         "respond_many", YB_OK, false},
+        {"{\"FunctionCall\":{\"allowance\":null,\"receiver_id\":\"b.near\",\"method_names\":[]}}",
+         "respond", YB_OK, false},
+        /* malformed */
+        {"\"Something\"", "respond_many", YB_EMALFORMED, false},
+        {"{\"FunctionCall\":{\"receiver_id\":\"a.near\"}}", "respond_many", YB_EMALFORMED, false},
+        {"{\"FunctionCall\":{\"receiver_id\":\"a.near\",\"method_names\":[1]}}", "respond_many",
+         YB_EMALFORMED, false},
+        {"{\"FunctionCall\":{\"method_names\":[]}}", "respond", YB_EMALFORMED, false},
+        {"null", "respond", YB_EMALFORMED, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *perm = cJSON_Parse(cases[i].permission);
+        assert_non_null(perm);
+        bool allowed = !cases[i].allowed;
+        int rc = profile_key_permits(perm, "a.near", cases[i].method, &allowed);
+        if (rc != cases[i].rc || allowed != cases[i].allowed) {
+            fail_msg("case %zu (%s, %s): rc %s allowed %d", i, cases[i].permission, cases[i].method,
+                     yb_err_name(rc), allowed);
+        }
+        cJSON_Delete(perm);
+    }
+}
+
+/* Which failures mean "this method cannot be called" (the batch call is then given up). */
+static void method_unavailable_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *err;
+        bool unavailable;
+    } cases[] = {
+        /* a final status's Failure: the contract predates the method (nearcore and yb-chain) */
+        {"{\"ActionError\":{\"index\":0,\"kind\":{\"FunctionCallError\":{\"MethodResolveError\":"
+         "\"MethodNotFound\"}}}}",
+         true},
+        /* ... or the key lost the method after admission */
+        {"{\"InvalidTxError\":{\"InvalidAccessKeyError\":{\"MethodNameMismatch\":"
+         "{\"method_name\":\"respond_many\"}}}}",
+         true},
+        /* send_tx's refusal as rpc_error_invalid_tx gives it */
+        {"{\"InvalidAccessKeyError\":{\"MethodNameMismatch\":{\"method_name\":\"respond_many\"}}}",
+         true},
+        /* other failures are not about the method */
+        {"{\"ActionError\":{\"index\":0,\"kind\":{\"FunctionCallError\":{\"ExecutionError\":"
+         "\"Smart contract panicked: x\"}}}}",
+         false},
+        {"{\"ActionError\":{\"index\":0,\"kind\":{\"FunctionCallError\":{\"MethodResolveError\":"
+         "\"MethodEmptyName\"}}}}",
+         false},
+        {"{\"InvalidTxError\":{\"InvalidNonce\":{\"tx_nonce\":5,\"ak_nonce\":7}}}", false},
+        {"{\"InvalidAccessKeyError\":{\"ReceiverMismatch\":{\"tx_receiver\":\"a\","
+         "\"ak_receiver\":\"b\"}}}",
+         false},
+        {"{\"InvalidAccessKeyError\":\"RequiresFullAccess\"}", false},
+        {"\"Expired\"", false},
+        {"{}", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *err = cJSON_Parse(cases[i].err);
+        assert_non_null(err);
+        if (profile_method_unavailable(err) != cases[i].unavailable) {
+            fail_msg("case %zu (%s): want %d", i, cases[i].err, cases[i].unavailable);
+        }
+        cJSON_Delete(err);
+    }
+    assert_false(profile_method_unavailable(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(yieldbox_list),          cmocka_unit_test(near_examples_list),
         cmocka_unit_test(malformed_lists),        cmocka_unit_test(respond_arguments),
         cmocka_unit_test(respond_many_arguments), cmocka_unit_test(respond_many_results),
+        cmocka_unit_test(key_permissions),        cmocka_unit_test(method_unavailable_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
