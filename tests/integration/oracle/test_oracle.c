@@ -12,7 +12,8 @@
  * a follower answering for a leader that is not running;
  * the near-examples profile; settled entries pruned from the journal; a burst answered through
  * respond_many batches, each request exactly once; an oracle key limited to respond (known at
- * startup, or restricted while the oracle runs: the refused batch is sent again one by one).
+ * startup, or restricted while the oracle runs: the refused batch is sent again one by one); an
+ * assistant without respond_many (the failed batch is sent again one by one).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -350,6 +351,65 @@ static void batch_refused_falls_back_to_respond(void **state)
     assert_int_equal(oracle_log_lines(env, 0, "MethodNameMismatch"), 1);
 }
 
+/* Redeploys the assistant (state kept) with its respond_many export renamed, as a contract
+ * built before respond_many existed: a call of it fails with MethodNotFound. The export's name
+ * is found by its length prefix and the export kind (function) after it, and changed in place,
+ * so the module stays valid. */
+static void assistant_without_respond_many(struct env *env)
+{
+    cJSON *q = cJSON_CreateObject();
+    cJSON_AddStringToObject(q, "request_type", "view_code");
+    cJSON_AddStringToObject(q, "finality", "optimistic");
+    cJSON_AddStringToObject(q, "account_id", "assistant.test.near");
+    cJSON *code = call(env, "query", q);
+    uint8_t *wasm = NULL;
+    size_t n = 0;
+    assert_int_equal(json_get_base64(code, "code_base64", 4u << 20, &wasm, &n), YB_OK);
+    cJSON_Delete(code);
+    static const char name[] = "\x0crespond_many\x00";
+    size_t found = 0;
+    for (size_t i = 0; i + sizeof name - 1 <= n; i++) {
+        if (memcmp(wasm + i, name, sizeof name - 1) == 0) {
+            memcpy(wasm + i + 1, "respond_nope", 12);
+            found++;
+        }
+    }
+    assert_int_equal(found, 1);
+    cJSON *patch = cJSON_CreateObject();
+    cJSON *records = cJSON_AddArrayToObject(patch, "records");
+    cJSON *rec = cJSON_CreateObject();
+    cJSON *contract = cJSON_AddObjectToObject(rec, "Contract");
+    cJSON_AddStringToObject(contract, "account_id", "assistant.test.near");
+    assert_int_equal(json_add_base64(contract, "code", wasm, n), YB_OK);
+    cJSON_AddItemToArray(records, rec);
+    free(wasm);
+    cJSON_Delete(call(env, "sandbox_patch_state", patch));
+}
+
+/* The assistant predates respond_many (an old deployment): the first batch fails on chain with
+ * MethodNotFound; the oracle turns batching off and answers those requests one by one. */
+static void contract_without_batch_falls_back(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    const char *mock[] = {"--latency-ms", "300", NULL};
+    env_start(env, BLOCK_MS, 0, mock);
+    assistant_without_respond_many(env);
+    start_oracle(env, 0, NULL, NULL);
+    enum { N = 24 };
+    burst_answered(env, "nobatch", N);
+    assert_int_equal(mock_calls(env, "nobatch"), N);
+    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+    long long txs = metric(env, 0, "oracle_respond_tx_total");
+    printf("  %d requests answered with %lld respond transactions (failed batches included)\n", N,
+           txs);
+    assert_true(txs > N);
+    assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-BATCH-OFF respond_many refused"), 1);
+    assert_int_equal(oracle_log_lines(env, 0, "MethodNotFound"), 1);
+}
+
 static void journal_is_pruned(void **state)
 {
     (void)state;
@@ -396,6 +456,7 @@ int main(void)
         cmocka_unit_test_teardown(burst_answered_in_batches, teardown),
         cmocka_unit_test_teardown(respond_only_key_answers_one_by_one, teardown),
         cmocka_unit_test_teardown(batch_refused_falls_back_to_respond, teardown),
+        cmocka_unit_test_teardown(contract_without_batch_falls_back, teardown),
     };
     /* YB_ORACLE_TEST=<glob> runs only the matching scenarios (while working on one). */
     const char *only = getenv("YB_ORACLE_TEST");
