@@ -74,7 +74,8 @@ static const struct opt opts[] = {
      "land out of nonce order across a block boundary (InvalidNonce: re-signed); 1 = never"},
     {"respond_batch_max", OPT_U32, O(respond_batch_max), "32", 1, 32,
      "answers per respond_many call when several are ready at send time (profiles with a batch "
-     "method); a lone answer still goes out at once with respond; 1 = never batch"},
+     "method); a lone answer still goes out at once with respond; 1 = never batch; a key "
+     "without respond_many (or a contract without it) means one respond per answer"},
     {"respond_many_gas", OPT_U64, O(respond_many_gas), "200000000000000", 1000000000000ull,
      300000000000000ull, "gas attached to respond_many (a batch of 32 burns ~65 Tgas)"},
     {"instance", OPT_INSTANCE, O(instance_index), "0/1", 0, 0,
