@@ -816,20 +816,35 @@ static void respond_outcome(struct daemon *d, struct request *r, int rc, int v, 
     }
 }
 
-/* Turns the batch call off for the rest of the run, saying why once. */
-static void batching_off(struct daemon *d, const char *why)
+/* Answers per batch as configured (respond_batch_max, at most PROFILE_BATCH_MAX). */
+static size_t batch_cap(const struct daemon *d)
+{
+    return d->cfg->respond_batch_max < PROFILE_BATCH_MAX ? d->cfg->respond_batch_max
+                                                         : PROFILE_BATCH_MAX;
+}
+
+/* Turns the batch call off for the rest of the run, saying once why and, when the key is what
+ * lacks it (else the contract), how to get batches back. */
+static void batching_off(struct daemon *d, const char *why, bool key)
 {
     if (d->batch_off) {
         return;
     }
     d->batch_off = true;
+    const char *many = d->profile->respond_many_method;
+    char how[300];
+    if (key) {
+        snprintf(how, sizeof how,
+                 "add a function-call key for %s allowing %s and %s and give the oracle that key",
+                 d->cfg->contract_id, d->profile->respond_method, many);
+    } else {
+        snprintf(how, sizeof how, "deploy a build of %s's contract that has %s",
+                 d->cfg->contract_id, many);
+    }
     log_info("YB-ORACLE-BATCH-OFF",
-             "%s; sending one %s transaction per answer from now on. To send up to %u answers "
-             "per transaction, deploy an assistant with %s and use a key allowing it "
-             "(method_names [\"%s\",\"%s\"])",
-             why, d->profile->respond_method, (unsigned)PROFILE_BATCH_MAX,
-             d->profile->respond_many_method, d->profile->respond_method,
-             d->profile->respond_many_method);
+             "%s; sending one %s transaction per answer from now on. To send up to %zu answers "
+             "per transaction, %s",
+             why, d->profile->respond_method, batch_cap(d), how);
 }
 
 /* The error of a failed batch transaction (rc YB_OK: its final status; else send_tx's refusal)
@@ -864,7 +879,7 @@ static void on_submitted(struct call *c, int rc, const cJSON *result, const stru
         snprintf(why, sizeof why, "%s refused: %.300s", d->profile->respond_many_method,
                  text ? text : "?");
         cJSON_free(text);
-        batching_off(d, why);
+        batching_off(d, why, cJSON_GetObjectItemCaseSensitive(unavailable, "ActionError") == NULL);
     } else if (rc == YB_OK) {
         respond_values(d, c, result, v);
     } else if (!rpc_error_is_invalid_nonce(err, NULL)) {
@@ -949,11 +964,10 @@ static void on_sent(struct call *c, int rc, const cJSON *result, const struct rp
  * that builds up while a send is in flight becomes the next batch. */
 static size_t batch_limit(const struct daemon *d)
 {
-    if (!d->profile->respond_many_method || d->cfg->respond_batch_max <= 1 || d->batch_off) {
+    if (!d->profile->respond_many_method || d->batch_off) {
         return 1;
     }
-    return d->cfg->respond_batch_max < PROFILE_BATCH_MAX ? d->cfg->respond_batch_max
-                                                         : PROFILE_BATCH_MAX;
+    return batch_cap(d);
 }
 
 /* The respond (n == 1) or batch call for rs[0..n), signed; *b64 returned. */
@@ -1397,7 +1411,7 @@ static void check_permission(struct daemon *d, const cJSON *permission)
         char why[300];
         snprintf(why, sizeof why, "the access key of %s does not allow %s on %s",
                  d->cfg->account_id, d->profile->respond_many_method, contract);
-        batching_off(d, why);
+        batching_off(d, why, true);
     }
 }
 
