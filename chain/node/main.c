@@ -39,7 +39,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: yb-chain init [--home DIR] [--force] [--contract FILE] [--yield-timeout N]\n"
                "       yb-chain run  [--home DIR] [--mode M] [--block-time MS] [--rpc ADDR]\n"
                "                     [--events ADDR] [--yield-timeout N] [--log-format text|json]\n"
-               "                     [--no-sync]\n"
+               "                     [--no-sync] [--write-map on|off]\n"
                "\n"
                "  --home DIR         the chain's home (default ./" DEFAULT_HOME ")\n"
                "  --force            init: replace an existing chain in HOME (keys are new too)\n"
@@ -52,6 +52,7 @@ static void usage(FILE *f)
                "  --yield-timeout N  blocks before a yield times out (config: yield_timeout, 200)\n"
                "  --log-format F     text or json lines on stderr (config: log_format)\n"
                "  --no-sync          do not fsync each block (config: store_sync)\n"
+               "  --write-map on|off LMDB MDB_WRITEMAP (config: store_write_map)\n"
                "  -h, --help         this text\n");
 }
 
@@ -89,12 +90,14 @@ int main(int argc, char **argv)
                                          {"yield-timeout", required_argument, NULL, 'y'},
                                          {"log-format", required_argument, NULL, 'l'},
                                          {"no-sync", no_argument, NULL, 's'},
+                                         {"write-map", required_argument, NULL, 'w'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *home = DEFAULT_HOME, *contract = YB_NODE_CONTRACTS_DIR "/assistant.wasm";
     const char *mode = NULL, *rpc = NULL, *events = NULL, *log_format = NULL;
     uint64_t block_time = 0, yield_timeout = 0;
     bool force = false, no_sync = false;
+    int write_map = -1; /* -1: the config's */
     optind = 2;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -131,6 +134,13 @@ int main(int argc, char **argv)
             break;
         case 's':
             no_sync = true;
+            break;
+        case 'w':
+            if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
+                fprintf(stderr, "yb-chain: --write-map needs on or off\n");
+                return 2;
+            }
+            write_map = strcmp(optarg, "on") == 0;
             break;
         case 'h':
             usage(stdout);
@@ -182,6 +192,9 @@ int main(int argc, char **argv)
     }
     if (no_sync) {
         cfg.store_sync = false;
+    }
+    if (write_map >= 0) {
+        cfg.store_write_map = write_map == 1;
     }
     log_set_format(cfg.log_json ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT);
 

@@ -559,6 +559,7 @@ int node_open(const struct node_config *cfg, struct node **out)
     struct store_options so;
     store_options_default(&so);
     so.sync = node->cfg.store_sync;
+    so.write_map = node->cfg.store_write_map;
     so.n_columns = NODE_COL__END;
     rc = store_open(dir, &so, &node->store);
     struct store_txn *snap = NULL;

@@ -74,6 +74,7 @@ struct node_config {
     uint64_t block_time_ms;   /* interval mode */
     uint64_t yield_timeout;   /* blocks a yield waits before it times out */
     bool store_sync;          /* fsync on every block commit */
+    bool store_write_map;     /* LMDB MDB_WRITEMAP (store_options.write_map) */
     bool log_json;            /* JSON log lines */
     uint64_t wait_timeout_ms; /* node_submit_tx waiters: see NODE_DEFAULT_WAIT_MS */
 };

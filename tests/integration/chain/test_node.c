@@ -118,6 +118,7 @@ static void test_config_file(void **state)
         {"{\"log_format\":\"xml\"}", YB_ECONFIG},
         {"{\"block_time_ms\":\"fast\"}", YB_ENUMBER},
         {"{\"store_sync\":1}", YB_EJSON_TYPE},
+        {"{\"store_write_map\":\"yes\"}", YB_EJSON_TYPE},
         {"{\"mode\":", YB_EJSON},
         {"{\"//mode\":\"ignored\",\"mode\":\"manual\",\"yield_timeout\":7}", YB_OK},
     };
@@ -135,8 +136,11 @@ static void test_config_file(void **state)
             assert_int_equal(cfg.mode, NODE_MODE_MANUAL);
             assert_int_equal(cfg.yield_timeout, 7);
             assert_int_equal(cfg.block_time_ms, NODE_DEFAULT_BLOCK_MS);
+            assert_true(cfg.store_sync);
+            assert_false(cfg.store_write_map);
             /* What node_config_write produces loads back to the same values. */
             cfg.store_sync = false;
+            cfg.store_write_map = true;
             cfg.log_json = true;
             assert_int_equal(node_config_write(&cfg), YB_OK);
             struct node_config back;
@@ -145,6 +149,7 @@ static void test_config_file(void **state)
             assert_int_equal(back.mode, NODE_MODE_MANUAL);
             assert_int_equal(back.yield_timeout, 7);
             assert_false(back.store_sync);
+            assert_true(back.store_write_map);
             assert_true(back.log_json);
             assert_string_equal(back.rpc_addr, NODE_DEFAULT_RPC_ADDR);
         }
