@@ -243,17 +243,28 @@ void jw_array_end(struct jw *w)
     close_container(w, ']', false);
 }
 
-void jw_key_raw(struct jw *w, const char *text, size_t n)
+/* The checks and bookkeeping every key starts with: false when the writer has failed or a key
+ * is not allowed here (the writer then records YB_EINVAL); *comma says whether one goes first. */
+static bool key_begin(struct jw *w, bool *comma)
 {
     if (w->err != YB_OK) {
-        return;
+        return false;
     }
     if (w->depth == 0 || !w->is_object[w->depth - 1] || w->after_key) {
         fail(w, YB_EINVAL);
+        return false;
+    }
+    *comma = w->has_items[w->depth - 1];
+    w->after_key = true;
+    return true;
+}
+
+void jw_key_raw(struct jw *w, const char *text, size_t n)
+{
+    bool comma;
+    if (!key_begin(w, &comma)) {
         return;
     }
-    bool comma = w->has_items[w->depth - 1];
-    w->after_key = true;
     if (reserve(w, n + 1)) {
         char *o = w->buf + w->len;
         if (comma) {
@@ -266,15 +277,10 @@ void jw_key_raw(struct jw *w, const char *text, size_t n)
 
 void jw_key_n(struct jw *w, const char *key, size_t n)
 {
-    if (w->err != YB_OK) {
+    bool comma;
+    if (!key_begin(w, &comma)) {
         return;
     }
-    if (w->depth == 0 || !w->is_object[w->depth - 1] || w->after_key) {
-        fail(w, YB_EINVAL);
-        return;
-    }
-    bool comma = w->has_items[w->depth - 1];
-    w->after_key = true;
     if (str_plain_run((const uint8_t *)key, n) == n) {
         /* The usual key: comma, quotes, name and colon in one reservation. */
         if (reserve(w, n + 4)) {

@@ -191,15 +191,7 @@ static long long chain_metric(struct env *e, const char *name)
     snprintf(url, sizeof url, "%s/metrics", e->chain.rpc_url);
     long long v = -1;
     if (http_get(url, &body) == 200) {
-        size_t nl = strlen(name);
-        for (const char *p = body; p && *p;) {
-            if (strncmp(p, name, nl) == 0 && p[nl] == ' ') {
-                v = strtoll(p + nl + 1, NULL, 10);
-                break;
-            }
-            p = strchr(p, '\n');
-            p = p ? p + 1 : NULL;
-        }
+        v = metrics_sample(body, name);
     }
     free(body);
     return v;

@@ -408,22 +408,26 @@ int mock_calls(struct env *e, const char *tag)
     return n;
 }
 
+long long metrics_sample(const char *body, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = body; p && *p;) {
+        if (strncmp(p, name, nl) == 0 && p[nl] == ' ') {
+            return strtoll(p + nl + 1, NULL, 10);
+        }
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    return -1;
+}
+
 /* A counter or gauge from oracle i's /metrics (first sample whose line starts with name). */
 long long metric(struct env *e, int i, const char *name)
 {
     char url[128], *body = NULL;
     snprintf(url, sizeof url, "%s/metrics", e->metrics_url[i]);
     assert_int_equal(http_get(url, &body), 200);
-    long long v = -1;
-    size_t nl = strlen(name);
-    for (const char *p = body; p && *p;) {
-        if (strncmp(p, name, nl) == 0 && p[nl] == ' ') {
-            v = strtoll(p + nl + 1, NULL, 10);
-            break;
-        }
-        p = strchr(p, '\n');
-        p = p ? p + 1 : NULL;
-    }
+    long long v = metrics_sample(body, name);
     free(body);
     return v;
 }

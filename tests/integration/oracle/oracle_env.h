@@ -71,6 +71,9 @@ void await_result(struct env *e, const char *hash, char *status, size_t scap, ch
 void ask_and_check(struct env *e, const char *tag, int n);
 /* Chat completions yb-mockai served whose logged prompt contains tag. */
 int mock_calls(struct env *e, const char *tag);
+/* The value of the first sample in a Prometheus text body (borrowed) whose line starts with
+ * name followed by a space; -1 if absent. */
+long long metrics_sample(const char *body, const char *name);
 /* A sample of oracle i's /metrics whose line starts with name; -1 if absent. */
 long long metric(struct env *e, int i, const char *name);
 /* metric(), polled up to 10 s until it equals want. */
