@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "httpd.h"
 #include "log.h"
 #include "mem.h"
 
@@ -176,25 +177,6 @@ static void on_healthz(nng_aio *aio)
     }
 }
 
-static int add_route(struct metrics_server *s, const char *path, void (*cb)(nng_aio *))
-{
-    nng_http_handler *h = NULL;
-    int rv = nng_http_handler_alloc(&h, path, cb);
-    if (rv == 0) {
-        rv = nng_http_handler_set_method(h, "GET");
-    }
-    if (rv == 0) {
-        rv = nng_http_handler_set_data(h, s->m, NULL);
-    }
-    if (rv == 0) {
-        rv = nng_http_server_add_handler(s->srv, h);
-    }
-    if (rv != 0 && h) {
-        nng_http_handler_free(h);
-    }
-    return rv;
-}
-
 int metrics_server_start(struct metrics *m, const char *url, struct metrics_server **out)
 {
     struct metrics_server *s = yb_xcalloc(1, sizeof *s);
@@ -210,13 +192,11 @@ int metrics_server_start(struct metrics *m, const char *url, struct metrics_serv
         free(s);
         return YB_EINVAL;
     }
-    rv = add_route(s, "/metrics", on_metrics);
-    if (rv == 0) {
-        rv = add_route(s, "/healthz", on_healthz);
-    }
-    if (rv == 0) {
-        rv = nng_http_server_start(s->srv);
-    }
+    static const struct httpd_route routes[] = {
+        {"/metrics", "GET", on_metrics, 0},
+        {"/healthz", "GET", on_healthz, 0},
+    };
+    rv = httpd_serve(s->srv, routes, sizeof routes / sizeof routes[0], s->m);
     if (rv != 0) {
         log_error("YB-ORACLE-METRICS", "cannot serve metrics on %s: %s", url, nng_strerror(rv));
         nng_http_server_release(s->srv);

@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "httpd.h"
 #include "json.h"
 #include "log.h"
 #include "mem.h"
@@ -535,29 +536,6 @@ static void on_options(nng_aio *aio)
     nng_aio_finish(aio, 0);
 }
 
-static int add_handler(struct rpc_server *srv, const char *path, const char *method,
-                       void (*cb)(nng_aio *), bool body)
-{
-    nng_http_handler *h = NULL;
-    int rv = nng_http_handler_alloc(&h, path, cb);
-    if (rv == 0) {
-        rv = nng_http_handler_set_method(h, method);
-    }
-    if (rv == 0 && body) {
-        rv = nng_http_handler_collect_body(h, true, RPC_BODY_HARD_MAX);
-    }
-    if (rv == 0) {
-        rv = nng_http_handler_set_data(h, srv, NULL);
-    }
-    if (rv == 0) {
-        rv = nng_http_server_add_handler(srv->http, h);
-    }
-    if (rv != 0 && h != NULL) {
-        nng_http_handler_free(h);
-    }
-    return rv;
-}
-
 int rpc_server_start(struct node *node, const char *listen_addr, struct rpc_server **out)
 {
     struct rpc_server *srv = yb_xcalloc(1, sizeof *srv);
@@ -573,24 +551,16 @@ int rpc_server_start(struct node *node, const char *listen_addr, struct rpc_serv
         server_free(srv);
         return YB_ECONFIG;
     }
+    static const struct httpd_route routes[] = {
+        {"/", "POST", on_rpc, RPC_BODY_HARD_MAX},
+        {"/", "OPTIONS", on_options, 0},
+        {"/status", "GET", on_status, 0},
+        {"/healthz", "GET", on_healthz, 0},
+        {"/metrics", "GET", on_metrics, 0},
+    };
     int rv = nng_http_server_hold(&srv->http, srv->url);
     if (rv == 0) {
-        rv = add_handler(srv, "/", "POST", on_rpc, true);
-    }
-    if (rv == 0) {
-        rv = add_handler(srv, "/", "OPTIONS", on_options, false);
-    }
-    if (rv == 0) {
-        rv = add_handler(srv, "/status", "GET", on_status, false);
-    }
-    if (rv == 0) {
-        rv = add_handler(srv, "/healthz", "GET", on_healthz, false);
-    }
-    if (rv == 0) {
-        rv = add_handler(srv, "/metrics", "GET", on_metrics, false);
-    }
-    if (rv == 0) {
-        rv = nng_http_server_start(srv->http);
+        rv = httpd_serve(srv->http, routes, sizeof routes / sizeof routes[0], srv);
     }
     if (rv != 0) {
         log_error("RPC-LISTEN", "cannot serve JSON-RPC on %s: %s", listen_addr, nng_strerror(rv));

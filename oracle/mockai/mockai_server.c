@@ -20,6 +20,7 @@
 
 #include "chat.h"
 #include "err.h"
+#include "httpd.h"
 #include "log.h"
 #include "mem.h"
 #include "reqlog.h"
@@ -295,29 +296,6 @@ static void on_log(nng_aio *aio)
     yb_buf_fini(&b);
 }
 
-static int add_handler(struct mockai_server *m, const char *path, const char *method,
-                       void (*cb)(nng_aio *), bool body)
-{
-    nng_http_handler *h = NULL;
-    int rv = nng_http_handler_alloc(&h, path, cb);
-    if (rv == 0) {
-        rv = nng_http_handler_set_method(h, method);
-    }
-    if (rv == 0 && body) {
-        rv = nng_http_handler_collect_body(h, true, MOCKAI_BODY_HARD_MAX);
-    }
-    if (rv == 0) {
-        rv = nng_http_handler_set_data(h, m, NULL);
-    }
-    if (rv == 0) {
-        rv = nng_http_server_add_handler(m->srv, h);
-    }
-    if (rv != 0 && h) {
-        nng_http_handler_free(h);
-    }
-    return rv;
-}
-
 int mockai_server_start(const struct mockai_config *cfg, struct mockai_server **out, uint16_t *port)
 {
     struct mockai_server *m = yb_xcalloc(1, sizeof *m);
@@ -332,21 +310,15 @@ int mockai_server_start(const struct mockai_config *cfg, struct mockai_server **
         mockai_server_stop(m);
         return YB_EINVAL;
     }
+    static const struct httpd_route routes[] = {
+        {"/v1/chat/completions", "POST", on_chat, MOCKAI_BODY_HARD_MAX},
+        {"/v1/models", "GET", on_models, 0},
+        {"/healthz", "GET", on_health, 0},
+        {"/v1/_log", "GET", on_log, 0},
+    };
     rv = nng_http_server_hold(&m->srv, m->url);
     if (rv == 0) {
-        rv = add_handler(m, "/v1/chat/completions", "POST", on_chat, true);
-    }
-    if (rv == 0) {
-        rv = add_handler(m, "/v1/models", "GET", on_models, false);
-    }
-    if (rv == 0) {
-        rv = add_handler(m, "/healthz", "GET", on_health, false);
-    }
-    if (rv == 0) {
-        rv = add_handler(m, "/v1/_log", "GET", on_log, false);
-    }
-    if (rv == 0) {
-        rv = nng_http_server_start(m->srv);
+        rv = httpd_serve(m->srv, routes, sizeof routes / sizeof routes[0], m);
     }
     if (rv != 0) {
         log_error("MOCKAI-LISTEN", "cannot serve %s: %s", cfg->listen, nng_strerror(rv));
