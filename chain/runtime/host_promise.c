@@ -399,19 +399,34 @@ HOST(h_action_stake)
     return YB_OK;
 }
 
+/* The start shared by the key actions whose arguments begin (promise_idx, pk_len, pk_ptr): the
+ * checks in NEAR's order, fee f paid, then an action of type t on the promise's receipt with
+ * the decoded key in *kb. NULL when the call trapped (return logic_trap then). */
+static struct tx_action *key_action(struct logic *l, const union vm_value *a, const char *name,
+                                    enum config_fee_kind f, enum tx_action_type t,
+                                    struct key_buf *kb)
+{
+    uint64_t r;
+    bool sir;
+    if (start(l, name) || read_public_key(l, a[1].i64, a[2].i64, kb) ||
+        promise_receipt(l, a[0].i64, &r, &sir) || logic_pay_action(l, f, sir, 1) ||
+        key_decoded(l, kb)) {
+        return NULL;
+    }
+    struct tx_action *act = logic_append_action(l, r, 0);
+    act->type = t;
+    return act;
+}
+
 HOST(h_action_add_key_full)
 {
     ENTER();
     struct key_buf kb;
-    uint64_t r;
-    bool sir;
-    if (start(l, "promise_batch_action_add_key_with_full_access") ||
-        read_public_key(l, a[1].i64, a[2].i64, &kb) || promise_receipt(l, a[0].i64, &r, &sir) ||
-        logic_pay_action(l, CONFIG_FEE_ADD_FULL_ACCESS_KEY, sir, 1) || key_decoded(l, &kb)) {
+    struct tx_action *act = key_action(l, a, "promise_batch_action_add_key_with_full_access",
+                                       CONFIG_FEE_ADD_FULL_ACCESS_KEY, TX_ACTION_ADD_KEY, &kb);
+    if (act == NULL) {
         return logic_trap(l);
     }
-    struct tx_action *act = logic_append_action(l, r, 0);
-    act->type = TX_ACTION_ADD_KEY;
     act->u.add_key.public_key = kb.pk;
     act->u.add_key.access_key.nonce = a[3].i64;
     act->u.add_key.access_key.full_access = true;
@@ -520,15 +535,11 @@ HOST(h_action_delete_key)
 {
     ENTER();
     struct key_buf kb;
-    uint64_t r;
-    bool sir;
-    if (start(l, "promise_batch_action_delete_key") ||
-        read_public_key(l, a[1].i64, a[2].i64, &kb) || promise_receipt(l, a[0].i64, &r, &sir) ||
-        logic_pay_action(l, CONFIG_FEE_DELETE_KEY, sir, 1) || key_decoded(l, &kb)) {
+    struct tx_action *act = key_action(l, a, "promise_batch_action_delete_key",
+                                       CONFIG_FEE_DELETE_KEY, TX_ACTION_DELETE_KEY, &kb);
+    if (act == NULL) {
         return logic_trap(l);
     }
-    struct tx_action *act = logic_append_action(l, r, 0);
-    act->type = TX_ACTION_DELETE_KEY;
     act->u.delete_key.public_key = kb.pk;
     return YB_OK;
 }
