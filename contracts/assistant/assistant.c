@@ -327,12 +327,10 @@ NEAR_METHOD(ask_assistant)
     request_impl("ask_assistant");
 }
 
-static void page_args(uint64_t *from_index, uint64_t *limit)
+static void page_args(const struct args *a, uint64_t *from_index, uint64_t *limit)
 {
-    struct args a;
-    args_load(&a);
-    *from_index = args_u64_or(&a, "from_index", 0);
-    *limit = args_u64_or(&a, "limit", ASSISTANT_PAGE_DEFAULT);
+    *from_index = args_u64_or(a, "from_index", 0);
+    *limit = args_u64_or(a, "limit", ASSISTANT_PAGE_DEFAULT);
     if (*limit > ASSISTANT_PAGE_MAX) {
         *limit = ASSISTANT_PAGE_MAX;
     }
@@ -356,23 +354,39 @@ static void emit_example_shape(struct jw *w, struct jr_value rec)
     jw_object_end(w);
 }
 
+/* get_pending_requests pages either by position (from_index, walked from the head: its cost
+ * grows with from_index) or by request id (from_request_id: ids only grow and the list is in id
+ * order, so a reader that remembers the last id it saw asks for what came after, at a cost that
+ * does not depend on the list's length). Both at once would be ambiguous. */
 NEAR_METHOD(get_pending_requests)
 {
+    struct args a;
+    struct jw w;
     uint64_t from_index;
     uint64_t limit;
-    struct jw w;
-    page_args(&from_index, &limit);
+    args_load(&a);
+    page_args(&a, &from_index, &limit);
     jw_init(&w, ASSISTANT_RESULT_MAX);
-    requests_page(&w, from_index, limit, emit_record);
+    if (args_has(&a, "from_request_id")) {
+        uint64_t from_id = args_u64(&a, "from_request_id");
+        if (from_index != 0) {
+            args_fail("from_index", ": must be absent or 0 when `from_request_id` is given");
+        }
+        requests_page_from_id(&w, from_id, limit, emit_record);
+    } else {
+        requests_page(&w, from_index, limit, emit_record);
+    }
     env_return_json(&w);
 }
 
 NEAR_METHOD(list_requests)
 {
+    struct args a;
     uint64_t from_index;
     uint64_t limit;
     struct jw w;
-    page_args(&from_index, &limit);
+    args_load(&a);
+    page_args(&a, &from_index, &limit);
     jw_init(&w, ASSISTANT_RESULT_MAX);
     requests_page(&w, from_index, limit, emit_example_shape);
     env_return_json(&w);

@@ -271,10 +271,12 @@ bool requests_find_by_yield(const uint8_t yield_id[32], uint64_t *id)
     return true;
 }
 
-void requests_page(struct jw *w, uint64_t from_index, uint64_t limit,
-                   void (*emit)(struct jw *w, struct jr_value rec))
+/* Writes up to limit records of the pending list as a JSON array, walking from request id
+ * `start` (0 = nothing) and skipping the first `skip` items. */
+static void page_walk(struct jw *w, uint64_t start, uint64_t skip, uint64_t limit,
+                      void (*emit)(struct jw *w, struct jr_value rec))
 {
-    uint64_t id = env_storage_get_u64(KEY_HEAD, KEYLEN(KEY_HEAD), 0);
+    uint64_t id = start;
     uint64_t index = 0;
     uint64_t emitted = 0;
     jw_array_begin(w);
@@ -284,7 +286,7 @@ void requests_page(struct jw *w, uint64_t from_index, uint64_t limit,
         if (!link_get(id, &l)) {
             env_panic_z("assistant: corrupt pending list in state");
         }
-        if (index >= from_index && requests_get(id, &rec)) {
+        if (index >= skip && requests_get(id, &rec)) {
             emit(w, rec);
             emitted++;
         }
@@ -292,4 +294,58 @@ void requests_page(struct jw *w, uint64_t from_index, uint64_t limit,
         id = l.next;
     }
     jw_array_end(w);
+}
+
+void requests_page(struct jw *w, uint64_t from_index, uint64_t limit,
+                   void (*emit)(struct jw *w, struct jr_value rec))
+{
+    page_walk(w, env_storage_get_u64(KEY_HEAD, KEYLEN(KEY_HEAD), 0), from_index, limit, emit);
+}
+
+/*
+ * The first pending request whose id is >= from_id, or 0 if none. The list is in id order, so
+ * the head answers every from_id up to its own id and nothing lies past the tail. In between,
+ * ids from_id, from_id + 1, from_id + 2, from_id + 4, ... are probed until one is pending (or
+ * the tail is passed: the tail is pending); from that anchor the walk goes back along the prev
+ * links while ids are still >= from_id. A hit costs one read; a miss costs the probes (log2 of
+ * the gap of finished requests) and the pending requests walked back over, which lie between
+ * the first pending id >= from_id and the anchor — at most as many as the gap is wide, and
+ * the page returns them anyway unless it fills up first.
+ */
+static uint64_t pending_at_or_after(uint64_t from_id)
+{
+    uint64_t head = env_storage_get_u64(KEY_HEAD, KEYLEN(KEY_HEAD), 0);
+    if (head == 0 || from_id <= head) {
+        return head;
+    }
+    uint64_t tail = env_storage_get_u64(KEY_TAIL, KEYLEN(KEY_TAIL), 0);
+    if (from_id > tail) {
+        return 0;
+    }
+    struct link l;
+    uint64_t anchor = from_id;
+    uint64_t step = 1;
+    while (anchor < tail && !link_get(anchor, &l)) {
+        anchor = step <= tail - from_id ? from_id + step : tail;
+        step *= 2;
+    }
+    if (anchor >= tail) {
+        anchor = tail;
+        if (!link_get(anchor, &l)) {
+            env_panic_z("assistant: corrupt pending list in state");
+        }
+    }
+    while (l.prev != 0 && l.prev >= from_id) {
+        anchor = l.prev;
+        if (!link_get(anchor, &l)) {
+            env_panic_z("assistant: corrupt pending list in state");
+        }
+    }
+    return anchor;
+}
+
+void requests_page_from_id(struct jw *w, uint64_t from_id, uint64_t limit,
+                           void (*emit)(struct jw *w, struct jr_value rec))
+{
+    page_walk(w, limit > 0 ? pending_at_or_after(from_id) : 0, 0, limit, emit);
 }

@@ -62,5 +62,10 @@ uint64_t requests_pending_count(void);
  * written by emit (w borrowed). */
 void requests_page(struct jw *w, uint64_t from_index, uint64_t limit,
                    void (*emit)(struct jw *w, struct jr_value rec));
+/* Writes a JSON array of up to limit pending requests whose request id is >= from_id, in id
+ * order, each written by emit (w borrowed). Costs about one storage read per request written
+ * (plus a few when from_id itself is no longer pending), however long the list. */
+void requests_page_from_id(struct jw *w, uint64_t from_id, uint64_t limit,
+                           void (*emit)(struct jw *w, struct jr_value rec));
 
 #endif

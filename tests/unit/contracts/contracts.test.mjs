@@ -257,6 +257,51 @@ test('assistant: removing requests from the middle keeps the pending list intact
   assert.ok(e.dataId);
 });
 
+test('assistant: get_pending_requests by from_request_id: ids >= it, ascending, at most limit', () => {
+  const host = deployAssistant();
+  const N = 40;
+  const reqs = [];
+  for (let i = 1; i <= N; i++) {
+    reqs.push(ask(host, `q${i}`));
+  }
+  // Gaps of every width (1, 4, 12 ids), at the head, in the middle and at the tail.
+  const finished = [1, 2, 5, 6, 7, 8, 12, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 39, 40];
+  for (const id of finished) {
+    const r = host.call('respond', { yield_id: reqs[id - 1].yieldBytes, response: 'x' }, { predecessor: ORACLE });
+    assert.equal(r.json, true);
+  }
+  const pending = reqs.map((_, i) => i + 1).filter((id) => !finished.includes(id));
+  const ids = (args) => {
+    const r = host.call('get_pending_requests', args, { view: true });
+    assert.equal(r.error, null, r.error);
+    return r.json.map((x) => x.request_id);
+  };
+  // Every starting id: a hit (pending), a miss (finished: the next greater pending id starts the
+  // page), before the head, and past the tail (empty); limits around the page's size.
+  for (let from = 0; from <= N + 2; from++) {
+    for (const limit of [0, 1, 3, 100]) {
+      const want = pending.filter((id) => id >= from).slice(0, limit);
+      assert.deepEqual(ids({ from_request_id: from, limit }), want, `from ${from} limit ${limit}`);
+    }
+  }
+  assert.deepEqual(ids({ from_request_id: 13 }), pending.filter((id) => id >= 13)); // limit 100
+  assert.deepEqual(ids({ from_request_id: 9, from_index: 0, limit: 2 }), [9, 10]);
+  assert.deepEqual(ids({ from_request_id: 2 ** 53 - 1 }), []);
+  // Records are the same objects as by position.
+  assert.deepEqual(host.call('get_pending_requests', { from_request_id: 14, limit: 2 }, { view: true }).json,
+    host.call('get_pending_requests', { from_index: 6, limit: 2 }, { view: true }).json);
+  assert.match(host.call('get_pending_requests', { from_request_id: 3, from_index: 1 }, { view: true }).error,
+    /argument `from_index`: must be absent or 0 when `from_request_id` is given/);
+  assert.match(host.call('get_pending_requests', { from_request_id: 'x' }, { view: true }).error,
+    /argument `from_request_id`/);
+  // list_requests pages by position only, as before.
+  assert.equal(host.call('list_requests', { from_request_id: 30 }, { view: true }).json.length, pending.length);
+  // An empty list.
+  const empty = deployAssistant();
+  assert.deepEqual(empty.call('get_pending_requests', { from_request_id: 0 }, { view: true }).json, []);
+  assert.deepEqual(empty.call('get_pending_requests', { from_request_id: 5 }, { view: true }).json, []);
+});
+
 test('assistant: bad arguments fail with the argument named', () => {
   const host = deployAssistant();
   assert.match(host.call('request', '{"prompt": 5}', { predecessor: USER }).error, /argument `prompt`: expected a string/);

@@ -235,6 +235,68 @@ static void assistant_requests(struct rt_fixture *f, size_t n, uint8_t h[][NEAR_
     runtime_view_result_fini(&v);
 }
 
+/* Gas burnt by a transaction calling get_pending_requests (a view method runs as a call too,
+ * and its receipt's outcome says what it burnt) with args; the result must list one request,
+ * want_id. */
+static uint64_t pending_read_gas(struct rt_fixture *f, const char *args, uint64_t want_id)
+{
+    uint8_t h[NEAR_HASH_LEN];
+    const struct outcome *o = NULL;
+    assert_int_equal(rt_fixture_call(f, ORACLE, ASSISTANT, "get_pending_requests", args, GAS, 0, h),
+                     YB_OK);
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    assert_int_equal(rt_fixture_final(f, h, &o), RT_FINAL_SUCCESS);
+    cJSON *list = cJSON_ParseWithLength((const char *)o->value, o->value_len);
+    assert_int_equal(cJSON_GetArraySize(list), 1);
+    const cJSON *id = cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "request_id");
+    assert_true(cJSON_IsNumber(id));
+    assert_int_equal((uint64_t)id->valuedouble, want_id);
+    cJSON_Delete(list);
+    return o->gas_burnt;
+}
+
+/* n more requests by USER in one block, applied; the pending list then holds `total`. */
+static void assistant_fill(struct rt_fixture *f, size_t n, size_t total)
+{
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(
+            rt_fixture_call(f, USER, ASSISTANT, "request", "{\"prompt\":\"q\"}", GAS, 0, NULL),
+            YB_OK);
+    }
+    assert_int_equal(rt_fixture_blocks(f, 2), YB_OK);
+    struct runtime_view_result v;
+    assert_int_equal(rt_fixture_view(f, ASSISTANT, "get_config", "{}", &v), YB_OK);
+    cJSON *cfg = cJSON_ParseWithLength((const char *)v.value, v.value_len);
+    assert_int_equal(cJSON_GetObjectItem(cfg, "pending")->valuedouble, (double)total);
+    cJSON_Delete(cfg);
+    runtime_view_result_fini(&v);
+}
+
+/* Reading the last pending request by from_request_id costs the same with 100 or 400 requests
+ * pending; by from_index it grows by a storage read (~57 Ggas of NEAR's fees) per request
+ * before it. Both read within the yield timeout (T_BLOCKS), so nothing leaves the list. */
+static void assistant_pending_by_id_cost_does_not_grow(void **state)
+{
+    struct rt_fixture *f = *state;
+    assistant_init(f);
+    assistant_fill(f, 100, 100);
+    uint64_t by_id_100 = pending_read_gas(f, "{\"from_request_id\":100,\"limit\":1}", 100);
+    uint64_t by_index_100 = pending_read_gas(f, "{\"from_index\":99,\"limit\":1}", 100);
+    assistant_fill(f, 300, 400);
+    uint64_t by_id_400 = pending_read_gas(f, "{\"from_request_id\":400,\"limit\":1}", 400);
+    uint64_t by_index_400 = pending_read_gas(f, "{\"from_index\":399,\"limit\":1}", 400);
+    printf("  the last of 100 / 400 pending: by from_request_id %.2f / %.2f Tgas, by from_index "
+           "%.2f / %.2f Tgas\n",
+           (double)by_id_100 / 1e12, (double)by_id_400 / 1e12, (double)by_index_100 / 1e12,
+           (double)by_index_400 / 1e12);
+    /* The same work; only the record's bytes may differ (a yield id of 43 or 44 characters). */
+    uint64_t diff = by_id_400 > by_id_100 ? by_id_400 - by_id_100 : by_id_100 - by_id_400;
+    assert_true(diff < 1000000000ull);
+    /* 300 more steps of the walk from the head. */
+    assert_true(by_index_400 - by_index_100 > 300 * 50000000000ull);
+    assert_true(by_id_400 < by_index_100);
+}
+
 /* respond_many: accepted and refused entries (a duplicate, an unknown id) answered in order,
  * one request_answered event for the accepted ones, every accepted request's callback answered,
  * the one left out still pending; a non-oracle's batch fails as a whole. */
@@ -666,6 +728,7 @@ int main(void)
         T(assistant_long_answer),
         T(assistant_respond_many),
         T(assistant_respond_many_cap),
+        T(assistant_pending_by_id_cost_does_not_grow),
         T(oracle_answers_with_a_function_call_key),
         T(join_reports_results_in_order_with_a_failing_branch),
         T(value_return_is_forwarded_through_promise_return),
