@@ -12,8 +12,9 @@ PACKAGES=(
     libnng-dev libev-dev libcurl4-openssl-dev libcjson-dev libsodium-dev liblmdb-dev
     # nettle: ripemd160 and Keccak for the runtime's hash host functions; libsecp256k1: ecrecover
     nettle-dev libsecp256k1-dev
-    # tests: cmocka, and node/npm for near-api-js interop and the engine benchmark's reference
-    libcmocka-dev nodejs npm curl
+    # tests: cmocka, node/npm for near-api-js interop and the engine benchmark's reference, jq for
+    # the soak test (soak_smoke runs in every ctest)
+    libcmocka-dev nodejs npm curl jq
     # benchmark reference: wabt's wasm-interp
     wabt
 )
