@@ -64,6 +64,12 @@ static const struct opt opts[] = {
     {"concurrency", OPT_U32, O(concurrency), "256", 1, 100000, "AI calls in flight at most"},
     {"poll_interval_ms", OPT_U32, O(poll_interval_ms), "1000", 5, 3600000,
      "pending-list poll period (events trigger extra polls)"},
+    {"sweep_interval_ms", OPT_U32, O(sweep_interval_ms), "10000", 5, 3600000,
+     "a timer poll reads the whole pending list once this long passed since the last such "
+     "read (other polls read only the requests newer than the last one seen); whole reads find "
+     "requests that left the list without our answer (another oracle's, timed out) and also "
+     "run at start and before a follower (--instance) takes a request over; near-examples "
+     "reads the whole list on every poll"},
     {"safety_margin_blocks", OPT_U32, O(safety_margin_blocks), "2", 0, 100000,
      "blocks kept in reserve before a request's expiry"},
     {"answer_max_bytes", OPT_U32, O(answer_max_bytes), "16384", 1, 65536,

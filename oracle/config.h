@@ -50,6 +50,7 @@ struct oracle_config {
     /* scheduling */
     uint32_t concurrency;
     uint32_t poll_interval_ms;
+    uint32_t sweep_interval_ms; /* whole-list reads on the timer at most this far apart */
     uint32_t safety_margin_blocks;
     uint32_t answer_max_bytes;
     uint32_t send_window;

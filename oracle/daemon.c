@@ -45,8 +45,9 @@
 #define JOURNAL_PRUNE_ROUNDS 100
 /* Largest chain event accepted (events are hints; a big one is suspicious). */
 #define EVENT_MAX_BYTES (1u << 20)
-/* An event-triggered poll of a paged profile starts this many items before the first one it
- * expects to be new (requests that left the list meanwhile shift the new ones forward). */
+/* Paging by from_index (an assistant without from_request_id; see poll_tail): an
+ * event-triggered poll starts this many items before the first one it expects to be new
+ * (requests that left the list meanwhile shift the new ones forward). */
 #define POLL_TAIL_SLACK 32
 /* The assistant pages by walking its list from the head (gas grows with from_index: ~57 Ggas a
  * step, so a read from 5,000 exceeds a view's 300 Tgas). A tail read starting further in than
@@ -111,7 +112,18 @@ struct daemon {
     bool polling, poll_again, nonce_fetching;
     bool poll_again_full; /* the poll asked for while one ran must read the whole list */
     uint64_t round;
-    uint64_t page_from;
+    /* Paging by request id (profiles with a cursor, until a reply shows the contract ignores
+     * it: then by_index, for good). */
+    bool by_index;
+    uint64_t page_from_id; /* the page asked for starts at this request id */
+    uint64_t poll_height;  /* the block read at this poll's start */
+    /* The start height of the last whole-list read that succeeded: every request still tracked
+     * in state seen was pending then (or came later). A follower takes a request over only
+     * once this is at or past its turn (my_turn); until then it asks for a sweep. */
+    uint64_t swept_height;
+    uint64_t swept_ms;       /* when it finished (the timer's next one: sweep_interval_ms on) */
+    bool sweep_wanted;       /* a follower waits for a whole-list read (see my_turn) */
+    uint64_t page_from;      /* paging by from_index */
     bool round_full;         /* this poll reads the whole list (so it may sweep) */
     bool tail_check;         /* this poll's first page must overlap what is known (see poll_tail) */
     bool page_check;         /* this page must overlap the previous one (see on_pending) */
@@ -296,7 +308,10 @@ static uint64_t fnv(const char *s)
 }
 
 /* True when this instance may work on r now: it leads, or the instances before it in r's
- * order have had rank × takeover_blocks blocks to answer. */
+ * order have had rank × takeover_blocks blocks to answer and a whole-list read from then on
+ * still listed r. Polls other than those read only requests newer than the last one seen, so
+ * without that read a follower would not know the leader's answer already took r off the list
+ * (and would ask the AI again); until it comes, sweep_wanted asks the timer for one. */
 static bool my_turn(struct daemon *d, const struct request *r, uint64_t height)
 {
     uint32_t n = d->cfg->instance_count;
@@ -309,7 +324,15 @@ static bool my_turn(struct daemon *d, const struct request *r, uint64_t height)
         return true;
     }
     uint64_t since = r->created_height ? r->created_height : r->first_seen_height;
-    return height >= since + (uint64_t)rank * d->cfg->takeover_blocks;
+    uint64_t turn = since + (uint64_t)rank * d->cfg->takeover_blocks;
+    if (height < turn) {
+        return false;
+    }
+    if (d->swept_height < turn) {
+        d->sweep_wanted = true;
+        return false;
+    }
+    return true;
 }
 
 /* ---- AI calls ---- */
@@ -1276,6 +1299,8 @@ static void poll_finished(struct daemon *d, bool ok)
         }
         if (d->round_full && !d->round_gap) {
             d->have_full = true;
+            d->swept_height = d->poll_height;
+            d->swept_ms = now_ms(d);
             struct sweep s = {.d = d};
             request_table_each(&d->reqs, sweep_one, &s);
             for (size_t i = 0; i < s.n; i++) {
@@ -1304,6 +1329,50 @@ static void poll_finished(struct daemon *d, bool ok)
 
 static void fetch_page(struct daemon *d);
 
+/* Whether this poll pages by request id. */
+static bool by_id(const struct daemon *d)
+{
+    return d->profile->cursor && !d->by_index;
+}
+
+/*
+ * A page read by request id (items[0..count), taken). Ids only grow and the list is in id
+ * order, so the next page starts after this one's last id: no overlap, and nothing pending
+ * throughout the read is skipped (a whole read may sweep). A reply holding an id below the one
+ * asked for comes from an assistant that ignores from_request_id (deployed before it): from
+ * then on the oracle pages by from_index, starting this poll again as a whole read — nothing
+ * is lost, the items come back in it.
+ */
+static void on_page_by_id(struct daemon *d, struct pending_item *items, size_t count)
+{
+    if (profile_cursor_ignored(d->page_from_id, items, count)) {
+        profile_items_free(items, count);
+        log_warn("YB-ORACLE-NO-CURSOR",
+                 "%s on %s ignores from_request_id (an assistant deployed before it); paging "
+                 "by from_index from now on, which costs the chain more as the list grows",
+                 d->profile->pending_method, d->cfg->contract_id);
+        d->by_index = true;
+        d->round_full = true;
+        d->page_from = 0;
+        d->removed_since = 0;
+        fetch_page(d);
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        add_pending(d, &items[i]);
+    }
+    bool more = count == PROFILE_PAGE_MAX;
+    if (more) {
+        d->page_from_id = items[count - 1].request_id + 1;
+    }
+    profile_items_free(items, count);
+    if (more) {
+        fetch_page(d);
+        return;
+    }
+    poll_finished(d, true);
+}
+
 static void on_pending(struct call *c, int rc, const cJSON *result, const struct rpc_error *err)
 {
     struct daemon *d = c->d;
@@ -1326,6 +1395,10 @@ static void on_pending(struct call *c, int rc, const cJSON *result, const struct
     if (rc != YB_OK) {
         log_rpc_failure("YB-ORACLE-POLL", d->profile->pending_method, rc, err);
         poll_finished(d, false);
+        return;
+    }
+    if (by_id(d)) {
+        on_page_by_id(d, items, count);
         return;
     }
     if (d->tail_check) {
@@ -1371,7 +1444,11 @@ static void on_pending(struct call *c, int rc, const cJSON *result, const struct
 static void fetch_page(struct daemon *d)
 {
     char *args = NULL;
-    profile_pending_args(d->profile, d->page_from, PROFILE_PAGE_MAX, &args);
+    if (by_id(d)) {
+        profile_pending_args_by_id(d->profile, d->page_from_id, PROFILE_PAGE_MAX, &args);
+    } else {
+        profile_pending_args(d->profile, d->page_from, PROFILE_PAGE_MAX, &args);
+    }
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "request_type", "call_function");
     cJSON_AddStringToObject(p, "finality", "optimistic");
@@ -1481,14 +1558,22 @@ static void on_block(struct call *c, int rc, const cJSON *result, const struct r
     if (!d->signer.nonce_known && !d->nonce_fetching) {
         fetch_nonce(d);
     }
-    d->page_from = d->round_full ? 0 : poll_tail(d);
-    d->tail_check = d->page_from > 0;
-    d->removed_since = 0;
+    d->poll_height = height;
+    if (by_id(d)) {
+        /* Requests join the list's end with the next id: a tail read asks for what came after
+         * the highest id seen. A whole read starts at the head (any id up to it). */
+        d->page_from_id = d->round_full ? 0 : d->max_request_id + 1;
+    } else {
+        d->page_from = d->round_full ? 0 : poll_tail(d);
+        d->tail_check = d->page_from > 0;
+        d->removed_since = 0;
+    }
     fetch_page(d);
 }
 
 /*
- * Where an event-triggered poll starts reading: the pending list holds requests in creation
+ * Paging by from_index (an assistant without from_request_id): where a tail poll starts
+ * reading. The pending list holds requests in creation
  * (request-id) order and new ones join its end. The last poll saw list_len items; since then
  * removed_since of ours left it (others may have too: timeouts, other oracles), so the first
  * new request is at most at list_len - removed_since. Starting POLL_TAIL_SLACK before that reads
@@ -1507,8 +1592,9 @@ static uint64_t poll_tail(struct daemon *d)
     return from;
 }
 
-/* full: read the whole pending list (the timer's polls, which also find requests that left
- * it); else only its new end where the profile allows (the events' polls). */
+/* full: read the whole pending list (which also finds requests that left it: at start, every
+ * sweep_interval_ms, and when a follower waits for one); else only its new end where the
+ * profile allows (events' polls, and the timer's in between). */
 static void poll_start(struct daemon *d, bool full)
 {
     if (d->polling) {
@@ -1518,6 +1604,9 @@ static void poll_start(struct daemon *d, bool full)
     }
     d->polling = true;
     d->round_full = full || !d->have_full || !d->profile->pages;
+    if (d->round_full) {
+        d->sweep_wanted = false;
+    }
     d->tail_check = false;
     d->page_check = false;
     d->round_gap = false;
@@ -1536,7 +1625,9 @@ static void on_poll_timer(struct ev_loop *ev, ev_timer *w, int revents)
 {
     (void)ev;
     (void)revents;
-    poll_start(w->data, true);
+    struct daemon *d = w->data;
+    bool sweep = d->sweep_wanted || now_ms(d) - d->swept_ms >= d->cfg->sweep_interval_ms;
+    poll_start(d, sweep);
 }
 
 /* ---- events: hints to poll now ---- */

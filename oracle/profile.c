@@ -225,6 +225,7 @@ static const struct profile_ops profiles[] = {
         .pending_method = "get_pending_requests",
         .respond_method = "respond",
         .pages = true,
+        .cursor = true,
         .parse_pending = yieldbox_parse,
         .respond_args = yieldbox_respond,
         .respond_many_method = "respond_many",
@@ -304,4 +305,27 @@ int profile_pending_args(const struct profile_ops *p, uint64_t from, uint32_t li
     }
     *out = yb_xstrdup(text);
     return YB_OK;
+}
+
+int profile_pending_args_by_id(const struct profile_ops *p, uint64_t from_id, uint32_t limit,
+                               char **out)
+{
+    char text[96];
+    if (!p->cursor) {
+        return YB_EINVAL;
+    }
+    snprintf(text, sizeof text, "{\"from_request_id\":%llu,\"limit\":%u}",
+             (unsigned long long)from_id, limit);
+    *out = yb_xstrdup(text);
+    return YB_OK;
+}
+
+bool profile_cursor_ignored(uint64_t from_id, const struct pending_item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].request_id < from_id) {
+            return true;
+        }
+    }
+    return false;
 }

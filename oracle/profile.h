@@ -2,7 +2,8 @@
  * profile.h — contract profiles: how a contract lists its pending requests and takes answers.
  * An ops table per interface; adding one is one table entry in profile.c.
  *
- *   "yieldbox"       get_pending_requests {"from_index","limit"} ->
+ *   "yieldbox"       get_pending_requests {"from_request_id","limit"} (or, for an assistant
+ *                    deployed before from_request_id, {"from_index","limit"}) ->
  *                    [{"request_id","yield_id":"<base58>","prompt","created_height",
  *                      "expires_height",...}];  respond {"yield_id":"<base58>","response"}
  *   "near-examples"  list_requests {} -> [{"yield_id":[32 numbers],"prompt"}] (no ids, no
@@ -55,6 +56,11 @@ struct profile_ops {
     const char *pending_method; /* the view */
     const char *respond_method; /* the call */
     bool pages;                 /* the view takes from_index/limit */
+    /* The view also takes from_request_id/limit: the pending requests with ids >= it, in id
+     * order (ids only grow), at a cost independent of the list's length. A contract that
+     * predates it ignores the argument and answers from the list's head (see
+     * profile_cursor_ignored). */
+    bool cursor;
     /* Parses the view's result (a JSON array, borrowed) into *items (returned;
      * profile_items_free) and *n. Errors: YB_EJSON_TYPE, YB_EJSON_MISSING, YB_EMALFORMED,
      * YB_ETOOBIG. */
@@ -78,6 +84,15 @@ const struct profile_ops *profile_find(const char *name);
 /* The view's arguments for one page: {"from_index":from,"limit":limit} when the profile pages,
  * else {}. *out returned (free()). */
 int profile_pending_args(const struct profile_ops *p, uint64_t from, uint32_t limit, char **out);
+/* The view's arguments for one page by request id (profiles with `cursor`):
+ * {"from_request_id":from_id,"limit":limit}. *out returned (free()). Errors: YB_EINVAL (the
+ * profile has no cursor). */
+int profile_pending_args_by_id(const struct profile_ops *p, uint64_t from_id, uint32_t limit,
+                               char **out);
+/* True when a page asked for by from_id (items[0..n), borrowed) holds a request whose id is
+ * below from_id: the contract ignored from_request_id (an assistant deployed before it), so the
+ * reader must page by from_index instead. */
+bool profile_cursor_ignored(uint64_t from_id, const struct pending_item *items, size_t n);
 /*
  * Whether an access key may sign a call of method (borrowed) on receiver (borrowed), from its
  * permission (borrowed): the "permission" member of a view_access_key result, "FullAccess" or

@@ -13,7 +13,8 @@
  * the near-examples profile; settled entries pruned from the journal; a burst answered through
  * respond_many batches, each request exactly once; an oracle key limited to respond (known at
  * startup, or restricted while the oracle runs: the refused batch is sent again one by one); an
- * assistant without respond_many (the failed batch is sent again one by one).
+ * assistant without respond_many (the failed batch is sent again one by one); an assistant
+ * without from_request_id (the oracle pages by from_index instead, losing nothing).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,6 +167,11 @@ static void two_instances_answer_once(void **state)
         sum = metric(env, 0, answered) + metric(env, 1, answered);
     } while (sum != 10 && mono_ms() < end);
     assert_int_equal(sum, 10);
+    /* Past the followers' turn (takeover_blocks 10: 0.5 s) and a poll interval: a follower
+     * takes a request over only if a whole-list read after its turn still lists it, so the
+     * requests the other instance answered are not asked again. */
+    usleep(2000000);
+    assert_int_equal(mock_calls(env, "pair"), 10);
 }
 
 static void follower_takes_over_from_a_missing_leader(void **state)
@@ -351,11 +357,10 @@ static void batch_refused_falls_back_to_respond(void **state)
     assert_int_equal(oracle_log_lines(env, 0, "MethodNameMismatch"), 1);
 }
 
-/* Redeploys the assistant (state kept) with its respond_many export renamed, as a contract
- * built before respond_many existed: a call of it fails with MethodNotFound. The export's name
- * is found by its length prefix and the export kind (function) after it, and changed in place,
- * so the module stays valid. */
-static void assistant_without_respond_many(struct env *env)
+/* Redeploys the assistant (state kept) with every occurrence of the n bytes `what` in its code
+ * replaced by `with` (same length, so the module stays valid); returns how many there were. */
+static size_t redeploy_assistant_patched(struct env *env, const char *what, const char *with,
+                                         size_t n)
 {
     cJSON *q = cJSON_CreateObject();
     cJSON_AddStringToObject(q, "request_type", "view_code");
@@ -363,27 +368,36 @@ static void assistant_without_respond_many(struct env *env)
     cJSON_AddStringToObject(q, "account_id", "assistant.test.near");
     cJSON *code = call(env, "query", q);
     uint8_t *wasm = NULL;
-    size_t n = 0;
-    assert_int_equal(json_get_base64(code, "code_base64", 4u << 20, &wasm, &n), YB_OK);
+    size_t len = 0;
+    assert_int_equal(json_get_base64(code, "code_base64", 4u << 20, &wasm, &len), YB_OK);
     cJSON_Delete(code);
-    static const char name[] = "\x0crespond_many\x00";
     size_t found = 0;
-    for (size_t i = 0; i + sizeof name - 1 <= n; i++) {
-        if (memcmp(wasm + i, name, sizeof name - 1) == 0) {
-            memcpy(wasm + i + 1, "respond_nope", 12);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(wasm + i, what, n) == 0) {
+            memcpy(wasm + i, with, n);
             found++;
         }
     }
-    assert_int_equal(found, 1);
     cJSON *patch = cJSON_CreateObject();
     cJSON *records = cJSON_AddArrayToObject(patch, "records");
     cJSON *rec = cJSON_CreateObject();
     cJSON *contract = cJSON_AddObjectToObject(rec, "Contract");
     cJSON_AddStringToObject(contract, "account_id", "assistant.test.near");
-    assert_int_equal(json_add_base64(contract, "code", wasm, n), YB_OK);
+    assert_int_equal(json_add_base64(contract, "code", wasm, len), YB_OK);
     cJSON_AddItemToArray(records, rec);
     free(wasm);
     cJSON_Delete(call(env, "sandbox_patch_state", patch));
+    return found;
+}
+
+/* Redeploys the assistant with its respond_many export renamed, as a contract built before
+ * respond_many existed: a call of it fails with MethodNotFound. The export's name is found by
+ * its length prefix and the export kind (function) after it. */
+static void assistant_without_respond_many(struct env *env)
+{
+    static const char name[] = "\x0crespond_many\x00";
+    assert_int_equal(redeploy_assistant_patched(env, name, "\x0crespond_nope\x00", sizeof name - 1),
+                     1);
 }
 
 /* The assistant predates respond_many (an old deployment): the first batch fails on chain with
@@ -408,6 +422,46 @@ static void contract_without_batch_falls_back(void **state)
     assert_true(txs > N);
     assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-BATCH-OFF respond_many refused"), 1);
     assert_int_equal(oracle_log_lines(env, 0, "MethodNotFound"), 1);
+}
+
+/* An assistant deployed before from_request_id (the argument's name changed in its code, so
+ * get_pending_requests ignores it and pages from the head): the first page holding a request
+ * below the id asked for shows it; the oracle says so once and pages by from_index from then
+ * on — every request answered once, none lost, the AI asked once each. */
+static void contract_without_cursor_falls_back(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    /* Answers that take a while: requests stay pending while later ones arrive, so a read of
+     * the new ones meets the old ones too. */
+    const char *mock[] = {"--latency-ms", "300", NULL};
+    env_start(env, BLOCK_MS, 0, mock);
+    assert_true(redeploy_assistant_patched(env, "from_request_id", "xrom_request_id", 15) >= 1);
+    start_oracle(env, 0, NULL, NULL);
+    enum { N = 24 };
+    burst_answered(env, "nocursor", N);
+    ask_and_check(env, "nocursor-after", 3);
+    assert_int_equal(mock_calls(env, "nocursor"), N + 3);
+    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N + 3),
+                     N + 3);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+    assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-NO-CURSOR"), 1);
+}
+
+/* The assistant at HEAD pages by request id: no fallback. */
+static void cursor_paging_needs_no_fallback(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    const char *mock[] = {"--latency-ms", "300", NULL};
+    env_start(env, BLOCK_MS, 0, mock);
+    start_oracle(env, 0, NULL, NULL);
+    enum { N = 24 };
+    burst_answered(env, "cursor", N);
+    assert_int_equal(mock_calls(env, "cursor"), N);
+    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
+    assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-NO-CURSOR"), 0);
 }
 
 static void journal_is_pruned(void **state)
@@ -457,6 +511,8 @@ int main(void)
         cmocka_unit_test_teardown(respond_only_key_answers_one_by_one, teardown),
         cmocka_unit_test_teardown(batch_refused_falls_back_to_respond, teardown),
         cmocka_unit_test_teardown(contract_without_batch_falls_back, teardown),
+        cmocka_unit_test_teardown(contract_without_cursor_falls_back, teardown),
+        cmocka_unit_test_teardown(cursor_paging_needs_no_fallback, teardown),
     };
     /* YB_ORACLE_TEST=<glob> runs only the matching scenarios (while working on one). */
     const char *only = getenv("YB_ORACLE_TEST");

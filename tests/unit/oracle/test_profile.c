@@ -70,6 +70,43 @@ static void yieldbox_list(void **state)
     free(args);
 }
 
+/* Pages by request id: the arguments, and a page that shows the contract ignored the cursor
+ * (an item below from_request_id: an assistant deployed before it answers from its head). */
+static void yieldbox_cursor(void **state)
+{
+    (void)state;
+    const struct profile_ops *p = profile_find("yieldbox");
+    assert_true(p->cursor);
+    char *args;
+    assert_int_equal(profile_pending_args_by_id(p, 18446744073709551615ull, 1024, &args), YB_OK);
+    assert_string_equal(args, "{\"from_request_id\":18446744073709551615,\"limit\":1024}");
+    free(args);
+    assert_false(profile_find("near-examples")->cursor);
+    assert_int_equal(profile_pending_args_by_id(profile_find("near-examples"), 1, 10, &args),
+                     YB_EINVAL);
+
+    /* A page of ids 7, 8, 12 (or its items [first, first + n)). */
+    struct pending_item items[3] = {{.request_id = 7}, {.request_id = 8}, {.request_id = 12}};
+    static const struct {
+        uint64_t from;
+        size_t first, n;
+        bool ignored;
+    } cases[] = {
+        {0, 0, 3, false},  /* from the head */
+        {7, 0, 3, false},  /* a hit */
+        {5, 0, 3, false},  /* a miss: the next greater pending id starts the page */
+        {12, 2, 1, false}, /* the tail */
+        {13, 0, 0, false}, /* past the tail: nothing */
+        {8, 0, 3, true},   /* 7 is below the cursor */
+        {13, 0, 3, true},  /* the head again: an old assistant */
+        {10, 1, 2, true},  /* 8 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool got = profile_cursor_ignored(cases[i].from, items + cases[i].first, cases[i].n);
+        assert_int_equal(got, cases[i].ignored);
+    }
+}
+
 static void near_examples_list(void **state)
 {
     (void)state;
@@ -332,10 +369,15 @@ static void method_unavailable_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(yieldbox_list),          cmocka_unit_test(near_examples_list),
-        cmocka_unit_test(malformed_lists),        cmocka_unit_test(respond_arguments),
-        cmocka_unit_test(respond_many_arguments), cmocka_unit_test(respond_many_results),
-        cmocka_unit_test(key_permissions),        cmocka_unit_test(method_unavailable_errors),
+        cmocka_unit_test(yieldbox_list),
+        cmocka_unit_test(yieldbox_cursor),
+        cmocka_unit_test(near_examples_list),
+        cmocka_unit_test(malformed_lists),
+        cmocka_unit_test(respond_arguments),
+        cmocka_unit_test(respond_many_arguments),
+        cmocka_unit_test(respond_many_results),
+        cmocka_unit_test(key_permissions),
+        cmocka_unit_test(method_unavailable_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
