@@ -50,6 +50,11 @@ if [ -z "${YB_SKIP_FUZZ:-}" ]; then
             -print_final_stats=0 "$work" 2>&1 | tail -n 3)
         rm -rf "$work"
     done
+    # No targets means the fuzz build silently built nothing (say, YB_FUZZ ignored): not a pass.
+    if [ "$found" -eq 0 ]; then
+        echo "fuzz: no fuzz_* targets were found in build-fuzz; nothing was fuzzed" >&2
+        exit 1
+    fi
     echo "fuzz: $found targets ran without a crash"
 fi
 
