@@ -1,4 +1,4 @@
-/* Behaviour of the capped buffer and the error table. */
+/* Behaviour of the capped buffer (the error table has its own program, test_err.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,19 +76,6 @@ static void steal_hands_over_contents(void **state)
     yb_buf_fini(&b);
 }
 
-static void every_error_has_a_message_and_a_name(void **state)
-{
-    for (int e = 0; e < YB_ERR__COUNT; e++) {
-        assert_non_null(yb_err_str(e));
-        assert_non_null(yb_err_name(e));
-        assert_int_equal(strncmp(yb_err_name(e), "YB_", 3), 0);
-    }
-    assert_string_equal(yb_err_str(YB_OK), "ok");
-    assert_string_equal(yb_err_name(YB_EBASE58), "YB_EBASE58");
-    assert_string_equal(yb_err_str(-1), "unknown error");
-    assert_string_equal(yb_err_str(YB_ERR__COUNT), "unknown error");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,7 +84,6 @@ int main(void)
         cmocka_unit_test(huge_length_does_not_wrap),
         cmocka_unit_test(unlimited_max_does_not_wrap),
         cmocka_unit_test(steal_hands_over_contents),
-        cmocka_unit_test(every_error_has_a_message_and_a_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
