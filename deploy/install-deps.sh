@@ -35,6 +35,17 @@ for p in "${missing[@]}"; do
     filtered+=("$p")
 done
 missing=("${filtered[@]}")
+# near-api-js 7 (the interop test, tests/interop/package-lock.json) needs Node >= 20.19; Debian
+# 12's nodejs is 18. Only a warning: building and running yieldbox need no Node.
+node_warning() {
+    local v
+    v=$(node -p process.versions.node 2>/dev/null) || return 0
+    if [ "$(printf '%s\n20.19.0\n' "$v" | sort -V | head -n 1)" != "20.19.0" ]; then
+        echo "install-deps: warning: node $v is older than 20.19, which near-api-js 7 needs;" \
+            "ctest interop_near_api_js will fail (install Node 22 LTS, e.g. from nodesource)" >&2
+    fi
+}
+trap node_warning EXIT
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all ${#PACKAGES[@]} packages present"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ctest interop_near_api_js: near-api-js v7 (npm, installed once into $YB_INTEROP_DIR and cached)
+# ctest interop_near_api_js: near-api-js 7.2.0 (package-lock.json; npm ci into $YB_INTEROP_DIR, cached)
 # against a real yb-chain started here in on-demand mode on free loopback ports.
 #
 #   run_interop.sh NEAR_HELLO_WASM
@@ -15,10 +15,34 @@ dir=${YB_INTEROP_DIR:?set YB_INTEROP_DIR}
 chain=${YB_CHAIN:?set YB_CHAIN to the yb-chain binary}
 mkdir -p "$dir"
 
-cp "$here/package.json" "$here/interop.mjs" "$dir/"
-if [ ! -f "$dir/node_modules/near-api-js/package.json" ]; then
-    if ! (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >npm-install.log 2>&1); then
-        msg="npm install near-api-js failed (registry unreachable?): $(head -n 2 "$dir/npm-install.log" | tr "\n" " ")"
+# The Node the pinned packages need: the highest "node >= X" of any package in the lockfile
+# (near-api-js 7.2.0 says >=20.18.3, its @noble/* dependencies >= 20.19.0). Checked before npm
+# runs, because an older Node installs them anyway and then fails at run time (Node 18:
+# "crypto is not defined" in KeyPair.fromRandom).
+need=$(node -e '
+const lock = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const num = (v) => v.split(".").map(Number);
+const less = (a, b) => { for (let i = 0; i < 3; i++) { if (a[i] !== b[i]) return a[i] < b[i]; } return false; };
+let best = "0.0.0", who = "";
+for (const [path, p] of Object.entries(lock.packages)) {
+  const m = /^>=\s*(\d+\.\d+\.\d+)$/.exec(((p.engines || {}).node || "").trim());
+  if (m && less(num(best), num(m[1]))) { best = m[1]; who = path.replace(/^node_modules\//, "") + " " + p.version; }
+}
+const api = lock.packages["node_modules/near-api-js"].version;
+const have = process.versions.node;
+console.log(less(num(have), num(best)) ? `near-api-js ${api} needs Node >= ${best} (${who} requires it); this machine has ${have}` : "");
+' "$here/package-lock.json")
+if [ -n "$need" ]; then
+    echo "FAIL: $need. Install a newer Node (Debian 12's nodejs is 18), e.g. Node 22 LTS from nodesource." >&2
+    exit 1
+fi
+
+cp "$here/package.json" "$here/package-lock.json" "$here/interop.mjs" "$dir/"
+# npm ci installs exactly the committed lockfile; it runs again whenever the lockfile changed.
+if ! cmp -s "$here/package-lock.json" "$dir/installed-lock.json" ||
+    [ ! -f "$dir/node_modules/near-api-js/package.json" ]; then
+    if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >npm-install.log 2>&1); then
+        msg="npm ci (near-api-js) failed (registry unreachable?): $(head -n 2 "$dir/npm-install.log" | tr "\n" " ")"
         if [ -n "${YB_OFFLINE:-}" ]; then
             echo "SKIPPED (YB_OFFLINE=1): $msg"
             exit 77
@@ -26,6 +50,7 @@ if [ ! -f "$dir/node_modules/near-api-js/package.json" ]; then
         echo "FAIL: $msg" >&2
         exit 1
     fi
+    cp "$here/package-lock.json" "$dir/installed-lock.json"
 fi
 echo "near-api-js $(node -p "require('$dir/node_modules/near-api-js/package.json').version")"
 
