@@ -1505,6 +1505,7 @@ static int rejected_opcode(struct compiler *c, uint8_t op)
     case 0x07:
     case 0x08:
     case 0x09:
+    case 0x0a:
     case 0x18:
     case 0x19:
     case 0x1f:

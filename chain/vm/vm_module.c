@@ -201,6 +201,11 @@ static int section_types(struct vm_module *m, struct vm_reader *r)
         if (rc) {
             return rc;
         }
+        if (form == 0x5f || form == 0x5e || form == 0x50 || form == 0x4f || form == 0x4e) {
+            /* struct, array, sub, sub final, rec: the GC proposal's composite types. */
+            return vm_fail(r->err, YB_EWASM_FEATURE,
+                           "GC (struct, array, sub and rec types) not supported");
+        }
         if (form != 0x60) {
             return vm_read_fail(r, "integer representation too long");
         }
@@ -790,6 +795,13 @@ static int decode(struct vm_module *m, struct vm_reader *r)
             return vm_read_fail(r, "length out of bounds");
         }
         int rank = section_rank(id);
+        if (rank < 0 && id == 13 && size > 0) {
+            /* The exception-handling proposal's tag section. An empty one (not even a count)
+             * is malformed under either reading, as binary.wast asserts. */
+            return vm_fail(r->err, YB_EWASM_FEATURE,
+                           "exception handling (tag section) not supported (offset 0x%x)",
+                           vm_read_offset(r));
+        }
         if (rank < 0) {
             return vm_read_fail(r, "malformed section id");
         }

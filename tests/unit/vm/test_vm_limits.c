@@ -168,79 +168,12 @@ static void near_memory_override_and_cheap_instantiation(void **state)
 
 /* ---- hostile modules, built byte by byte ---- */
 
-struct bytes {
-    uint8_t *p;
-    size_t n;
-    size_t cap;
-};
-
-static void put(struct bytes *b, const void *p, size_t n)
-{
-    if (b->n + n > b->cap) {
-        b->cap = (b->n + n) * 2;
-        b->p = realloc(b->p, b->cap);
-        assert_non_null(b->p);
-    }
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-}
-
-static void put_u8(struct bytes *b, uint8_t v)
-{
-    put(b, &v, 1);
-}
-
-static void put_leb(struct bytes *b, uint64_t v)
-{
-    do {
-        uint8_t c = v & 0x7f;
-        v >>= 7;
-        put_u8(b, v ? (uint8_t)(c | 0x80) : c);
-    } while (v);
-}
-
-static void put_section(struct bytes *b, uint8_t id, const struct bytes *content)
-{
-    put_u8(b, id);
-    put_leb(b, content->n);
-    put(b, content->p, content->n);
-}
-
-static struct bytes header(void)
-{
-    struct bytes b = {0};
-    put(&b, "\0asm\1\0\0\0", 8);
-    return b;
-}
-
-/* type 0 = [] -> []; one function of that type whose body is `body`. */
-static struct bytes module_with_body(const struct bytes *body)
-{
-    struct bytes b = header(), s = {0};
-    put(&s, "\1\x60\0\0", 4);
-    put_section(&b, 1, &s);
-    s.n = 0;
-    put(&s, "\1\0", 2);
-    put_section(&b, 3, &s);
-    s.n = 0;
-    put_leb(&s, 1);
-    put_leb(&s, body->n);
-    put(&s, body->p, body->n);
-    put_section(&b, 10, &s);
-    free(s.p);
-    return b;
-}
-
-static int load_bytes(const struct vm_config *cfg, struct bytes *b, struct vm_error *err,
+static int load_bytes(const struct vm_config *cfg, struct vm_test_bytes *b, struct vm_error *err,
                       double *seconds)
 {
-    struct vm_module *m = NULL;
     double t0 = now();
-    int rc = vm_module_load(cfg, b->p, b->n, &m, err);
+    int rc = vm_test_load_bytes(cfg, b, err);
     *seconds = now() - t0;
-    vm_module_release(m);
-    free(b->p);
-    *b = (struct bytes){0};
     return rc;
 }
 
@@ -252,69 +185,69 @@ static void hostile_modules_fail_fast(void **state)
     double t;
 
     /* 4 billion types announced in a 5-byte section. */
-    struct bytes b = header(), s = {0};
-    put_leb(&s, 0xffffffffu);
-    put_section(&b, 1, &s);
+    struct vm_test_bytes b = vm_test_header(), s = {0};
+    vm_test_put_leb(&s, 0xffffffffu);
+    vm_test_put_section(&b, 1, &s);
     assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_MALFORMED);
     assert_true(t < 0.1);
 
     /* 2^28 functions announced, nothing behind them. */
-    b = header();
+    b = vm_test_header();
     s.n = 0;
-    put_leb(&s, 1u << 28);
-    put_section(&b, 3, &s);
+    vm_test_put_leb(&s, 1u << 28);
+    vm_test_put_section(&b, 3, &s);
     assert_int_not_equal(load_bytes(&cfg, &b, &err, &t), YB_OK);
     assert_true(t < 0.1);
 
     /* A 1 GiB active data segment declared in a few bytes. */
-    b = header();
+    b = vm_test_header();
     s.n = 0;
-    put(&s, "\1\0\1", 3); /* one memory, min 1 */
-    put_section(&b, 5, &s);
+    vm_test_put(&s, "\1\0\1", 3); /* one memory, min 1 */
+    vm_test_put_section(&b, 5, &s);
     s.n = 0;
-    put(&s, "\1\0\x41\0\x0b", 5); /* one segment, memory 0, offset i32.const 0 */
-    put_leb(&s, 1u << 30);
-    put(&s, "abc", 3);
-    put_section(&b, 11, &s);
+    vm_test_put(&s, "\1\0\x41\0\x0b", 5); /* one segment, memory 0, offset i32.const 0 */
+    vm_test_put_leb(&s, 1u << 30);
+    vm_test_put(&s, "abc", 3);
+    vm_test_put_section(&b, 11, &s);
     assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_MALFORMED);
     assert_true(t < 0.1);
 
     /* 20,000 nested blocks: over the nesting limit, a clean error. */
-    struct bytes body = {0};
-    put_u8(&body, 0); /* no locals */
+    struct vm_test_bytes body = {0};
+    vm_test_put_u8(&body, 0); /* no locals */
     for (int i = 0; i < 20000; i++) {
-        put(&body, "\x02\x40", 2);
+        vm_test_put(&body, "\x02\x40", 2);
     }
     for (int i = 0; i < 20000; i++) {
-        put_u8(&body, 0x0b);
+        vm_test_put_u8(&body, 0x0b);
     }
-    put_u8(&body, 0x0b);
-    b = module_with_body(&body);
+    vm_test_put_u8(&body, 0x0b);
+    b = vm_test_module_with_bodies(&body, 1);
     assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_LIMIT);
     assert_non_null(strstr(err.msg, "nested"));
     assert_true(t < 0.5);
 
     /* 4 billion locals. */
     body.n = 0;
-    put(&body, "\2", 1);
-    put_leb(&body, 0xffffffffu);
-    put_u8(&body, 0x7f);
-    put_leb(&body, 0xffffffffu);
-    put_u8(&body, 0x7e);
-    put_u8(&body, 0x0b);
-    b = module_with_body(&body);
+    vm_test_put(&body, "\2", 1);
+    vm_test_put_leb(&body, 0xffffffffu);
+    vm_test_put_u8(&body, 0x7f);
+    vm_test_put_leb(&body, 0xffffffffu);
+    vm_test_put_u8(&body, 0x7e);
+    vm_test_put_u8(&body, 0x0b);
+    b = vm_test_module_with_bodies(&body, 1);
     assert_int_not_equal(load_bytes(&cfg, &b, &err, &t), YB_OK);
     assert_non_null(strstr(err.msg, "too many locals"));
     assert_true(t < 0.1);
 
     /* A SIMD instruction: rejected naming the feature. */
     body.n = 0;
-    put(&body, "\0\xfd\x0c", 3);
+    vm_test_put(&body, "\0\xfd\x0c", 3);
     for (int i = 0; i < 16; i++) {
-        put_u8(&body, 0);
+        vm_test_put_u8(&body, 0);
     }
-    put(&body, "\x1a\x0b", 2);
-    b = module_with_body(&body);
+    vm_test_put(&body, "\x1a\x0b", 2);
+    b = vm_test_module_with_bodies(&body, 1);
     assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_FEATURE);
     assert_non_null(strstr(err.msg, "SIMD"));
 
@@ -325,32 +258,32 @@ static void hostile_modules_fail_fast(void **state)
     big.max_locals = 200000;
     const uint32_t n = 100000;
     body.n = 0;
-    put_u8(&body, 1);
-    put_leb(&body, n);
-    put_u8(&body, 0x7f);
+    vm_test_put_u8(&body, 1);
+    vm_test_put_leb(&body, n);
+    vm_test_put_u8(&body, 0x7f);
     for (uint32_t i = 0; i < n; i++) {
-        put_u8(&body, 0x20);
-        put_leb(&body, i);
+        vm_test_put_u8(&body, 0x20);
+        vm_test_put_leb(&body, i);
     }
     for (uint32_t i = 0; i < n; i++) {
-        put(&body, "\x41\x00\x21", 3);
-        put_leb(&body, i);
+        vm_test_put(&body, "\x41\x00\x21", 3);
+        vm_test_put_leb(&body, i);
     }
     for (uint32_t i = 0; i < n; i++) {
-        put_u8(&body, 0x1a);
+        vm_test_put_u8(&body, 0x1a);
     }
-    put_u8(&body, 0x0b);
-    b = module_with_body(&body);
+    vm_test_put_u8(&body, 0x0b);
+    b = vm_test_module_with_bodies(&body, 1);
     assert_int_equal(load_bytes(&big, &b, &err, &t), YB_OK);
     assert_true(t < 2.0);
     free(body.p);
 
     /* Over the module size limit. */
     cfg.max_module_size = 16;
-    b = header();
+    b = vm_test_header();
     s.n = 0;
-    put(&s, "0123456789", 10);
-    put_section(&b, 0, &s); /* custom section without a valid name: never parsed */
+    vm_test_put(&s, "0123456789", 10);
+    vm_test_put_section(&b, 0, &s); /* custom section without a valid name: never parsed */
     assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_LIMIT);
     free(s.p);
 }
@@ -360,10 +293,10 @@ static void memory_over_the_page_cap_does_not_instantiate(void **state)
     struct vm_config cfg;
     vm_config_default(&cfg);
     cfg.max_memory_pages = 1024;
-    struct bytes b = header(), s = {0};
-    put(&s, "\1\0", 2);
-    put_leb(&s, 65536); /* 4 GiB minimum */
-    put_section(&b, 5, &s);
+    struct vm_test_bytes b = vm_test_header(), s = {0};
+    vm_test_put(&s, "\1\0", 2);
+    vm_test_put_leb(&s, 65536); /* 4 GiB minimum */
+    vm_test_put_section(&b, 5, &s);
     free(s.p);
     struct vm_module *m;
     struct vm_error err;

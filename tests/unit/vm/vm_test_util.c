@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -41,4 +42,77 @@ struct vm_module *vm_test_load(const struct vm_config *cfg, const char *name)
         fail_msg("load %s: %s", name, err.msg);
     }
     return m;
+}
+
+void vm_test_put(struct vm_test_bytes *b, const void *p, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+
+void vm_test_put_u8(struct vm_test_bytes *b, uint8_t v)
+{
+    vm_test_put(b, &v, 1);
+}
+
+void vm_test_put_leb(struct vm_test_bytes *b, uint64_t v)
+{
+    do {
+        uint8_t c = v & 0x7f;
+        v >>= 7;
+        vm_test_put_u8(b, v ? (uint8_t)(c | 0x80) : c);
+    } while (v);
+}
+
+void vm_test_put_section(struct vm_test_bytes *b, uint8_t id, const struct vm_test_bytes *content)
+{
+    vm_test_put_u8(b, id);
+    vm_test_put_leb(b, content->n);
+    if (content->n > 0) {
+        vm_test_put(b, content->p, content->n);
+    }
+}
+
+struct vm_test_bytes vm_test_header(void)
+{
+    struct vm_test_bytes b = {0};
+    vm_test_put(&b, "\0asm\1\0\0\0", 8);
+    return b;
+}
+
+struct vm_test_bytes vm_test_module_with_bodies(const struct vm_test_bytes *body, uint32_t nbodies)
+{
+    struct vm_test_bytes b = vm_test_header(), s = {0};
+    vm_test_put(&s, "\1\x60\0\0", 4);
+    vm_test_put_section(&b, 1, &s);
+    s.n = 0;
+    vm_test_put_leb(&s, nbodies);
+    for (uint32_t i = 0; i < nbodies; i++) {
+        vm_test_put_u8(&s, 0);
+    }
+    vm_test_put_section(&b, 3, &s);
+    s.n = 0;
+    vm_test_put_leb(&s, nbodies);
+    for (uint32_t i = 0; i < nbodies; i++) {
+        vm_test_put_leb(&s, body->n);
+        vm_test_put(&s, body->p, body->n);
+    }
+    vm_test_put_section(&b, 10, &s);
+    free(s.p);
+    return b;
+}
+
+int vm_test_load_bytes(const struct vm_config *cfg, struct vm_test_bytes *b, struct vm_error *err)
+{
+    struct vm_module *m = NULL;
+    int rc = vm_module_load(cfg, b->p, b->n, &m, err);
+    vm_module_release(m);
+    free(b->p);
+    *b = (struct vm_test_bytes){0};
+    return rc;
 }
