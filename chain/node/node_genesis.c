@@ -289,6 +289,9 @@ int node_genesis_init(const struct node_config *cfg, const char *wasm_path, bool
         struct store_options so;
         store_options_default(&so);
         so.n_columns = NODE_COL__END;
+        /* The store's own default is MDB_WRITEMAP, which sizes data.mdb to the whole map (a
+         * 64 GiB sparse file); the node's is store_write_map=false. Genesis follows the node. */
+        so.write_map = cfg->store_write_map;
         rc = store_open(path, &so, &s);
     }
     rc = rc ? rc : write_genesis(s, &rt, keys, code, code_len);
