@@ -26,6 +26,9 @@
 #include "err.h"
 #include "json.h"
 
+/* A fresh home's data.mdb holds a few genesis blocks: well under this (the map is 64 GiB). */
+#define INIT_DATA_MAX (16ll << 20)
+
 /* yb_chain_height from /metrics. */
 static uint64_t metric_height(const struct chain_proc *p)
 {
@@ -164,6 +167,35 @@ static void test_chain_dies_with_its_test(void **state)
     chain_proc_cleanup(&p); /* removes the home */
 }
 
+/* `yb-chain init` opens the store as `run` does by default (store_write_map=false). With
+ * MDB_WRITEMAP, LMDB sizes data.mdb to the whole map at once: a 64 GiB file (sparse, so
+ * st_blocks stays small either way; the apparent size st_size is what shows it). */
+static void test_init_data_file_is_small(void **state)
+{
+    (void)state;
+    const char *bin = getenv("YB_CHAIN");
+    assert_non_null(bin);
+    const char *tmp = getenv("TMPDIR");
+    char home[256];
+    snprintf(home, sizeof home, "%s/yb-chain-init-XXXXXX", tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(home));
+    char cmd[900];
+    snprintf(cmd, sizeof cmd, "'%s' init --home '%s' --force >/dev/null 2>&1", bin, home);
+    int rc = system(cmd);
+    char path[320];
+    snprintf(path, sizeof path, "%s/data/data.mdb", home);
+    struct stat st;
+    int st_rc = stat(path, &st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", home);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(rc, 0);
+    assert_int_equal(st_rc, 0);
+    print_message("init: data.mdb %lld bytes, %lld KiB allocated\n", (long long)st.st_size,
+                  (long long)st.st_blocks / 2);
+    assert_true(st.st_size < INIT_DATA_MAX);
+    assert_true((long long)st.st_blocks * 512 < INIT_DATA_MAX);
+}
+
 static void test_help_lists_every_flag(void **state)
 {
     (void)state;
@@ -177,12 +209,68 @@ static void test_help_lists_every_flag(void **state)
     size_t n = fread(out, 1, sizeof out - 1, f);
     out[n] = '\0';
     assert_int_equal(pclose(f), 0);
-    static const char *const flags[] = {"--home",       "--force",  "--contract", "--mode",
-                                        "--block-time", "--rpc",    "--events",   "--yield-timeout",
-                                        "--log-format", "--no-sync"};
+    static const char *const flags[] = {
+        "--home",   "--force",         "--contract",   "--mode",    "--block-time", "--rpc",
+        "--events", "--yield-timeout", "--log-format", "--no-sync", "--write-map"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         assert_non_null(strstr(out, flags[i]));
     }
+}
+
+/* deploy/chain.example.json's "//" lists the `run` flags that override settings: every flag
+ * whose --help line names a config key must be there, and the key must be in the example. */
+static void test_example_config_lists_run_flags(void **state)
+{
+    (void)state;
+    const char *bin = getenv("YB_CHAIN");
+    assert_non_null(bin);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "%s --help", bin);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    char out[8192];
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    assert_int_equal(pclose(f), 0);
+
+    f = fopen(YB_DEPLOY_DIR "/chain.example.json", "r");
+    assert_non_null(f);
+    static char text[1 << 16];
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    cJSON *ex = NULL;
+    assert_int_equal(json_parse(text, n, sizeof text, &ex, NULL), YB_OK);
+    const cJSON *list = cJSON_GetObjectItem(ex, "//");
+    assert_true(cJSON_IsString(list));
+
+    /* Each "  --flag ARG   text (config: key...)" line of the help. */
+    size_t flags = 0;
+    for (const char *line = out; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+        const char *cfg = memmem(line, len, "(config: ", 9);
+        const char *dash = memmem(line, len, "--", 2);
+        if (cfg != NULL && dash != NULL && dash < cfg) {
+            char flag[32], key[32];
+            size_t fl = strcspn(dash, " \n"), kl = strcspn(cfg + 9, ",) \n");
+            assert_true(fl < sizeof flag && kl < sizeof key);
+            memcpy(flag, dash, fl);
+            flag[fl] = '\0';
+            memcpy(key, cfg + 9, kl);
+            key[kl] = '\0';
+            if (strstr(list->valuestring, flag) == NULL) {
+                fail_msg("chain.example.json's \"//\" does not list %s", flag);
+            }
+            if (cJSON_GetObjectItem(ex, key) == NULL) {
+                fail_msg("chain.example.json has no setting %s (%s)", key, flag);
+            }
+            flags++;
+        }
+        line += len + (end != NULL ? 1 : 0);
+    }
+    assert_true(flags >= 8);
+    cJSON_Delete(ex);
 }
 
 int main(void)
@@ -191,6 +279,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_stop_restart),
         cmocka_unit_test(test_help_lists_every_flag),
+        cmocka_unit_test(test_init_data_file_is_small),
+        cmocka_unit_test(test_example_config_lists_run_flags),
         cmocka_unit_test(test_event_seq_survives_restart),
         cmocka_unit_test(test_chain_dies_with_its_test),
     };
