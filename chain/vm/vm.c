@@ -17,6 +17,9 @@ void vm_config_default(struct vm_config *cfg)
     cfg->max_functions = 10000;
     cfg->max_function_body = 262144;
     cfg->max_locals = 50000;
+    cfg->max_locals_per_module = 10000000;
+    cfg->max_blocks_per_function = 50000;
+    cfg->max_blocks_per_module = 1000000;
     cfg->max_params = VM_MAX_FUNC_VALUES;
     cfg->max_tables = 100;
     cfg->max_table_elements = 10000000;
@@ -43,7 +46,11 @@ void vm_config_near(struct vm_config *cfg)
     cfg->max_params = 64;
     cfg->max_tables = 1;
     cfg->max_table_elements = 10000;
-    cfg->max_function_body = 262144;
+    /* 196,608 since protocol 84 (84.yaml; the first 84.yaml said 262,144). */
+    cfg->max_function_body = 196608;
+    cfg->max_locals_per_module = 1000000;
+    cfg->max_blocks_per_function = 5000;
+    cfg->max_blocks_per_module = 50000;
     cfg->max_memory_pages = VM_NEAR_MAX_MEMORY_PAGES;
 }
 

@@ -118,7 +118,7 @@ struct vm_config {
     size_t max_module_size;      /* bytes; default 4 MiB (NEAR max_contract_size) */
     uint32_t max_types;          /* default 1,024 */
     uint32_t max_functions;      /* defined + imported; default 10,000 */
-    uint32_t max_function_body;  /* bytes of one body; default 262,144 */
+    uint32_t max_function_body;  /* bytes of one body; default 262,144 (NEAR: 196,608) */
     uint32_t max_locals;         /* per function incl. params; default 50,000 */
     uint32_t max_params;         /* per function type; default 1,000 (NEAR: 64) */
     uint32_t max_tables;         /* default 100 (NEAR: 1) */
@@ -127,6 +127,14 @@ struct vm_config {
     uint32_t max_segments;       /* elem and data segments each; default 100,000 */
     uint32_t max_imports_exports; /* each; default 100,000 */
     uint32_t max_nesting;         /* block nesting depth in one body; default 10,000 */
+    /* Declared locals (params not counted) summed over all bodies; default 10,000,000
+     * (NEAR max_locals_per_contract: 1,000,000). */
+    uint32_t max_locals_per_module;
+    /* block, loop and if instructions in one body, and in all bodies together; defaults
+     * 50,000 and 1,000,000 (NEAR max_blocks_per_function 5,000, max_blocks_per_contract
+     * 50,000). */
+    uint32_t max_blocks_per_function;
+    uint32_t max_blocks_per_module;
 
     /* Memory. Every memory is capped at max_memory_pages (grow past it returns -1; a module
      * whose minimum is above it fails to instantiate). With memory_override set, the module's
@@ -157,8 +165,10 @@ struct vm_config {
 /* Fill *cfg with the defaults above (WebAssembly 2.0, no memory override). cfg borrowed. */
 void vm_config_default(struct vm_config *cfg);
 
-/* Defaults plus NEAR's rules: memory override 1,024/2,048 pages, max 10,000 functions, 64
- * params, 1 table, 10,000 table elements, body 262,144 bytes. cfg borrowed. */
+/* Defaults plus NEAR's rules (reference/wasm.md §5.5): memory override 1,024/2,048 pages,
+ * max 10,000 functions, 1,024 types, 64 params, 1 table, 10,000 table elements, body 196,608
+ * bytes, 1,000,000 declared locals per module, 5,000 blocks per function and 50,000 per module.
+ * cfg borrowed. */
 void vm_config_near(struct vm_config *cfg);
 
 /* ---- errors and traps ---- */

@@ -80,6 +80,7 @@ struct compiler {
     uint32_t cmp_ins;  /* last instruction if it is a compare that can fuse with a branch */
     uint32_t label_at; /* code position of the last branch target placed: no fusion across */
     uint16_t cmp_iop;
+    uint32_t nblocks; /* block, loop and if instructions in this body so far */
 };
 
 static int fail(struct compiler *c, int code, const char *msg)
@@ -1491,6 +1492,27 @@ static int op_prefixed(struct compiler *c)
     return YB_OK;
 }
 
+/* NEAR's max_blocks_per_function / max_blocks_per_contract (prepare v3 counts every block,
+ * loop and if): checked as each one is read, so a body far over the limit fails early. */
+static int count_block(struct compiler *c)
+{
+    const struct vm_config *cfg = &c->m->cfg;
+    char msg[128];
+    c->nblocks++;
+    if (c->nblocks > cfg->max_blocks_per_function) {
+        snprintf(msg, sizeof(msg), "blocks per function: %u over the limit of %u", c->nblocks,
+                 cfg->max_blocks_per_function);
+        return fail(c, YB_EWASM_LIMIT, msg);
+    }
+    uint64_t total = c->m->nblocks + c->nblocks;
+    if (total > cfg->max_blocks_per_module) {
+        snprintf(msg, sizeof(msg), "blocks per module: %llu over the limit of %u",
+                 (unsigned long long)total, cfg->max_blocks_per_module);
+        return fail(c, YB_EWASM_LIMIT, msg);
+    }
+    return YB_OK;
+}
+
 static int rejected_opcode(struct compiler *c, uint8_t op)
 {
     const char *name = NULL;
@@ -1568,7 +1590,10 @@ static int body(struct compiler *c)
         case 0x04: {
             const uint8_t *pt = NULL, *rt = NULL;
             uint32_t np, nr, pcond = NONE;
-            rc = read_blocktype(c, &pt, &np, &rt, &nr);
+            rc = count_block(c);
+            if (rc == YB_OK) {
+                rc = read_blocktype(c, &pt, &np, &rt, &nr);
+            }
             if (rc == YB_OK && op == 0x04) {
                 rc = pop(c, VM_I32, &pcond);
             }
@@ -2102,6 +2127,14 @@ int vm_compile_function(struct vm_module *m, uint32_t func_index, struct vm_read
                            "function %u: too many locals", func_index);
         }
     }
+    /* NEAR's max_locals_per_contract counts declared locals only, over all bodies. */
+    uint64_t module_locals = m->nlocals_declared + (total - t->nparams);
+    if (module_locals > m->cfg.max_locals_per_module) {
+        return vm_fail(r->err, YB_EWASM_LIMIT,
+                       "function %u: locals per module: %llu over the limit of %u", func_index,
+                       (unsigned long long)module_locals, m->cfg.max_locals_per_module);
+    }
+    m->nlocals_declared = module_locals;
     c.nlocals = (uint32_t)total;
     c.locals = yb_xmalloc(total + 1);
     c.lrefs = yb_xcalloc(total + 1, sizeof(*c.lrefs));
@@ -2134,6 +2167,7 @@ int vm_compile_function(struct vm_module *m, uint32_t func_index, struct vm_read
             bytes += type_bytes(c.locals[i]);
         }
         f->stack_bytes = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+        m->nblocks += c.nblocks;
     }
     free(c.locals);
     free(c.lrefs);

@@ -198,6 +198,11 @@ struct vm_module {
 
     bool *func_refs; /* functions referenced outside code (C.refs): ref.func allowed */
 
+    /* Load-time totals over the bodies compiled so far, held against the module-wide limits
+     * cfg.max_locals_per_module and cfg.max_blocks_per_module. */
+    uint64_t nlocals_declared;
+    uint64_t nblocks;
+
     vm_cell *code;
     uint32_t ncode;
     uint32_t code_cap;

@@ -288,6 +288,151 @@ static void hostile_modules_fail_fast(void **state)
     free(s.p);
 }
 
+/* ---- NEAR's size limits (reference/wasm.md §5.5): at the limit loads, one over does not ---- */
+
+/* A body of no locals and `nblocks` empty blocks, cycling through block, loop and if (each
+ * counts as one, as nearcore's prepare v3 counts them). */
+static struct vm_test_bytes body_with_blocks(uint32_t nblocks)
+{
+    struct vm_test_bytes body = {0};
+    vm_test_put_u8(&body, 0);
+    for (uint32_t i = 0; i < nblocks; i++) {
+        switch (i % 3) {
+        case 0:
+            vm_test_put(&body, "\x02\x40\x0b", 3); /* block end */
+            break;
+        case 1:
+            vm_test_put(&body, "\x03\x40\x0b", 3); /* loop end */
+            break;
+        default:
+            vm_test_put(&body, "\x41\x00\x04\x40\x0b", 5); /* i32.const 0 if end */
+            break;
+        }
+    }
+    vm_test_put_u8(&body, 0x0b);
+    return body;
+}
+
+/* Load a module of the given bodies under cfg; on failure err holds the message. */
+static int load_bodies(const struct vm_config *cfg, const struct vm_test_bytes *bodies, uint32_t n,
+                       struct vm_error *err)
+{
+    struct vm_test_bytes b = vm_test_module_with_body_list(bodies, n);
+    return vm_test_load_bytes(cfg, &b, err);
+}
+
+static void assert_limit_error(int rc, const struct vm_error *err, const char *named)
+{
+    if (rc != YB_EWASM_LIMIT || strstr(err->msg, named) == NULL) {
+        fail_msg("want YB_EWASM_LIMIT naming \"%s\", got %s: %s", named, yb_err_name(rc), err->msg);
+    }
+}
+
+static void near_config_has_nearcores_size_limits(void **state)
+{
+    struct vm_config cfg;
+    vm_config_near(&cfg);
+    assert_int_equal(cfg.max_function_body, 196608);
+    assert_int_equal(cfg.max_locals_per_module, 1000000);
+    assert_int_equal(cfg.max_blocks_per_function, 5000);
+    assert_int_equal(cfg.max_blocks_per_module, 50000);
+    assert_int_equal(cfg.max_functions, 10000);
+    assert_int_equal(cfg.max_types, 1024);
+    assert_int_equal(cfg.max_params, 64);
+    assert_int_equal(cfg.max_tables, 1);
+    assert_int_equal(cfg.max_table_elements, 10000);
+    assert_int_equal(cfg.max_module_size, 4194304);
+}
+
+static void blocks_per_function_limit(void **state)
+{
+    struct vm_config cfg;
+    vm_config_near(&cfg);
+    struct vm_error err;
+    struct vm_test_bytes body = body_with_blocks(5000);
+    assert_int_equal(load_bodies(&cfg, &body, 1, &err), YB_OK);
+    free(body.p);
+
+    body = body_with_blocks(5001);
+    assert_limit_error(load_bodies(&cfg, &body, 1, &err), &err, "blocks per function");
+    assert_non_null(strstr(err.msg, "5001 over the limit of 5000"));
+    /* Configurable: a higher limit takes the same module. */
+    cfg.max_blocks_per_function = 5001;
+    assert_int_equal(load_bodies(&cfg, &body, 1, &err), YB_OK);
+    free(body.p);
+}
+
+static void blocks_per_module_limit(void **state)
+{
+    struct vm_config cfg;
+    vm_config_near(&cfg);
+    struct vm_error err;
+    /* Ten functions of 5,000 blocks each: 50,000 in all. */
+    struct vm_test_bytes bodies[11];
+    for (int i = 0; i < 10; i++) {
+        bodies[i] = body_with_blocks(5000);
+    }
+    bodies[10] = body_with_blocks(1);
+    assert_int_equal(load_bodies(&cfg, bodies, 10, &err), YB_OK);
+    /* An eleventh function with a single block. */
+    assert_limit_error(load_bodies(&cfg, bodies, 11, &err), &err, "blocks per module");
+    assert_non_null(strstr(err.msg, "function 10 "));
+    cfg.max_blocks_per_module = 50001;
+    assert_int_equal(load_bodies(&cfg, bodies, 11, &err), YB_OK);
+    for (int i = 0; i < 11; i++) {
+        free(bodies[i].p);
+    }
+}
+
+static void locals_per_module_limit(void **state)
+{
+    struct vm_config cfg;
+    vm_config_near(&cfg);
+    struct vm_error err;
+    /* Twenty functions declaring 50,000 locals each (the per-function cap): 1,000,000. */
+    struct vm_test_bytes bodies[21] = {{0}};
+    for (int i = 0; i < 21; i++) {
+        vm_test_put_u8(&bodies[i], 1);
+        vm_test_put_leb(&bodies[i], i < 20 ? 50000 : 1);
+        vm_test_put(&bodies[i], "\x7f\x0b", 2);
+    }
+    assert_int_equal(load_bodies(&cfg, bodies, 20, &err), YB_OK);
+    /* A twenty-first function with one local. */
+    assert_limit_error(load_bodies(&cfg, bodies, 21, &err), &err, "locals per module");
+    assert_non_null(strstr(err.msg, "1000001 over the limit of 1000000"));
+    cfg.max_locals_per_module = 1000001;
+    assert_int_equal(load_bodies(&cfg, bodies, 21, &err), YB_OK);
+    for (int i = 0; i < 21; i++) {
+        free(bodies[i].p);
+    }
+}
+
+static void function_body_size_limit(void **state)
+{
+    struct vm_config cfg;
+    vm_config_near(&cfg);
+    struct vm_error err;
+    /* no locals, nops, end: exactly 196,608 bytes */
+    struct vm_test_bytes body = {0};
+    vm_test_put_u8(&body, 0);
+    while (body.n < 196608 - 1) {
+        vm_test_put_u8(&body, 0x01);
+    }
+    vm_test_put_u8(&body, 0x0b);
+    assert_int_equal(body.n, 196608);
+    assert_int_equal(load_bodies(&cfg, &body, 1, &err), YB_OK);
+
+    body.n--; /* one more nop before the end */
+    vm_test_put(&body, "\x01\x0b", 2);
+    assert_int_equal(body.n, 196609);
+    assert_limit_error(load_bodies(&cfg, &body, 1, &err), &err, "function body size");
+    assert_non_null(strstr(err.msg, "196609 over the limit of 196608"));
+    /* The default configuration keeps the older 262,144. */
+    vm_config_default(&cfg);
+    assert_int_equal(load_bodies(&cfg, &body, 1, &err), YB_OK);
+    free(body.p);
+}
+
 static void memory_over_the_page_cap_does_not_instantiate(void **state)
 {
     struct vm_config cfg;
@@ -319,6 +464,11 @@ int main(void)
         cmocka_unit_test(near_memory_override_and_cheap_instantiation),
         cmocka_unit_test(hostile_modules_fail_fast),
         cmocka_unit_test(memory_over_the_page_cap_does_not_instantiate),
+        cmocka_unit_test(near_config_has_nearcores_size_limits),
+        cmocka_unit_test(blocks_per_function_limit),
+        cmocka_unit_test(blocks_per_module_limit),
+        cmocka_unit_test(locals_per_module_limit),
+        cmocka_unit_test(function_body_size_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

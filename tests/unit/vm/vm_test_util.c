@@ -85,25 +85,37 @@ struct vm_test_bytes vm_test_header(void)
     return b;
 }
 
-struct vm_test_bytes vm_test_module_with_bodies(const struct vm_test_bytes *body, uint32_t nbodies)
+struct vm_test_bytes vm_test_module_with_body_list(const struct vm_test_bytes *bodies, uint32_t n)
 {
     struct vm_test_bytes b = vm_test_header(), s = {0};
     vm_test_put(&s, "\1\x60\0\0", 4);
     vm_test_put_section(&b, 1, &s);
     s.n = 0;
-    vm_test_put_leb(&s, nbodies);
-    for (uint32_t i = 0; i < nbodies; i++) {
+    vm_test_put_leb(&s, n);
+    for (uint32_t i = 0; i < n; i++) {
         vm_test_put_u8(&s, 0);
     }
     vm_test_put_section(&b, 3, &s);
     s.n = 0;
-    vm_test_put_leb(&s, nbodies);
-    for (uint32_t i = 0; i < nbodies; i++) {
-        vm_test_put_leb(&s, body->n);
-        vm_test_put(&s, body->p, body->n);
+    vm_test_put_leb(&s, n);
+    for (uint32_t i = 0; i < n; i++) {
+        vm_test_put_leb(&s, bodies[i].n);
+        vm_test_put(&s, bodies[i].p, bodies[i].n);
     }
     vm_test_put_section(&b, 10, &s);
     free(s.p);
+    return b;
+}
+
+struct vm_test_bytes vm_test_module_with_bodies(const struct vm_test_bytes *body, uint32_t nbodies)
+{
+    struct vm_test_bytes *list = calloc(nbodies ? nbodies : 1, sizeof(*list));
+    assert_non_null(list);
+    for (uint32_t i = 0; i < nbodies; i++) {
+        list[i] = *body;
+    }
+    struct vm_test_bytes b = vm_test_module_with_body_list(list, nbodies);
+    free(list);
     return b;
 }
 

@@ -39,6 +39,9 @@ struct vm_test_bytes vm_test_header(void);
  * (locals and code, borrowed). Returned; free(.p). */
 struct vm_test_bytes vm_test_module_with_bodies(const struct vm_test_bytes *body, uint32_t nbodies);
 
+/* The same with n different bodies: function i has bodies[i] (array and bodies borrowed). */
+struct vm_test_bytes vm_test_module_with_body_list(const struct vm_test_bytes *bodies, uint32_t n);
+
 /* Load b with cfg, release the module and free b (left empty). Returns the load's result; err
  * receives the message (may be NULL). */
 int vm_test_load_bytes(const struct vm_config *cfg, struct vm_test_bytes *b, struct vm_error *err);
