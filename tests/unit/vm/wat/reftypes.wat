@@ -1,0 +1,55 @@
+;; Reference types and table instructions (test_vm_reftypes.c): a funcref table of 3 (max 10)
+;; whose entry 2 an active segment sets to $f33, a passive segment [$f11 $f22 $f33], and an
+;; externref table of 2. Every export reads or writes one table entry or range, so a test can
+;; check what each instruction did, and which trap it raised, one call at a time.
+(module
+  (type $ret_i32 (func (result i32)))
+  (table $t 3 10 funcref)
+  (table $x 2 externref)
+  (elem $e func $f11 $f22 $f33)
+  (elem declare func $f44)
+  (elem (table $t) (i32.const 2) func $f33)
+
+  (func $f11 (type $ret_i32) (i32.const 11))
+  (func $f22 (type $ret_i32) (i32.const 22))
+  (func $f33 (type $ret_i32) (i32.const 33))
+  (func $f44 (type $ret_i32) (i32.const 44))
+
+  ;; funcref table $t
+  (func (export "size") (result i32) (table.size $t))
+  (func (export "call") (param $i i32) (result i32)
+    (call_indirect $t (type $ret_i32) (local.get $i)))
+  (func (export "is_null") (param $i i32) (result i32)
+    (ref.is_null (table.get $t (local.get $i))))
+  (func (export "get") (param $i i32) (result funcref) (table.get $t (local.get $i)))
+  (func (export "put") (param $i i32) (param $r funcref) (table.set $t (local.get $i) (local.get $r)))
+  (func (export "set_f22") (param $i i32) (table.set $t (local.get $i) (ref.func $f22)))
+  (func (export "set_null") (param $i i32) (table.set $t (local.get $i) (ref.null func)))
+  (func (export "grow_f44") (param $n i32) (result i32)
+    (table.grow $t (ref.func $f44) (local.get $n)))
+  (func (export "fill_f11") (param $i i32) (param $n i32)
+    (table.fill $t (local.get $i) (ref.func $f11) (local.get $n)))
+  (func (export "init") (param $dst i32) (param $src i32) (param $n i32)
+    (table.init $t $e (local.get $dst) (local.get $src) (local.get $n)))
+  (func (export "drop") (elem.drop $e))
+  (func (export "copy") (param $dst i32) (param $src i32) (param $n i32)
+    (table.copy $t $t (local.get $dst) (local.get $src) (local.get $n)))
+  (func (export "null_is_null") (result i32) (ref.is_null (ref.null func)))
+  (func (export "func_is_null") (result i32) (ref.is_null (ref.func $f44)))
+  (func (export "null_extern_is_null") (result i32) (ref.is_null (ref.null extern)))
+  ;; a funcref through a local and select: still callable
+  (func (export "pick") (param $c i32) (result funcref)
+    (select (result funcref) (ref.func $f11) (ref.func $f44) (local.get $c)))
+
+  ;; externref table $x
+  (func (export "xsize") (result i32) (table.size $x))
+  (func (export "xget") (param $i i32) (result externref) (table.get $x (local.get $i)))
+  (func (export "xset") (param $i i32) (param $r externref)
+    (table.set $x (local.get $i) (local.get $r)))
+  (func (export "xis_null") (param $i i32) (result i32)
+    (ref.is_null (table.get $x (local.get $i))))
+  (func (export "xgrow") (param $r externref) (param $n i32) (result i32)
+    (table.grow $x (local.get $r) (local.get $n)))
+  (func (export "xfill") (param $i i32) (param $r externref) (param $n i32)
+    (table.fill $x (local.get $i) (local.get $r) (local.get $n)))
+)
