@@ -28,7 +28,7 @@ oracle_port=3032
 mockai_port=3033
 ai_url=""
 ai_model=""
-ai_backend=openai
+ai_backend=""
 oracle_config=""
 with_oracle=1
 follow=1
@@ -59,8 +59,11 @@ AI
   --ai-url URL          use this AI server instead of yb-mockai, e.g. https://api.openai.com,
                         http://127.0.0.1:11434 (Ollama), http://127.0.0.1:8080 (llama.cpp)
   --model NAME          the model to ask (needed with --ai-url)
-  --ai-backend B        openai (Chat Completions; default) | anthropic (Messages API)
-                        The API key is read from OPENAI_API_KEY or ANTHROPIC_API_KEY.
+  --ai-backend B        openai (Chat Completions) | anthropic (Messages API). Without it:
+                        anthropic for https://api.anthropic.com, or when only
+                        ANTHROPIC_API_KEY is set (and the server is not on this machine);
+                        openai otherwise. The key is read from OPENAI_API_KEY or
+                        ANTHROPIC_API_KEY.
   --oracle-config FILE  extra yb-oracle settings (see deploy/oracle.example.json); up.sh's
                         own flags (URLs, accounts, keys, AI) override the file
   --no-oracle           start neither yb-oracle nor yb-mockai (for \`yb race\`)
@@ -127,6 +130,33 @@ case "$mode" in
 interval | on-demand | manual) ;;
 *) die_usage "--mode: interval, on-demand or manual, not \"$mode\"" ;;
 esac
+# No --ai-backend: the URL's host decides, then which key the environment holds. A server on
+# this machine (Ollama, llama.cpp) takes no key, so a key in the environment says nothing about
+# it: those stay openai. backend_why is said when the oracle starts.
+backend_why="as --ai-backend says"
+if [ -z "$ai_backend" ]; then
+    ai_host=${ai_url#*://}
+    ai_host=${ai_host%%/*}
+    ai_host=${ai_host##*@}
+    case "$ai_host" in
+    \[*) ai_host=${ai_host%%]*}] ;;
+    *) ai_host=${ai_host%%:*} ;;
+    esac
+    ai_host=${ai_host,,}
+    ai_backend=openai
+    if [ -z "$ai_url" ]; then
+        backend_why="yb-mockai speaks the OpenAI API"
+    elif [ "$ai_host" = api.anthropic.com ]; then
+        ai_backend=anthropic backend_why="chosen for $ai_host"
+    elif [ "$ai_host" = api.openai.com ]; then
+        backend_why="chosen for $ai_host"
+    elif [ -n "${ANTHROPIC_API_KEY:-}" ] && [ -z "${OPENAI_API_KEY:-}" ] &&
+        ! [[ "$ai_host" =~ ^(localhost|127\.[0-9.]+|\[::1\])$ ]]; then
+        ai_backend=anthropic backend_why="chosen because only ANTHROPIC_API_KEY is set; --ai-backend openai for an OpenAI-compatible server"
+    else
+        backend_why="the default; --ai-backend anthropic for the Messages API"
+    fi
+fi
 case "$ai_backend" in
 openai) key_env=OPENAI_API_KEY ;;
 anthropic) key_env=ANTHROPIC_API_KEY ;;
@@ -184,6 +214,7 @@ warn() { printf '%sup.sh: %s%s\n' "$c_red" "$*" "$c_off" >&2; }
 names=()
 declare -A pid_of=() log_of=() exit_of=()
 tail_pids=()
+label_pids=()
 ask_pid=""
 stopping=0
 
@@ -253,9 +284,19 @@ stop_all() {
         rm -f "$run/$n.pid"
         summary+=" $n=${exit_of[$n]}"
     done
-    local t
+    # Each log's tail ends by itself once its process has exited and its last lines (the
+    # CHAIN-STOP line, say) are out; 2 s is plenty. Then its labeller has the rest to print.
+    local t i
     for t in "${tail_pids[@]}"; do
+        i=0
+        while kill -0 "$t" 2>/dev/null && [ $i -lt 20 ]; do
+            sleep 0.1
+            i=$((i + 1))
+        done
         kill -TERM "$t" 2>/dev/null || true
+        wait "$t" 2>/dev/null || true
+    done
+    for t in "${label_pids[@]}"; do
         wait "$t" 2>/dev/null || true
     done
     if [ ${#order[@]} -gt 0 ]; then
@@ -402,6 +443,8 @@ else
     fi
 fi
 mkdir -p "$logs" "$run"
+# This home's yield timeout (fixed when it was created): for the oracle and the hints below.
+home_timeout=$(sed -n 's/^[[:space:]]*"yield_timeout":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$home/config.json")
 
 # ---- 3. the processes ----
 say "starting yb-chain ($mode mode$([ "$mode" = interval ] && echo ", ${block_time} ms blocks"))"
@@ -423,6 +466,9 @@ fi
 
 if [ "$with_oracle" -eq 1 ]; then
     say "starting yb-oracle (AI: $ai_backend at $ai_base, model $ai_name${ai_key_env:+, key from \$$ai_key_env})"
+    if [ -n "$ai_url" ]; then
+        say "AI backend $ai_backend: $backend_why"
+    fi
     oracle_args=()
     if [ -n "$oracle_config" ]; then
         oracle_args+=(--config "$oracle_config")
@@ -433,7 +479,6 @@ if [ "$with_oracle" -eq 1 ]; then
         --ai-backend "$ai_backend" --ai-base-url "$ai_base" --ai-model "$ai_name"
         --ai-api-key-env "$ai_key_env" --metrics-listen "$oracle_url")
     # The oracle caps each request's deadline by the chain's yield timeout: tell it this home's.
-    home_timeout=$(sed -n 's/^[[:space:]]*"yield_timeout":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$home/config.json")
     if [ -n "$home_timeout" ]; then
         oracle_args+=(--timeout-blocks "$home_timeout")
     fi
@@ -514,14 +559,14 @@ Try, in another terminal (from $(pwd)):
   $yb_show ask "What is 12 * (3 + 4)?"
   $yb_show pending        # requests waiting for an answer
   $yb_show watch          # blocks and yield events as they happen
-$([ "$use_mockai" -eq 1 ] && printf '  %s\n' "$yb_show ask --no-wait \"[mock:hang] a question the mock AI never answers\"" "$yb_show fast-forward 200   # ... and that request times out")
+$([ "$use_mockai" -eq 1 ] && printf '  %s\n' "$yb_show ask --no-wait \"[mock:hang] a question the mock AI never answers\"" "$yb_show fast-forward ${home_timeout:-200}   # ... and that request times out")
   $yb_show --help         # every command
 
 yb race (timeout-versus-response scenarios) needs a manual-mode chain and no oracle:
   $up_show --mode manual --no-oracle --home ./.yieldbox-race --rpc-port 3040 --events-port 3041
   $yb_plain --home ./.yieldbox-race --rpc http://127.0.0.1:3040 --events tcp://127.0.0.1:3041 race
 
-near-api-js v7 against this chain: save as ask.mjs, \`npm install near-api-js@7\`, \`node ask.mjs\`
+near-api-js v7 against this chain: save as ask.mjs, \`npm install near-api-js@7.2.0\` (Node >= 20.19), \`node ask.mjs\`
   import fs from 'node:fs';
   import { Account, JsonRpcProvider } from 'near-api-js';
   const key = JSON.parse(fs.readFileSync('$home/keys/user.test.near.json', 'utf8'));
@@ -542,9 +587,19 @@ if [ "$follow" -eq 1 ]; then
             mockai) label=$'\e[33m[mockai]\e[0m' ;;
             esac
         fi
-        # tail is the background job; sed ends with it (EOF), so stopping tail stops both.
-        tail -n 0 -F "${log_of[$n]}" 2>/dev/null > >(sed -u "s/^/$label /") &
+        # tail follows the log until its process has exited (--pid: then a last read, so the
+        # final lines are shown too) and ends; sed, the labeller, ends with it (EOF). We keep
+        # no copy of sed's input open, and wait for both when stopping. Ctrl-C on a terminal
+        # goes to every process of the group: the labeller ignores it, as the background tail
+        # does, so the last lines still get out while up.sh stops the daemons.
+        exec {label_fd}> >(
+            trap '' INT
+            exec sed -u "s/^/$label /"
+        )
+        label_pids+=($!)
+        tail -n 0 -F -s 0.2 --pid="${pid_of[$n]}" "${log_of[$n]}" 2>/dev/null >&"$label_fd" &
         tail_pids+=($!)
+        exec {label_fd}>&-
     done
 fi
 while :; do

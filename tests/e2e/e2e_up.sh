@@ -10,13 +10,16 @@
 #    no longer lists it, the chain's yb_chain_yield_timeouts_total counts it;
 # 4. SIGTERM to up.sh: it exits 0 and every process it started is gone;
 # 5. up.sh again on the same home, --exit-after-first-answer, --ai-url at a server of our own
-#    (an OpenAI-compatible yb-mockai) and deploy/oracle.example.json as --oracle-config: the
+#    (an OpenAI-compatible yb-mockai with deploy/mockai.example.env's flags) and
+#    deploy/oracle.example.json as --oracle-config: the
 #    home is reused (request 5), no yb-mockai is started; then --reset starts it fresh; and
 #    `up.sh | head` leaves no process behind;
 # 6. up.sh --mode manual --no-oracle on a second home whose config.json is
 #    deploy/chain.example.json: `yb race` passes, then SIGTERM, all gone;
-# 7. up.sh on a pseudo-terminal (script): the logs follow labelled [oracle] / [mockai] while
-#    `yb ask` runs beside them, and Ctrl-C stops all three with exit status 0.
+# 7. up.sh on a pseudo-terminal (script), a home made with --yield-timeout 150: the closing
+#    hint says `fast-forward 150`; the logs follow labelled [oracle] / [mockai] while `yb ask`
+#    runs beside them; `yb ask` on a terminal of its own draws its progress bar; Ctrl-C stops
+#    all three with exit status 0 and the chain's CHAIN-STOP line shows as [chain].
 # A && B || fail is meant as written: fail when either test is false.
 # shellcheck disable=SC2015
 set -euo pipefail
@@ -51,7 +54,7 @@ fail() {
 our_ports=()
 ours() {
     local cmd port
-    cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
     case "$cmd" in
     *"$tmp"*) return 0 ;;
     esac
@@ -196,8 +199,15 @@ grep -q 'stopped (exit status: oracle=0 mockai=0 chain=0)' "$tmp/up.out" || fail
 step "SIGTERM: up.sh exited 0; chain, mockai and oracle are gone"
 
 # ---- 5. again on the same home, with --ai-url: an "external" OpenAI-compatible server ----
+# It runs with deploy/mockai.example.env's flags (as its systemd unit would), our port last.
 ai_url="http://127.0.0.1:$((base + 3))"
-"$YB_BUILD_DIR/oracle/mockai/yb-mockai" --listen "$ai_url" >"$tmp/external-ai.out" 2>&1 &
+# shellcheck disable=SC2086 # YB_MOCKAI_ARGS is a list of flags, split on purpose
+(
+    # shellcheck source=deploy/mockai.example.env
+    . "$src/deploy/mockai.example.env"
+    [ -n "${YB_MOCKAI_ARGS:-}" ] || exit 3
+    exec "$YB_BUILD_DIR/oracle/mockai/yb-mockai" $YB_MOCKAI_ARGS --listen "$ai_url"
+) >"$tmp/external-ai.out" 2>&1 &
 ai_pid=$!
 started_pids+=("$ai_pid")
 i=0
@@ -213,6 +223,7 @@ OPENAI_API_KEY=e2e-dummy-key "$up" --no-build --exit-after-first-answer --home "
 kill -TERM "$ai_pid"
 wait "$ai_pid" || fail "the external AI server did not exit 0"
 grep -q 'reusing the home' "$tmp/up2.out" || fail "the home was not reused"
+grep -q 'AI backend openai: ' "$tmp/up2.out" || fail "up.sh did not say which AI backend it chose"
 grep -q "AI: openai at $ai_url, model e2e-model, key from \$OPENAI_API_KEY" "$tmp/up2.out" ||
     fail "--ai-url/--model/OPENAI_API_KEY did not reach the oracle"
 ! grep -q 'starting yb-mockai' "$tmp/up2.out" || fail "--ai-url still started yb-mockai"
@@ -234,7 +245,7 @@ i=0
 while :; do
     left=""
     for d in /proc/[0-9]*; do
-        cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
         case "$cmd" in
         *"$tmp/pipe"* | *yb-mockai*"127.0.0.1:$((base + 3))"*) left+=" ${d#/proc/}" ;;
         esac
@@ -294,6 +305,10 @@ if command -v script >/dev/null 2>&1; then
         "$yb_bin" --home "$home" --rpc "http://127.0.0.1:$base" ask "What is 5*5?" >"$tmp/tty-ask.out" 2>&1 || true
         until_seen "$tmp/tty.out" '\[oracle\].* YB-ORACLE-ANSWERED .*\(request 2\)' 30 || true
         until_seen "$tmp/tty.out" '\[mockai\].* MOCKAI-REQUEST ' 10 || true
+        # yb ask on a terminal of its own: the progress bar. The mock AI waits 2 s (4 blocks)
+        # so that the bar is drawn before the answer comes.
+        SHELL=/bin/sh script -qfec "exec $(printf '%q ' "$yb_bin" --home "$home" --rpc "http://127.0.0.1:$base" \
+            ask "[mock:latency=2000] What is 3*3?")" /dev/null </dev/null >"$tmp/tty-bar.out" 2>&1 || true
         cat "$home/run/"*.pid >"$tmp/tty.pids" 2>/dev/null || true
         printf '\003'
         if ! until_seen "$tmp/tty.out" 'stopped \(exit status' 30; then
@@ -311,8 +326,9 @@ if command -v script >/dev/null 2>&1; then
     # script(1) runs the command through $SHELL -c; dash (/bin/sh, CI's SHELL) does not exec a
     # lone command, so without `exec` an sh sits between script and up.sh, takes the Ctrl-C
     # itself and dies of it (script then reports 130). A user's terminal has no such sh.
+    # --yield-timeout 150: the closing hint must name this home's timeout, not a fixed 200.
     feeder | SHELL=/bin/sh script -qfec "exec $(printf '%q ' "$up" --no-build --home "$home" --rpc-port "$base" \
-        --events-port $((base + 1)) --oracle-port $((base + 2)) --mockai-port $((base + 3)))" \
+        --events-port $((base + 1)) --oracle-port $((base + 2)) --mockai-port $((base + 3)) --yield-timeout 150)" \
         /dev/null >"$tmp/tty.out" 2>&1 || st=$?
     left=$(cat "$home/run/"*.pid 2>/dev/null || true)
     [ "$st" -eq 0 ] || fail "up.sh on a terminal exited with $st after Ctrl-C"
@@ -322,9 +338,17 @@ if command -v script >/dev/null 2>&1; then
     grep -q 'answer (request 2): 25' "$tmp/tty-ask.out" || fail "yb ask beside the followed logs: $(cat "$tmp/tty-ask.out")"
     grep -Eq '\[oracle\].* YB-ORACLE-ANSWERED .*\(request 2\)' "$tmp/tty.out" || fail "no [oracle] line for request 2 in the followed logs"
     grep -Eq '\[mockai\].* MOCKAI-REQUEST ' "$tmp/tty.out" || fail "no [mockai] line in the followed logs"
+    # The chain logs little while it runs; its CHAIN-STOP line must still reach the terminal.
+    grep -Eq '\[chain\].* CHAIN-STOP ' "$tmp/tty.out" || fail "no [chain] CHAIN-STOP line in the followed logs"
+    grep -Eq 'fast-forward 150 +# \.\.\. and that request times out' "$tmp/tty.out" ||
+        fail "the closing hint does not use the home's yield timeout (150)"
+    # The bar: redrawn in place (carriage return, erase line), "[###...] height H, N blocks left".
+    grep -aEq $'\r\e\\[K\\[[#.]+\\] height [0-9]+, [0-9]+ blocks left' "$tmp/tty-bar.out" ||
+        fail "yb ask on a terminal drew no progress bar: $(cat -v "$tmp/tty-bar.out")"
+    grep -aq 'answer (request 3): 9' "$tmp/tty-bar.out" || fail "yb ask on a terminal: $(cat -v "$tmp/tty-bar.out")"
     grep -q 'stopped (exit status: oracle=0 mockai=0 chain=0)' "$tmp/tty.out" || fail "Ctrl-C: a process did not exit 0"
     [ -z "$left" ] || fail "pid files left after Ctrl-C: $left"
-    step "terminal: [oracle] and [mockai] lines followed; Ctrl-C stopped all three with status 0"
+    step "terminal: [chain], [oracle] and [mockai] lines followed; yb ask drew its bar; Ctrl-C stopped all three with status 0"
 else
     step "no script(1) here: the terminal (Ctrl-C) check is skipped"
 fi
