@@ -580,7 +580,10 @@ static const struct race_expect race_table[] = {
      "the answer"},
     /* §4.4.6: the timeout callback ran: resume returns 0, the result stays the timeout */
     {"after_callback", 2, false, "false", "timeout", 1, false, "timeout", NULL},
-    /* §4.4.7: two resumes, the first wins */
+    /* two responds in one block: the first answers; the second returns false because the
+     * assistant refuses a request that already has an answer (answer_one: requests_has_answer)
+     * and never resumes. A second raw resume would return 1 and be ignored (§4.4.7): the
+     * first answer wins either way. */
     {"two_in_one_block", 2, true, "true,false", "payload", 3, true, "answered", "first answer"},
     /* only oracles may respond: the contract panics and the request times out */
     {"non_oracle", 2, true, "panic: respond: user.test.near is not an oracle of this contract",
