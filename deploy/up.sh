@@ -176,7 +176,7 @@ if [ -z "$ai_url" ] && [ -n "$ai_model" ]; then
     die_usage "--model needs --ai-url URL (yb-mockai answers under its own model name)"
 fi
 if [ -n "$ai_url" ] && [ "$ai_backend" = anthropic ] && [ -z "${ANTHROPIC_API_KEY:-}" ]; then
-    die_usage "--ai-backend anthropic needs the key in ANTHROPIC_API_KEY"
+    die_usage "the anthropic backend ($backend_why) needs the key in ANTHROPIC_API_KEY"
 fi
 if [ -n "$oracle_config" ]; then
     [ -r "$oracle_config" ] || die_usage "--oracle-config: cannot read \"$oracle_config\""
