@@ -173,9 +173,16 @@ char *rpc_sign(const struct chain_proc *p, const char *account, const char *rece
     } else {
         assert_int_equal(tx_add_transfer(&tx, deposit), YB_OK);
     }
-    struct tx_signed *st;
-    assert_int_equal(tx_sign(&tx, kf.sk, &st), YB_OK);
+    char *out = rpc_sign_tx(&tx, kf.sk, hash_out);
     keyfile_wipe(&kf);
+    return out;
+}
+
+char *rpc_sign_tx(struct tx *tx, const uint8_t sk[NEAR_ED25519_SK_LEN],
+                  char hash_out[NEAR_HASH_STR_MAX])
+{
+    struct tx_signed *st;
+    assert_int_equal(tx_sign(tx, sk, &st), YB_OK);
     struct yb_buf b;
     yb_buf_init(&b, TX_MAX_SIZE);
     assert_int_equal(tx_signed_encode(&b, st), YB_OK);
@@ -280,10 +287,15 @@ void rpc_check_outcome(const cJSON *r, const char *hash, const char *signer, con
 void *rpc_async_run(void *arg)
 {
     struct rpc_async *ps = arg;
-    size_t cap = (ps->b64 != NULL ? strlen(ps->b64) : 0) + 200;
+    size_t cap = (ps->body != NULL  ? strlen(ps->body)
+                  : ps->b64 != NULL ? strlen(ps->b64)
+                                    : 0) +
+                 200;
     char *body = malloc(cap);
     int n;
-    if (ps->tx_hash != NULL) {
+    if (ps->body != NULL) {
+        n = snprintf(body, cap, "%s", ps->body);
+    } else if (ps->tx_hash != NULL) {
         n = snprintf(body, cap,
                      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tx\",\"params\":"
                      "{\"tx_hash\":\"%s\",\"sender_account_id\":\"%s\","

@@ -14,6 +14,7 @@
 #include "chain_proc.h"
 #include "codec.h"
 #include "near.h"
+#include "tx.h"
 
 /* POSTs body[0..len) to url; *status gets the HTTP status, *out the parsed JSON (NULL when the
  * body is not JSON; cJSON_Delete). Returns 0, or -1 when it cannot connect. */
@@ -49,6 +50,12 @@ char *rpc_sign(const struct chain_proc *p, const char *account, const char *rece
                const char *method, const char *args, yb_u128 deposit, uint64_t nonce,
                char hash_out[NEAR_HASH_STR_MAX]);
 
+/* Base64 of the SignedTransaction of tx (taken: emptied as tx_sign does; it must hold its
+ * actions already) signed with sk (borrowed). Returned (free()); hash_out, when not NULL, gets
+ * the tx hash (base58). Needs no RPC: for pre-signing many transactions. */
+char *rpc_sign_tx(struct tx *tx, const uint8_t sk[NEAR_ED25519_SK_LEN],
+                  char hash_out[NEAR_HASH_STR_MAX]);
+
 /* yb_produce_blocks {"count"} → the new head height. */
 uint64_t rpc_produce(const struct chain_proc *p, uint64_t count);
 
@@ -66,15 +73,16 @@ void rpc_check_final(const cJSON *r, const char *hash, const char *signer);
 void rpc_check_outcome(const cJSON *r, const char *hash, const char *signer, const char *status);
 
 /* A request sent from another thread (it parks until blocks come): rpc_async_run(ps) as a
- * pthread start routine posts send_tx of b64 (or, with tx_hash, a `tx` lookup as signer) with
- * wait_until `wait` (NULL = EXECUTED) to url and publishes the answer in `result` (atomically:
- * poll it with __atomic_load_n). */
+ * pthread start routine posts send_tx of b64 (or, with tx_hash, a `tx` lookup as signer; or,
+ * with body, that whole request) with wait_until `wait` (NULL = EXECUTED) to url and publishes
+ * the answer in `result` (atomically: poll it with __atomic_load_n). */
 struct rpc_async {
     const char *url;
     char *b64;
     const char *wait;
     const char *tx_hash;
     const char *signer; /* NULL = user.test.near */
+    const char *body;   /* borrowed: a JSON-RPC request posted as is, e.g. yb_produce_blocks */
     cJSON *result;
 };
 void *rpc_async_run(void *arg);

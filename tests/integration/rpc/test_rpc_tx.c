@@ -3,8 +3,8 @@
  * manual mode); send_tx at every wait_until, broadcast_tx_async/commit, tx and
  * EXPERIMENTAL_tx_status (including waiting for and timing out on unknown hashes), invalid
  * transactions in nearcore's nesting, manual block stepping with parked calls, the assistant's
- * request → timeout after sandbox_fast_forward(200) and request → respond → answered, and a
- * graceful stop while a call is parked.
+ * request → timeout after sandbox_fast_forward(200) and request → respond → answered, views
+ * answering while a long yb_produce_blocks runs, and a graceful stop while a call is parked.
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <pthread.h>
@@ -610,6 +610,101 @@ static void test_request_answered_by_oracle(void **state)
     cJSON_Delete(r);
 }
 
+/* ---- views never wait for block production ---- */
+
+/* Blocks one yb_produce_blocks call makes back to back: ~1.4 ms each on this machine with an
+ * fsync per block, so the call runs for seconds (longer under sanitizers). */
+#define BUSY_BLOCKS 3000
+#define BUSY_VIEWS  4  /* views that must answer while that call runs */
+#define BUSY_TRIES  60 /* views tried at most */
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * A view reads a snapshot of the last committed block and never waits for the block loop: while
+ * one yb_produce_blocks call makes BUSY_BLOCKS blocks, view_account and call_function answer
+ * before that call returns, each at a height strictly inside the run, later views at later
+ * heights (they see the blocks committed meanwhile). A view queued behind block production
+ * would answer only after the call, at its last height. Time is only a generous second check:
+ * the slowest view took less than a quarter of the whole run.
+ */
+static void test_views_answer_while_blocks_are_produced(void **state)
+{
+    (void)state;
+    uint8_t hash[NEAR_HASH_LEN];
+    uint64_t h0;
+    rpc_head(&chain, hash, &h0);
+    char body[160];
+    snprintf(body, sizeof body,
+             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"yb_produce_blocks\",\"params\":"
+             "{\"count\":%d}}",
+             BUSY_BLOCKS);
+    struct rpc_async ps = {.url = chain.rpc_url, .body = body};
+    int64_t t0 = mono_ms();
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, rpc_async_run, &ps), 0);
+    /* production has started once the head moves */
+    uint64_t h = h0;
+    while (h == h0 && mono_ms() - t0 < 10000) {
+        struct timespec ts = {0, 2 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        rpc_head(&chain, hash, &h);
+    }
+    assert_true(h > h0);
+
+    int answered = 0;
+    uint64_t first = 0, last = 0;
+    int64_t slowest = 0;
+    for (int i = 0; i < BUSY_TRIES && (answered < BUSY_VIEWS || last == first); i++) {
+        cJSON *q = cJSON_CreateObject();
+        cJSON_AddStringToObject(q, "account_id", i % 2 ? "assistant.test.near" : "user.test.near");
+        cJSON_AddStringToObject(q, "finality", "final");
+        if (i % 2) {
+            cJSON_AddStringToObject(q, "request_type", "call_function");
+            cJSON_AddStringToObject(q, "method_name", "get_pending_requests");
+            cJSON_AddStringToObject(q, "args_base64", "e30=");
+        } else {
+            cJSON_AddStringToObject(q, "request_type", "view_account");
+        }
+        int64_t t = mono_ms();
+        cJSON *r = rpc_ok(&chain, "query", q);
+        int64_t took = mono_ms() - t;
+        bool produced = __atomic_load_n(&ps.result, __ATOMIC_ACQUIRE) != NULL;
+        uint64_t at = rpc_num(r, "block_height");
+        cJSON_Delete(r);
+        if (produced) {
+            break; /* answered after the run: does not count */
+        }
+        assert_true(at > h0 && at < h0 + BUSY_BLOCKS);
+        if (answered == 0) {
+            first = at;
+        }
+        assert_true(at >= last);
+        last = at;
+        slowest = took > slowest ? took : slowest;
+        answered++;
+    }
+    pthread_join(th, NULL);
+    int64_t run = mono_ms() - t0;
+    assert_non_null(ps.result);
+    const cJSON *res = cJSON_GetObjectItem(ps.result, "result");
+    assert_non_null(res);
+    assert_int_equal(rpc_num(res, "latest_block_height"), h0 + BUSY_BLOCKS);
+    cJSON_Delete(ps.result);
+    print_message("views: %d answered during a %d-block run of %lld ms (heights %llu..%llu), "
+                  "slowest %lld ms\n",
+                  answered, BUSY_BLOCKS, (long long)run, (unsigned long long)first,
+                  (unsigned long long)last, (long long)slowest);
+    assert_true(answered >= BUSY_VIEWS);
+    assert_true(last > first);
+    assert_true(slowest * 4 < run);
+}
+
 static void test_oversized_transaction(void **state)
 {
     (void)state;
@@ -692,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_tx_status_receipts_of_local_tx),
         cmocka_unit_test(test_request_times_out_after_fast_forward),
         cmocka_unit_test(test_request_answered_by_oracle),
+        cmocka_unit_test(test_views_answer_while_blocks_are_produced),
         cmocka_unit_test(test_oversized_transaction),
         cmocka_unit_test(test_tx_lookup_times_out),
         cmocka_unit_test(test_graceful_stop_with_parked_send),
