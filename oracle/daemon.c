@@ -1363,6 +1363,9 @@ static void on_page_by_id(struct daemon *d, struct pending_item *items, size_t c
     }
     bool more = count == PROFILE_PAGE_MAX;
     if (more) {
+        log_debug("YB-ORACLE-POLL-PAGE", "a full page from request %llu (%s read); next from %llu",
+                  (unsigned long long)d->page_from_id, d->round_full ? "whole" : "new requests'",
+                  (unsigned long long)items[count - 1].request_id + 1);
         d->page_from_id = items[count - 1].request_id + 1;
     }
     profile_items_free(items, count);

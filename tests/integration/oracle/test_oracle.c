@@ -14,7 +14,8 @@
  * respond_many batches, each request exactly once; an oracle key limited to respond (known at
  * startup, or restricted while the oracle runs: the refused batch is sent again one by one); an
  * assistant without respond_many (the failed batch is sent again one by one); an assistant
- * without from_request_id (the oracle pages by from_index instead, losing nothing).
+ * without from_request_id (the oracle pages by from_index instead, losing nothing); a backlog
+ * longer than one page of the pending view, in whole reads and in reads of new requests.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -427,7 +428,7 @@ static void contract_without_batch_falls_back(void **state)
 /* An assistant deployed before from_request_id (the argument's name changed in its code, so
  * get_pending_requests ignores it and pages from the head): the first page holding a request
  * below the id asked for shows it; the oracle says so once and pages by from_index from then
- * on — every request answered once, none lost, the AI asked once each. */
+ * on — every request of a burst of 1,500 answered once, none lost, the AI asked once each. */
 static void contract_without_cursor_falls_back(void **state)
 {
     (void)state;
@@ -438,7 +439,7 @@ static void contract_without_cursor_falls_back(void **state)
     env_start(env, BLOCK_MS, 0, mock);
     assert_true(redeploy_assistant_patched(env, "from_request_id", "xrom_request_id", 15) >= 1);
     start_oracle(env, 0, NULL, NULL);
-    enum { N = 24 };
+    enum { N = 1500 };
     burst_answered(env, "nocursor", N);
     ask_and_check(env, "nocursor-after", 3);
     assert_int_equal(mock_calls(env, "nocursor"), N + 3);
@@ -449,19 +450,74 @@ static void contract_without_cursor_falls_back(void **state)
     assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-NO-CURSOR"), 1);
 }
 
-/* The assistant at HEAD pages by request id: no fallback. */
-static void cursor_paging_needs_no_fallback(void **state)
+/* Full pages the oracle read on from (its debug log says each time), in whole reads or in
+ * reads of new requests. */
+static int pages_read_on(struct env *env, bool whole)
+{
+    return oracle_log_lines(env, 0, whole ? "(whole read)" : "(new requests' read)");
+}
+
+/* Every request of g answered with its own answer, the AI asked once each, none let go as
+ * "gone" or lost, and no fallback to from_index. */
+static void check_backlog(struct env *env, struct loadgen *g, const char *tag)
+{
+    for (int i = 0; i < g->n; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "%d", i * 3);
+        if (!g->reqs[i].answered || strcmp(g->reqs[i].answer, want) != 0) {
+            fail_msg("request %d: answered %d, answer \"%s\", want \"%s\"", i, g->reqs[i].answered,
+                     g->reqs[i].answer, want);
+        }
+    }
+    assert_int_equal(mock_calls(env, tag), g->n);
+    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", g->n),
+                     g->n);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"gone\"}"), 0);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
+    assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-NO-CURSOR"), 0);
+}
+
+/* More requests pending at once than one page of the view holds (PROFILE_PAGE_MAX 1024), read
+ * by whole reads (every poll here: --sweep-interval-ms 50): page after page by request id,
+ * nothing skipped. */
+static void backlog_past_one_page_in_whole_reads(void **state)
 {
     (void)state;
     struct env *env = &the_env;
-    const char *mock[] = {"--latency-ms", "300", NULL};
+    const char *mock[] = {"--latency-ms", "200", NULL};
     env_start(env, BLOCK_MS, 0, mock);
-    start_oracle(env, 0, NULL, NULL);
-    enum { N = 24 };
-    burst_answered(env, "cursor", N);
-    assert_int_equal(mock_calls(env, "cursor"), N);
-    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
-    assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-NO-CURSOR"), 0);
+    const char *flags[] = {"--sweep-interval-ms", "50", "--poll-interval-ms", "50", NULL};
+    start_oracle(env, 0, flags, NULL);
+    static struct loadgen g;
+    loadgen_init(&g, env, 4);
+    loadgen_sign(&g, 1500, "wholepages", 0);
+    loadgen_send(&g);
+    loadgen_collect(&g);
+    check_backlog(env, &g, "wholepages");
+    loadgen_fini(&g);
+    printf("  full pages read on in whole reads: %d\n", pages_read_on(env, true));
+    assert_true(pages_read_on(env, true) >= 1);
+}
+
+/* The same backlog read as new requests: no events, and the timer's next poll (3 s after the
+ * first, which start_oracle waited for) comes after the whole burst was sent, so it reads 1,500
+ * new requests in two pages. */
+static void backlog_past_one_page_in_reads_of_new_requests(void **state)
+{
+    (void)state;
+    struct env *env = &the_env;
+    env_start(env, BLOCK_MS, 0, NULL);
+    static struct loadgen g;
+    loadgen_init(&g, env, 16);
+    loadgen_sign(&g, 1500, "newpages", 0);
+    const char *flags[] = {"--events-url", "", "--poll-interval-ms", "3000", NULL};
+    start_oracle(env, 0, flags, NULL);
+    loadgen_send(&g);
+    loadgen_collect(&g);
+    check_backlog(env, &g, "newpages");
+    loadgen_fini(&g);
+    printf("  full pages read on in reads of new requests: %d\n", pages_read_on(env, false));
+    assert_true(pages_read_on(env, false) >= 1);
 }
 
 static void journal_is_pruned(void **state)
@@ -512,7 +568,8 @@ int main(void)
         cmocka_unit_test_teardown(batch_refused_falls_back_to_respond, teardown),
         cmocka_unit_test_teardown(contract_without_batch_falls_back, teardown),
         cmocka_unit_test_teardown(contract_without_cursor_falls_back, teardown),
-        cmocka_unit_test_teardown(cursor_paging_needs_no_fallback, teardown),
+        cmocka_unit_test_teardown(backlog_past_one_page_in_whole_reads, teardown),
+        cmocka_unit_test_teardown(backlog_past_one_page_in_reads_of_new_requests, teardown),
     };
     /* YB_ORACLE_TEST=<glob> runs only the matching scenarios (while working on one). */
     const char *only = getenv("YB_ORACLE_TEST");
