@@ -1172,7 +1172,9 @@ static void schedule(struct daemon *d)
 {
     struct sched s = {.d = d, .now = now_ms(d), .next_wake = UINT64_MAX};
     s.height = deadline_clock_height(&d->clock, s.now);
-    request_table_each(&d->reqs, schedule_one, &s);
+    /* Only requests in state seen or answered can be started or sent: the waiting list, not
+     * every request remembered until the next sweep (up to sweep_interval_ms of answers). */
+    request_table_each_waiting(&d->reqs, schedule_one, &s);
     send_next(d);
     if (s.next_wake != UINT64_MAX && !ev_is_active(&d->kick)) {
         ev_timer_set(&d->kick, (double)(s.next_wake - s.now) / 1000.0, 0.0);
@@ -1229,8 +1231,9 @@ static void add_pending(struct daemon *d, const struct pending_item *it)
     if (rc == YB_OK) {
         if (e.state == JOURNAL_DONE) {
             /* Finished before (possibly by a previous run): never asked again. Restored as a
-             * terminal state without a transition, so no outcome is counted twice. */
-            r->state = strcmp(e.outcome, "expired") == 0 ? REQ_EXPIRED : REQ_FAILED;
+             * terminal state by the bare transition (which also takes it off the waiting
+             * list), not by finish(), so no outcome is counted twice. */
+            request_transition(r, strcmp(e.outcome, "expired") == 0 ? REQ_EXPIRED : REQ_FAILED);
         } else {
             log_info("YB-ORACLE-RESUBMIT",
                      "%s: answer found in the journal; resubmitting without "

@@ -57,6 +57,61 @@ bool request_transition_allowed(enum request_state from, enum request_state to)
     }
 }
 
+static bool state_waits(enum request_state s)
+{
+    return s == REQ_SEEN || s == REQ_ANSWERED;
+}
+
+static void wait_unlink(struct request_table *t, struct request *r)
+{
+    if (!r->waiting) {
+        return;
+    }
+    if (r->wait_prev) {
+        r->wait_prev->wait_next = r->wait_next;
+    } else {
+        t->wait_head = r->wait_next;
+    }
+    if (r->wait_next) {
+        r->wait_next->wait_prev = r->wait_prev;
+    } else {
+        t->wait_tail = r->wait_prev;
+    }
+    r->wait_prev = r->wait_next = NULL;
+    r->waiting = false;
+    t->waiting--;
+}
+
+static void wait_append(struct request_table *t, struct request *r)
+{
+    if (r->waiting) {
+        return;
+    }
+    r->wait_prev = t->wait_tail;
+    r->wait_next = NULL;
+    if (t->wait_tail) {
+        t->wait_tail->wait_next = r;
+    } else {
+        t->wait_head = r;
+    }
+    t->wait_tail = r;
+    r->waiting = true;
+    t->waiting++;
+}
+
+/* Puts r on its table's waiting list or takes it off, as its state says. */
+static void wait_sync(struct request *r)
+{
+    if (r->table == NULL) {
+        return;
+    }
+    if (state_waits(r->state)) {
+        wait_append(r->table, r);
+    } else {
+        wait_unlink(r->table, r);
+    }
+}
+
 int request_transition(struct request *r, enum request_state to)
 {
     if (!request_transition_allowed(r->state, to)) {
@@ -68,6 +123,7 @@ int request_transition(struct request *r, enum request_state to)
         r->tx_attempts++;
     }
     r->state = to;
+    wait_sync(r);
     return YB_OK;
 }
 
@@ -196,6 +252,8 @@ int request_table_add(struct request_table *t, const char *yield_id, const char 
     }
     t->slots[i] = r;
     t->count++;
+    r->table = t;
+    wait_sync(r);
     *out = r;
     return YB_OK;
 }
@@ -210,6 +268,7 @@ int request_table_remove(struct request_table *t, const char *yield_id)
     if (!found) {
         return YB_ENOTFOUND;
     }
+    wait_unlink(t, t->slots[i]);
     request_free(t->slots[i]);
     t->slots[i] = TOMBSTONE;
     t->count--;
@@ -223,5 +282,18 @@ void request_table_each(struct request_table *t, void (*fn)(struct request *r, v
         if (t->slots[i] && t->slots[i] != TOMBSTONE) {
             fn(t->slots[i], ctx);
         }
+    }
+}
+
+void request_table_each_waiting(struct request_table *t,
+                                void (*fn)(struct request *r, void *ctx), void *ctx)
+{
+    /* Only those waiting at the start: fn may put r back at the end of the list. */
+    size_t n = t->waiting;
+    struct request *r = t->wait_head;
+    for (size_t i = 0; i < n && r != NULL; i++) {
+        struct request *next = r->wait_next;
+        fn(r, ctx);
+        r = next;
     }
 }

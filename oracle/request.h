@@ -60,6 +60,11 @@ struct request {
     uint64_t last_seen_poll;    /* the poll round that last saw it pending */
     uint64_t first_seen_height; /* chain height when this oracle first saw it */
     uint64_t started_ms;        /* loop time it was first seen (latency figures) */
+    /* The table's waiting list (state seen or answered: work the scheduler may start), kept
+     * by request_transition; NULL table = not in a table. */
+    struct request_table *table;
+    struct request *wait_prev, *wait_next;
+    bool waiting;
 };
 
 /* "seen", "asking", ... (static strings, for logs and metric labels). */
@@ -81,6 +86,11 @@ struct request_table {
     size_t cap;             /* a power of two */
     size_t count;           /* live requests */
     size_t used;            /* live + tombstones */
+    /* Requests in state seen or answered, oldest first: what schedule() walks, so its cost
+     * follows the work waiting rather than every request still remembered (terminal ones stay
+     * in the table until a sweep). */
+    struct request *wait_head, *wait_tail;
+    size_t waiting;
 };
 
 void request_table_init(struct request_table *t);
@@ -101,5 +111,10 @@ int request_table_remove(struct request_table *t, const char *yield_id);
  * remove entries. */
 void request_table_each(struct request_table *t, void (*fn)(struct request *r, void *ctx),
                         void *ctx);
+/* Calls fn(r, ctx) for each request waiting (state seen or answered) when the walk starts,
+ * oldest first; fn may change r's state (which may take it off the list or put it back at its
+ * end: it is not visited twice) but not add or remove entries. */
+void request_table_each_waiting(struct request_table *t,
+                                void (*fn)(struct request *r, void *ctx), void *ctx);
 
 #endif

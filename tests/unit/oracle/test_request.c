@@ -1,7 +1,8 @@
 /*
  * test_request.c — oracle/request: the state machine's allowed and refused transitions as a
  * table, the one-AI-call / one-submission rules, terminal states, and the yield-id table
- * (add, find, duplicate, remove with tombstones, growth past thousands of entries).
+ * (add, find, duplicate, remove with tombstones, growth past thousands of entries), and its
+ * waiting list (seen and answered requests, oldest first, kept by every transition).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -167,6 +168,103 @@ static void table_grows_and_reuses_tombstones(void **state)
     request_table_fini(&t);
 }
 
+/* The ids on the waiting list, in order, written as "y1 y3 ..." into out. */
+struct walk {
+    char out[256];
+    enum request_state move_to; /* what the walk does to each visited request (REQ_SEEN: none) */
+    bool cycle;                 /* and then back to seen: onto the end of the list again */
+};
+
+static void note_one(struct request *r, void *ctx)
+{
+    struct walk *w = ctx;
+    size_t n = strlen(w->out);
+    snprintf(w->out + n, sizeof w->out - n, "%s%s", n ? " " : "", r->yield_id);
+    if (w->move_to != REQ_SEEN) {
+        assert_int_equal(request_transition(r, w->move_to), YB_OK);
+    }
+    if (w->cycle) {
+        assert_int_equal(request_transition(r, REQ_SEEN), YB_OK);
+    }
+}
+
+static const char *waiting(struct request_table *t)
+{
+    static struct walk w;
+    memset(&w, 0, sizeof w);
+    w.move_to = REQ_SEEN;
+    request_table_each_waiting(t, note_one, &w);
+    return w.out;
+}
+
+static void waiting_list_follows_the_states(void **state)
+{
+    (void)state;
+    struct request_table t;
+    request_table_init(&t);
+    struct request *r[5];
+    char id[8];
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof id, "y%d", i);
+        assert_int_equal(request_table_add(&t, id, "p", &r[i]), YB_OK);
+    }
+    assert_string_equal(waiting(&t), "y0 y1 y2 y3 y4"); /* new = seen: waiting, oldest first */
+    assert_int_equal(request_transition(r[1], REQ_ASKING), YB_OK);
+    assert_int_equal(request_transition(r[3], REQ_ASKING), YB_OK);
+    assert_string_equal(waiting(&t), "y0 y2 y4");
+    assert_int_equal(request_transition(r[3], REQ_ANSWERED), YB_OK); /* answered waits to send */
+    assert_int_equal(request_transition(r[1], REQ_SEEN), YB_OK);     /* retry later */
+    assert_string_equal(waiting(&t), "y0 y2 y4 y3 y1");
+    assert_int_equal(request_transition(r[3], REQ_SUBMITTED), YB_OK);
+    assert_int_equal(request_transition(r[0], REQ_EXPIRED), YB_OK);
+    assert_string_equal(waiting(&t), "y2 y4 y1");
+    /* A refused transition changes nothing. */
+    assert_int_equal(request_transition(r[0], REQ_SEEN), YB_EINVAL);
+    assert_string_equal(waiting(&t), "y2 y4 y1");
+    assert_int_equal(request_table_remove(&t, "y4"), YB_OK);
+    assert_string_equal(waiting(&t), "y2 y1");
+    assert_int_equal(t.waiting, 2);
+    request_table_fini(&t);
+}
+
+static void waiting_walk_visits_each_once(void **state)
+{
+    (void)state;
+    struct request_table t;
+    request_table_init(&t);
+    struct request *r;
+    char id[8];
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof id, "y%d", i);
+        assert_int_equal(request_table_add(&t, id, "p", &r), YB_OK);
+    }
+    /* Each visit starts an AI call (off the list); then each call ends in "retry later" (back
+     * on at the end): neither walk may see a request twice or loop. */
+    struct walk w = {.move_to = REQ_ASKING};
+    request_table_each_waiting(&t, note_one, &w);
+    assert_string_equal(w.out, "y0 y1 y2");
+    assert_int_equal(t.waiting, 0);
+    assert_string_equal(waiting(&t), "");
+    struct request *all[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof id, "y%d", i);
+        all[i] = request_table_find(&t, id);
+        assert_int_equal(request_transition(all[i], REQ_SEEN), YB_OK);
+    }
+    struct walk again = {.move_to = REQ_ASKING};
+    request_table_each_waiting(&t, note_one, &again);
+    assert_string_equal(again.out, "y0 y1 y2");
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(request_transition(all[i], REQ_SEEN), YB_OK);
+    }
+    /* A walk that puts each one back at the end (asking, then seen) still visits each once. */
+    struct walk cycle = {.move_to = REQ_ASKING, .cycle = true};
+    request_table_each_waiting(&t, note_one, &cycle);
+    assert_string_equal(cycle.out, "y0 y1 y2");
+    assert_string_equal(waiting(&t), "y0 y1 y2");
+    request_table_fini(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +273,8 @@ int main(void)
         cmocka_unit_test(terminal_states_stay),
         cmocka_unit_test(table_add_find_remove),
         cmocka_unit_test(table_grows_and_reuses_tombstones),
+        cmocka_unit_test(waiting_list_follows_the_states),
+        cmocka_unit_test(waiting_walk_visits_each_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
