@@ -20,6 +20,7 @@ void vm_config_default(struct vm_config *cfg)
     cfg->max_locals_per_module = 10000000;
     cfg->max_blocks_per_function = 50000;
     cfg->max_blocks_per_module = 1000000;
+    cfg->max_params_per_module = 10000000;
     cfg->max_params = VM_MAX_FUNC_VALUES;
     cfg->max_tables = 100;
     cfg->max_table_elements = 10000000;
@@ -51,6 +52,7 @@ void vm_config_near(struct vm_config *cfg)
     cfg->max_locals_per_module = 1000000;
     cfg->max_blocks_per_function = 5000;
     cfg->max_blocks_per_module = 50000;
+    cfg->max_params_per_module = 50000;
     cfg->max_memory_pages = VM_NEAR_MAX_MEMORY_PAGES;
 }
 

@@ -135,6 +135,9 @@ struct vm_config {
      * 50,000). */
     uint32_t max_blocks_per_function;
     uint32_t max_blocks_per_module;
+    /* Params of all defined functions together; default 10,000,000 (NEAR
+     * max_params_per_contract: 50,000). */
+    uint32_t max_params_per_module;
 
     /* Memory. Every memory is capped at max_memory_pages (grow past it returns -1; a module
      * whose minimum is above it fails to instantiate). With memory_override set, the module's
@@ -167,8 +170,8 @@ void vm_config_default(struct vm_config *cfg);
 
 /* Defaults plus NEAR's rules (reference/wasm.md §5.5): memory override 1,024/2,048 pages,
  * max 10,000 functions, 1,024 types, 64 params, 1 table, 10,000 table elements, body 196,608
- * bytes, 1,000,000 declared locals per module, 5,000 blocks per function and 50,000 per module.
- * cfg borrowed. */
+ * bytes, 1,000,000 declared locals per module, 5,000 blocks per function and 50,000 per module,
+ * 50,000 params of defined functions per module. cfg borrowed. */
 void vm_config_near(struct vm_config *cfg);
 
 /* ---- errors and traps ---- */

@@ -384,6 +384,7 @@ static int section_functions(struct vm_module *m, struct vm_reader *r, uint32_t 
         return limit_fail(r, "functions", (uint64_t)n + m->nfunc_imports, m->cfg.max_functions);
     }
     m->funcs = yb_xrealloc(m->funcs, (m->nfunc_imports + n + 1) * sizeof(*m->funcs));
+    uint64_t params = 0;
     for (uint32_t i = 0; i < n; i++) {
         struct vm_funcdef *f = &m->funcs[m->nfunc_imports + i];
         memset(f, 0, sizeof(*f));
@@ -393,6 +394,11 @@ static int section_functions(struct vm_module *m, struct vm_reader *r, uint32_t 
         }
         if (rc) {
             return rc;
+        }
+        /* NEAR's max_params_per_contract: the params of every defined function. */
+        params += m->types[f->type_index].nparams;
+        if (params > m->cfg.max_params_per_module) {
+            return limit_fail(r, "params per module", params, m->cfg.max_params_per_module);
         }
     }
     m->nfuncs = m->nfunc_imports + n;

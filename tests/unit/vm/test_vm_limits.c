@@ -336,6 +336,7 @@ static void near_config_has_nearcores_size_limits(void **state)
     assert_int_equal(cfg.max_locals_per_module, 1000000);
     assert_int_equal(cfg.max_blocks_per_function, 5000);
     assert_int_equal(cfg.max_blocks_per_module, 50000);
+    assert_int_equal(cfg.max_params_per_module, 50000);
     assert_int_equal(cfg.max_functions, 10000);
     assert_int_equal(cfg.max_types, 1024);
     assert_int_equal(cfg.max_params, 64);
@@ -433,6 +434,58 @@ static void function_body_size_limit(void **state)
     free(body.p);
 }
 
+/* A module of three types, [i32 x 64] -> [], [i32 x 16] -> [] and [i32] -> [], and `n64`,
+ * `n16` and `n1` empty functions of each. */
+static struct vm_test_bytes module_with_params(uint32_t n64, uint32_t n16, uint32_t n1)
+{
+    static const uint32_t nparams[3] = {64, 16, 1};
+    const uint32_t count[3] = {n64, n16, n1};
+    struct vm_test_bytes b = vm_test_header(), s = {0};
+    vm_test_put_u8(&s, 3);
+    for (int t = 0; t < 3; t++) {
+        vm_test_put_u8(&s, 0x60);
+        vm_test_put_leb(&s, nparams[t]);
+        for (uint32_t k = 0; k < nparams[t]; k++) {
+            vm_test_put_u8(&s, 0x7f);
+        }
+        vm_test_put_u8(&s, 0);
+    }
+    vm_test_put_section(&b, 1, &s);
+    s.n = 0;
+    vm_test_put_leb(&s, n64 + n16 + n1);
+    for (uint8_t t = 0; t < 3; t++) {
+        for (uint32_t i = 0; i < count[t]; i++) {
+            vm_test_put_u8(&s, t);
+        }
+    }
+    vm_test_put_section(&b, 3, &s);
+    s.n = 0;
+    vm_test_put_leb(&s, n64 + n16 + n1);
+    for (uint32_t i = 0; i < n64 + n16 + n1; i++) {
+        vm_test_put(&s, "\x02\x00\x0b", 3); /* size 2: no locals, end */
+    }
+    vm_test_put_section(&b, 10, &s);
+    free(s.p);
+    return b;
+}
+
+static void params_per_module_limit(void **state)
+{
+    struct vm_config cfg;
+    vm_config_near(&cfg);
+    struct vm_error err;
+    /* 781 functions of 64 params and one of 16: 50,000 params. */
+    struct vm_test_bytes b = module_with_params(781, 1, 0);
+    assert_int_equal(vm_test_load_bytes(&cfg, &b, &err), YB_OK);
+    /* One more function, of one param. */
+    b = module_with_params(781, 1, 1);
+    assert_limit_error(vm_test_load_bytes(&cfg, &b, &err), &err, "params per module");
+    assert_non_null(strstr(err.msg, "50001 over the limit of 50000"));
+    cfg.max_params_per_module = 50001;
+    b = module_with_params(781, 1, 1);
+    assert_int_equal(vm_test_load_bytes(&cfg, &b, &err), YB_OK);
+}
+
 static void memory_over_the_page_cap_does_not_instantiate(void **state)
 {
     struct vm_config cfg;
@@ -469,6 +522,7 @@ int main(void)
         cmocka_unit_test(blocks_per_module_limit),
         cmocka_unit_test(locals_per_module_limit),
         cmocka_unit_test(function_body_size_limit),
+        cmocka_unit_test(params_per_module_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
