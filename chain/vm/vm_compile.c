@@ -2121,11 +2121,13 @@ int vm_compile_function(struct vm_module *m, uint32_t func_index, struct vm_read
         if (rc) {
             return rc;
         }
-        total += n;
-        if (total > m->cfg.max_locals) {
-            return vm_fail(r->err, total > UINT32_MAX ? YB_EWASM_MALFORMED : YB_EWASM_LIMIT,
-                           "function %u: too many locals", func_index);
-        }
+        total += n; /* at most 2^32 per group: no overflow */
+    }
+    /* Over 2^32 - 1 in all groups is malformed (binary.wast), even when an early group alone
+     * is already over the configured limit; only then is it a limit. */
+    if (total > m->cfg.max_locals) {
+        return vm_fail(r->err, total > UINT32_MAX ? YB_EWASM_MALFORMED : YB_EWASM_LIMIT,
+                       "function %u: too many locals", func_index);
     }
     /* NEAR's max_locals_per_contract counts declared locals only, over all bodies. */
     uint64_t module_locals = m->nlocals_declared + (total - t->nparams);

@@ -104,7 +104,9 @@ static int read_limits(struct vm_module *m, struct vm_reader *r, bool memory, st
     if (rc) {
         return rc;
     }
-    if (memory && (flags == 2 || flags == 3)) {
+    /* Shared memories (threads) must have a maximum: flag 3. Flag 2, shared without one, is
+     * no module under either reading and stays malformed, as binary.wast asserts. */
+    if (memory && flags == 3) {
         return vm_fail(r->err, YB_EWASM_FEATURE, "threads (shared memory) not supported");
     }
     if (memory && flags >= 4 && flags <= 7) {

@@ -145,9 +145,9 @@ static void the_same_modules_without_the_feature_load(void **state)
     }
 }
 
-/* An empty section 13 has not even a tag count: malformed under any reading, as the spec's
- * binary.wast asserts ("malformed section id"). */
-static void empty_section_13_stays_malformed(void **state)
+/* What no module of the proposal could be stays malformed, as the spec's binary.wast asserts:
+ * an empty section 13 (not even a tag count), a shared memory without a maximum. */
+static void malformed_under_either_reading_stays_malformed(void **state)
 {
     (void)state;
     struct vm_config cfg;
@@ -157,6 +157,10 @@ static void empty_section_13_stays_malformed(void **state)
     struct vm_error err = {0};
     assert_int_equal(vm_test_load_bytes(&cfg, &b, &err), YB_EWASM_MALFORMED);
     assert_non_null(strstr(err.msg, "malformed section id"));
+
+    b = vm_test_header();
+    vm_test_put(&b, "\x05\x03\x01\x02\x00", 5); /* memory: flags 2, min 0 */
+    assert_int_equal(vm_test_load_bytes(&cfg, &b, &err), YB_EWASM_MALFORMED);
 }
 
 int main(void)
@@ -164,7 +168,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(unsupported_proposals_are_named_at_load),
         cmocka_unit_test(the_same_modules_without_the_feature_load),
-        cmocka_unit_test(empty_section_13_stays_malformed),
+        cmocka_unit_test(malformed_under_either_reading_stays_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

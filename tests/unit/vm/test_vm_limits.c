@@ -236,7 +236,7 @@ static void hostile_modules_fail_fast(void **state)
     vm_test_put_u8(&body, 0x7e);
     vm_test_put_u8(&body, 0x0b);
     b = vm_test_module_with_bodies(&body, 1);
-    assert_int_not_equal(load_bytes(&cfg, &b, &err, &t), YB_OK);
+    assert_int_equal(load_bytes(&cfg, &b, &err, &t), YB_EWASM_MALFORMED); /* over 2^32 */
     assert_non_null(strstr(err.msg, "too many locals"));
     assert_true(t < 0.1);
 
@@ -403,6 +403,12 @@ static void locals_per_module_limit(void **state)
     assert_non_null(strstr(err.msg, "1000001 over the limit of 1000000"));
     cfg.max_locals_per_module = 1000001;
     assert_int_equal(load_bodies(&cfg, bodies, 21, &err), YB_OK);
+    /* The per-function cap (50,000 with params) is a limit too, not a malformed module. */
+    bodies[20].n = 0;
+    vm_test_put(&bodies[20], "\x02\x01\x7f", 3);
+    vm_test_put_leb(&bodies[20], 50000);
+    vm_test_put(&bodies[20], "\x7e\x0b", 2);
+    assert_limit_error(load_bodies(&cfg, &bodies[20], 1, &err), &err, "too many locals");
     for (int i = 0; i < 21; i++) {
         free(bodies[i].p);
     }
