@@ -24,7 +24,9 @@ void *yb_xcalloc(size_t count, size_t size)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (p == NULL) {
-        oom(count * size);
+        /* count * size may overflow (that is one way calloc fails): say both. */
+        fprintf(stderr, "YB-OOM fatal: out of memory allocating %zu x %zu bytes\n", count, size);
+        abort();
     }
     return p;
 }

@@ -30,7 +30,7 @@ if [ -z "${YB_SKIP_ASAN:-}" ]; then
     cmake --build build-asan -j "$jobs"
     step "tests under ASan + UBSan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE no-asan
+        ctest --test-dir build-asan --output-on-failure -j "$jobs"
 fi
 
 if [ -z "${YB_SKIP_FUZZ:-}" ]; then
