@@ -91,8 +91,11 @@ struct vm_externtype {
 /* ---- configuration ---- */
 
 /* Optional proposals of WebAssembly 2.0 (all on by default). SIMD, threads, exceptions, GC,
- * memory64, tail calls, multi-memory and extended-const are never accepted: a module using one
- * fails to load with YB_EWASM_FEATURE and a message naming the feature. */
+ * memory64 and tail calls are never accepted: a module using one fails to load with
+ * YB_EWASM_FEATURE and a message naming the feature. Multi-memory and extended-const are not
+ * accepted either, but refused as WebAssembly 2.0 refuses them, YB_EWASM_INVALID ("multiple
+ * memories", "constant expression required"), as the spec suite asserts; a memory index in a
+ * load or store names multi-memory. */
 enum vm_feature {
     VM_FEATURE_MUTABLE_GLOBALS = 1u << 0,
     VM_FEATURE_SIGN_EXT = 1u << 1,

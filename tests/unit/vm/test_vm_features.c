@@ -163,12 +163,41 @@ static void malformed_under_either_reading_stays_malformed(void **state)
     assert_int_equal(vm_test_load_bytes(&cfg, &b, &err), YB_EWASM_MALFORMED);
 }
 
+/* Multi-memory and extended-const are refused as WebAssembly 2.0 refuses them (invalid, the
+ * spec suite's "multiple memories" and "constant expression required"). */
+static void multi_memory_and_extended_const_are_invalid_as_in_2_0(void **state)
+{
+    (void)state;
+    struct vm_config cfg;
+    vm_config_default(&cfg);
+    struct vm_error err = {0};
+    struct vm_test_bytes b = vm_test_header();
+    vm_test_put(&b, "\x05\x05\x02\x00\x01\x00\x01", 7); /* two memories of 1 page */
+    assert_int_equal(vm_test_load_bytes(&cfg, &b, &err), YB_EWASM_INVALID);
+    assert_non_null(strstr(err.msg, "multiple memories"));
+
+    /* global i32 = (i32.add (i32.const 1) (i32.const 2)) */
+    b = vm_test_header();
+    vm_test_put(&b, "\x06\x09\x01\x7f\x00\x41\x01\x41\x02\x6a\x0b", 11);
+    assert_int_equal(vm_test_load_bytes(&cfg, &b, &err), YB_EWASM_INVALID);
+    assert_non_null(strstr(err.msg, "constant expression required"));
+
+    /* i32.load with the multi-memory flag in its alignment: named */
+    struct vm_test_bytes body = {0};
+    vm_test_put(&body, "\x00\x41\x00\x28\x42\x00\x00\x1a\x0b", 9);
+    b = vm_test_module_with_bodies(&body, 1);
+    free(body.p);
+    assert_int_equal(vm_test_load_bytes(&cfg, &b, &err), YB_EWASM_FEATURE);
+    assert_non_null(strstr(err.msg, "multi-memory"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(unsupported_proposals_are_named_at_load),
         cmocka_unit_test(the_same_modules_without_the_feature_load),
         cmocka_unit_test(malformed_under_either_reading_stays_malformed),
+        cmocka_unit_test(multi_memory_and_extended_const_are_invalid_as_in_2_0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
