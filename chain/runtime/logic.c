@@ -629,6 +629,8 @@ void logic_vm_config(const struct config_runtime *cfg, struct vm_config *out)
     out->override_max_pages = (uint32_t)cfg->limits.max_memory_pages;
     out->max_stack_bytes = (uint32_t)cfg->limits.max_stack_height;
     out->max_functions = (uint32_t)cfg->limits.max_functions_number_per_contract;
+    /* The same value as vm_config_near's today; the runtime's config is the one to obey. */
+    out->max_locals_per_module = (uint32_t)cfg->limits.max_locals_per_contract;
 }
 
 /* ---- the run ---- */
