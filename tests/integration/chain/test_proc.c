@@ -196,19 +196,25 @@ static void test_init_data_file_is_small(void **state)
     assert_true((long long)st.st_blocks * 512 < INIT_DATA_MAX);
 }
 
-static void test_help_lists_every_flag(void **state)
+/* What `yb-chain --help` prints, into out (NUL-terminated). */
+static void chain_help(char *out, size_t cap)
 {
-    (void)state;
     const char *bin = getenv("YB_CHAIN");
     assert_non_null(bin);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "%s --help", bin);
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
-    char out[8192];
-    size_t n = fread(out, 1, sizeof out - 1, f);
+    size_t n = fread(out, 1, cap - 1, f);
     out[n] = '\0';
     assert_int_equal(pclose(f), 0);
+}
+
+static void test_help_lists_every_flag(void **state)
+{
+    (void)state;
+    char out[8192];
+    chain_help(out, sizeof out);
     static const char *const flags[] = {
         "--home",   "--force",         "--contract",   "--mode",    "--block-time", "--rpc",
         "--events", "--yield-timeout", "--log-format", "--no-sync", "--write-map"};
@@ -222,21 +228,13 @@ static void test_help_lists_every_flag(void **state)
 static void test_example_config_lists_run_flags(void **state)
 {
     (void)state;
-    const char *bin = getenv("YB_CHAIN");
-    assert_non_null(bin);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "%s --help", bin);
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
     char out[8192];
-    size_t n = fread(out, 1, sizeof out - 1, f);
-    out[n] = '\0';
-    assert_int_equal(pclose(f), 0);
+    chain_help(out, sizeof out);
 
-    f = fopen(YB_DEPLOY_DIR "/chain.example.json", "r");
+    FILE *f = fopen(YB_DEPLOY_DIR "/chain.example.json", "r");
     assert_non_null(f);
     static char text[1 << 16];
-    n = fread(text, 1, sizeof text - 1, f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
     text[n] = '\0';
     fclose(f);
     cJSON *ex = NULL;
