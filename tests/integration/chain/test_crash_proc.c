@@ -54,7 +54,12 @@
 #define CODE_MAX       (1u << 20)
 #define NEAR_YOCTO     ((yb_u128)1000000000000ull * 1000000000000ull)
 
-static bool stop_load; /* set (atomically) just before the kill */
+/* Set (atomically) just before the kill: answers without a status are expected from then on. */
+static bool killing;
+/* Set (atomically) once the node is dead: the senders stop posting. Stopping them only after
+ * the kill keeps calls in flight when it lands (stopping first let every call in flight finish
+ * in time, now and then, on a slow sanitizer run). */
+static bool stop_load;
 
 struct sender {
     const char *url;
@@ -103,7 +108,7 @@ static void *sender_run(void *arg)
         const cJSON *fes = cJSON_GetObjectItem(r, "final_execution_status");
         if (cJSON_IsString(fes) && strcmp(fes->valuestring, "NONE") != 0) {
             s->ack[k] = cJSON_Duplicate(r, true);
-        } else if (!__atomic_load_n(&stop_load, __ATOMIC_ACQUIRE)) {
+        } else if (!__atomic_load_n(&killing, __ATOMIC_ACQUIRE)) {
             s->live_errors++;
             char *t = ans != NULL ? cJSON_PrintUnformatted(ans) : NULL;
             fprintf(stderr, "%s #%zu: no status: %s\n", s->account, k, t ? t : "(no answer)");
@@ -371,6 +376,7 @@ static void test_kill_9_binary(void **state)
     crypto_random(r, sizeof r);
     int64_t kill_after = KILL_MIN_MS + (((int64_t)r[0] << 8 | r[1]) % KILL_SPREAD_MS);
     __atomic_store_n(&stop_load, false, __ATOMIC_RELEASE);
+    __atomic_store_n(&killing, false, __ATOMIC_RELEASE);
     pthread_t th[SENDERS];
     for (int i = 0; i < SENDERS; i++) {
         assert_int_equal(pthread_create(&th[i], NULL, sender_run, &s[i]), 0);
@@ -389,8 +395,9 @@ static void test_kill_9_binary(void **state)
         rpc_head(&p, hh, &seen);
         sleep_ms(10);
     }
-    __atomic_store_n(&stop_load, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&killing, true, __ATOMIC_RELEASE);
     int ws = chain_proc_signal(&p, SIGKILL);
+    __atomic_store_n(&stop_load, true, __ATOMIC_RELEASE);
     assert_true(WIFSIGNALED(ws));
     size_t sent = 0, acked = 0, live_errors = 0;
     for (int i = 0; i < SENDERS; i++) {
