@@ -477,21 +477,52 @@ static void check_backlog(struct env *env, struct loadgen *g, const char *tag)
     assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-NO-CURSOR"), 0);
 }
 
+/* The assistant's count of pending requests (get_config's "pending"). */
+static uint64_t pending_count(struct env *env)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "request_type", "call_function");
+    cJSON_AddStringToObject(p, "finality", "optimistic");
+    cJSON_AddStringToObject(p, "account_id", "assistant.test.near");
+    cJSON_AddStringToObject(p, "method_name", "get_config");
+    cJSON_AddStringToObject(p, "args_base64", "");
+    cJSON *r = call(env, "query", p);
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    assert_int_equal(json_get_byte_array(r, "result", 1 << 20, &bytes, &n), YB_OK);
+    cJSON *cfg = NULL;
+    assert_int_equal(json_parse((const char *)bytes, n, 1 << 20, &cfg, NULL), YB_OK);
+    uint64_t pending = 0;
+    assert_int_equal(json_get_u64(cfg, "pending", &pending), YB_OK);
+    cJSON_Delete(cfg);
+    free(bytes);
+    cJSON_Delete(r);
+    return pending;
+}
+
 /* More requests pending at once than one page of the view holds (PROFILE_PAGE_MAX 1024), read
- * by whole reads (every poll here: --sweep-interval-ms 50): page after page by request id,
- * nothing skipped. */
+ * by whole reads: the burst is on the chain before the oracle starts, and an oracle's first
+ * poll is a whole read (then every poll here: --sweep-interval-ms 50), so it must go page after
+ * page by request id, skipping nothing. (Sending while the oracle ran left the pending count
+ * below a page now and then on a loaded sanitizer run.) */
 static void backlog_past_one_page_in_whole_reads(void **state)
 {
     (void)state;
     struct env *env = &the_env;
-    const char *mock[] = {"--latency-ms", "200", NULL};
-    env_start(env, BLOCK_MS, 0, mock);
+    /* 1,000 blocks of 50 ms: time for a slow run to answer all before the yields time out. */
+    env_start(env, BLOCK_MS, 1000, NULL);
+    enum { N = 1500 };
+    static struct loadgen g;
+    loadgen_init(&g, env, 16);
+    loadgen_sign(&g, N, "wholepages", 0);
+    loadgen_send(&g);
+    uint64_t end = mono_ms() + 30000;
+    while (pending_count(env) < N && mono_ms() < end) {
+        usleep(20000);
+    }
+    assert_int_equal(pending_count(env), N);
     const char *flags[] = {"--sweep-interval-ms", "50", "--poll-interval-ms", "50", NULL};
     start_oracle(env, 0, flags, NULL);
-    static struct loadgen g;
-    loadgen_init(&g, env, 4);
-    loadgen_sign(&g, 1500, "wholepages", 0);
-    loadgen_send(&g);
     loadgen_collect(&g);
     check_backlog(env, &g, "wholepages");
     loadgen_fini(&g);
@@ -499,20 +530,28 @@ static void backlog_past_one_page_in_whole_reads(void **state)
     assert_true(pages_read_on(env, true) >= 1);
 }
 
-/* The same backlog read as new requests: no events, and the timer's next poll (3 s after the
- * first, which start_oracle waited for) comes after the whole burst was sent, so it reads 1,500
- * new requests in two pages. */
+/* The same backlog read as new requests: no events, and the timer's next poll (8 s after the
+ * first, which start_oracle waited for) comes after the whole burst is on the chain (checked:
+ * all 1,500 pending before it is due), so it reads 1,500 new requests in two pages. */
 static void backlog_past_one_page_in_reads_of_new_requests(void **state)
 {
     (void)state;
     struct env *env = &the_env;
-    env_start(env, BLOCK_MS, 0, NULL);
+    enum { N = 1500, POLL_MS = 8000 };
+    env_start(env, BLOCK_MS, 1000, NULL);
     static struct loadgen g;
     loadgen_init(&g, env, 16);
-    loadgen_sign(&g, 1500, "newpages", 0);
-    const char *flags[] = {"--events-url", "", "--poll-interval-ms", "3000", NULL};
+    loadgen_sign(&g, N, "newpages", 0);
+    const char *flags[] = {"--events-url", "", "--poll-interval-ms", "8000", NULL};
     start_oracle(env, 0, flags, NULL);
+    uint64_t polled = mono_ms();
     loadgen_send(&g);
+    while (pending_count(env) < N && mono_ms() < polled + POLL_MS) {
+        usleep(20000);
+    }
+    if (mono_ms() >= polled + POLL_MS) {
+        fail_msg("the burst was not on the chain within one poll interval (%d ms)", POLL_MS);
+    }
     loadgen_collect(&g);
     check_backlog(env, &g, "newpages");
     loadgen_fini(&g);
