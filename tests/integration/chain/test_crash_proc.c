@@ -205,6 +205,18 @@ static cJSON *tx_lookup(const struct chain_proc *p, const char *hash, const char
     return rpc_call(p, "tx", q);
 }
 
+/* The SuccessValue of an outcome's (or a result's) "status", decoded, as text into out. */
+static void success_text(const cJSON *o, char *out, size_t cap)
+{
+    const cJSON *sv = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "status"), "SuccessValue");
+    assert_true(cJSON_IsString(sv));
+    size_t len = 0;
+    assert_int_equal(base64_decode(sv->valuestring, strlen(sv->valuestring), (uint8_t *)out,
+                                   cap - 1, &len),
+                     YB_OK);
+    out[len] = '\0';
+}
+
 /* The value a FINAL increment returned: its receipt on the counter ended in SuccessValue "N". */
 static uint64_t increment_value(const cJSON *r)
 {
@@ -215,14 +227,8 @@ static uint64_t increment_value(const cJSON *r)
         if (strcmp(rpc_str(o, "executor_id"), COUNTER) != 0) {
             continue;
         }
-        const cJSON *sv = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "status"), "SuccessValue");
-        assert_true(cJSON_IsString(sv));
         char text[32];
-        size_t len = 0;
-        assert_int_equal(base64_decode(sv->valuestring, strlen(sv->valuestring), (uint8_t *)text,
-                                       sizeof text - 1, &len),
-                         YB_OK);
-        text[len] = '\0';
+        success_text(o, text, sizeof text);
         return strtoull(text, NULL, 10);
     }
     fail_msg("no outcome of %s in %s", COUNTER, cJSON_PrintUnformatted(r));
@@ -494,14 +500,8 @@ static void test_kill_9_binary(void **state)
     ans = tx_lookup(&p, req_hash, "user.test.near");
     const cJSON *res = cJSON_GetObjectItem(ans, "result");
     rpc_check_outcome(res, req_hash, "user.test.near", "EXECUTED"); /* its refund runs next */
-    const cJSON *sv = cJSON_GetObjectItem(cJSON_GetObjectItem(res, "status"), "SuccessValue");
-    assert_true(cJSON_IsString(sv));
     char text[512];
-    size_t len = 0;
-    assert_int_equal(base64_decode(sv->valuestring, strlen(sv->valuestring), (uint8_t *)text,
-                                   sizeof text - 1, &len),
-                     YB_OK);
-    text[len] = '\0';
+    success_text(res, text, sizeof text);
     cJSON *outcome = rpc_json(text);
     assert_int_equal(rpc_num(outcome, "request_id"), request_id);
     assert_string_equal(rpc_str(outcome, "status"), "timeout");

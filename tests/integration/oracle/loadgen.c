@@ -29,19 +29,6 @@
 
 /* ---- small blocking helpers ---- */
 
-static void final_block_hash(struct env *e, uint8_t out[NEAR_HASH_LEN])
-{
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "finality", "final");
-    cJSON *b = call(e, "block", p);
-    const cJSON *h = NULL;
-    const char *hash = NULL;
-    assert_int_equal(json_get_object(b, "header", &h), YB_OK);
-    assert_int_equal(json_get_str(h, "hash", &hash), YB_OK);
-    assert_int_equal(near_hash_parse(hash, strlen(hash), out), YB_OK);
-    cJSON_Delete(b);
-}
-
 static uint64_t key_nonce(struct env *e, const struct near_pubkey *pk)
 {
     char text[NEAR_PUBKEY_STR_MAX];
@@ -78,7 +65,7 @@ void loadgen_init(struct loadgen *g, struct env *e, int n_keys)
     g->n_keys = n_keys;
     signer_recover(&e->user, key_nonce(e, &e->user.pk));
     uint8_t bh[NEAR_HASH_LEN];
-    final_block_hash(e, bh);
+    env_final_block_hash(e, bh);
     struct tx tx;
     uint64_t nonce = e->user.last_nonce + 1;
     assert_int_equal(tx_init(&tx, USER_ID, &e->user.pk, nonce, USER_ID, bh), YB_OK);
@@ -125,7 +112,7 @@ void loadgen_sign(struct loadgen *g, int n, const char *tag, double rate_per_s)
 {
     assert_in_range(n, 1, LOADGEN_MAX_REQUESTS);
     uint8_t bh[NEAR_HASH_LEN];
-    final_block_hash(g->e, bh);
+    env_final_block_hash(g->e, bh);
     g->n = n;
     g->reqs = yb_xcalloc((size_t)n, sizeof *g->reqs);
     uint64_t t0 = mono_ms();

@@ -276,6 +276,19 @@ cJSON *call(struct env *e, const char *method, cJSON *params)
     return call_quiet(e, method, params, false);
 }
 
+void env_final_block_hash(struct env *e, uint8_t out[NEAR_HASH_LEN])
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "finality", "final");
+    cJSON *b = call(e, "block", p);
+    const cJSON *h = NULL;
+    const char *hash = NULL;
+    assert_int_equal(json_get_object(b, "header", &h), YB_OK);
+    assert_int_equal(json_get_str(h, "hash", &hash), YB_OK);
+    assert_int_equal(near_hash_parse(hash, strlen(hash), out), YB_OK);
+    cJSON_Delete(b);
+}
+
 /* Sends `request` {"prompt"} as user.test.near without waiting; hash gets the tx hash. */
 void send_request(struct env *e, const char *prompt, char hash[NEAR_HASH_STR_MAX])
 {
@@ -293,16 +306,8 @@ void send_request(struct env *e, const char *prompt, char hash[NEAR_HASH_STR_MAX
         cJSON_Delete(r);
         signer_recover(&e->user, nonce);
     }
-    cJSON *bp = cJSON_CreateObject();
-    cJSON_AddStringToObject(bp, "finality", "final");
-    cJSON *block = call(e, "block", bp);
-    const cJSON *header = NULL;
-    const char *bh = NULL;
-    assert_int_equal(json_get_object(block, "header", &header), YB_OK);
-    assert_int_equal(json_get_str(header, "hash", &bh), YB_OK);
     uint8_t block_hash[NEAR_HASH_LEN];
-    assert_int_equal(near_hash_parse(bh, strlen(bh), block_hash), YB_OK);
-    cJSON_Delete(block);
+    env_final_block_hash(e, block_hash);
     cJSON *args = cJSON_CreateObject();
     cJSON_AddStringToObject(args, "prompt", prompt);
     char *text = cJSON_PrintUnformatted(args);

@@ -62,6 +62,8 @@ int env_stop(struct env *e);
 /* A JSON-RPC call (params taken); the result (cJSON_Delete) or NULL, printing why unless quiet. */
 cJSON *call_quiet(struct env *e, const char *method, cJSON *params, bool quiet);
 cJSON *call(struct env *e, const char *method, cJSON *params);
+/* The hash of the chain's latest final block (what a transaction names as its block_hash). */
+void env_final_block_hash(struct env *e, uint8_t out[NEAR_HASH_LEN]);
 /* Signs and sends `request` {"prompt"} as user.test.near with wait_until NONE. */
 void send_request(struct env *e, const char *prompt, char hash[NEAR_HASH_STR_MAX]);
 /* Waits for a request's final value: status "answered"/"timeout", answer (may be NULL). */

@@ -300,6 +300,16 @@ static void burst_answered(struct env *env, const char *tag, int n)
     loadgen_fini(&g);
 }
 
+/* Oracle 0 answered n requests, the AI was asked once for each of those tagged tag, and none
+ * ended lost or failed. */
+static void assert_answered_once(struct env *env, const char *tag, int n)
+{
+    assert_int_equal(mock_calls(env, tag), n);
+    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", n), n);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
+    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+}
+
 /* An oracle key limited to respond (no respond_many): the oracle sees it at startup and answers
  * one respond per request; every request answered exactly once, the AI asked once each. */
 static void respond_only_key_answers_one_by_one(void **state)
@@ -312,10 +322,7 @@ static void respond_only_key_answers_one_by_one(void **state)
     start_oracle(env, 0, NULL, NULL);
     enum { N = 24 };
     burst_answered(env, "ronly", N);
-    assert_int_equal(mock_calls(env, "ronly"), N);
-    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
-    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
-    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+    assert_answered_once(env, "ronly", N);
     /* One respond per answer; more only for re-signs (InvalidNonce: single sends go out up to
      * send_window at once) or an outcome read that timed out. No batch was ever refused. */
     long long txs = metric(env, 0, "oracle_respond_tx_total");
@@ -342,10 +349,7 @@ static void batch_refused_falls_back_to_respond(void **state)
     restrict_oracle_key(env);
     enum { N = 24 };
     burst_answered(env, "refused", N);
-    assert_int_equal(mock_calls(env, "refused"), N);
-    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
-    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
-    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+    assert_answered_once(env, "refused", N);
     long long txs = metric(env, 0, "oracle_respond_tx_total");
     long long resigned = metric(env, 0, "oracle_nonce_recoveries_total");
     printf("  %d requests answered with %lld respond transactions (refused batches included, "
@@ -413,10 +417,7 @@ static void contract_without_batch_falls_back(void **state)
     start_oracle(env, 0, NULL, NULL);
     enum { N = 24 };
     burst_answered(env, "nobatch", N);
-    assert_int_equal(mock_calls(env, "nobatch"), N);
-    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N), N);
-    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
-    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+    assert_answered_once(env, "nobatch", N);
     long long txs = metric(env, 0, "oracle_respond_tx_total");
     printf("  %d requests answered with %lld respond transactions (failed batches included)\n", N,
            txs);
@@ -442,11 +443,7 @@ static void contract_without_cursor_falls_back(void **state)
     enum { N = 1500 };
     burst_answered(env, "nocursor", N);
     ask_and_check(env, "nocursor-after", 3);
-    assert_int_equal(mock_calls(env, "nocursor"), N + 3);
-    assert_int_equal(await_metric(env, 0, "oracle_requests_total{outcome=\"answered\"}", N + 3),
-                     N + 3);
-    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"lost\"}"), 0);
-    assert_int_equal(metric(env, 0, "oracle_requests_total{outcome=\"failed\"}"), 0);
+    assert_answered_once(env, "nocursor", N + 3);
     assert_int_equal(oracle_log_lines(env, 0, "YB-ORACLE-NO-CURSOR"), 1);
 }
 
