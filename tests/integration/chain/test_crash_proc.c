@@ -211,9 +211,9 @@ static void success_text(const cJSON *o, char *out, size_t cap)
     const cJSON *sv = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "status"), "SuccessValue");
     assert_true(cJSON_IsString(sv));
     size_t len = 0;
-    assert_int_equal(base64_decode(sv->valuestring, strlen(sv->valuestring), (uint8_t *)out,
-                                   cap - 1, &len),
-                     YB_OK);
+    assert_int_equal(
+        base64_decode(sv->valuestring, strlen(sv->valuestring), (uint8_t *)out, cap - 1, &len),
+        YB_OK);
     out[len] = '\0';
 }
 
